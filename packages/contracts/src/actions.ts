@@ -1,0 +1,33 @@
+/**
+ * What travels between the gateway and the services: the caller as resolved by the gateway, and
+ * the shape of each action's params. Services meet only through these names on the broker.
+ */
+export type Role = "user" | "admin";
+
+export interface Caller {
+  userId: string;
+  role: Role;
+}
+
+/** Set by the gateway on `ctx.meta` for every authenticated call. */
+export interface CallMeta {
+  caller?: Caller;
+  requestId?: string;
+  idempotencyKey?: string;
+  /** The version from If-Match, when the client sent one. */
+  ifMatch?: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
