@@ -1,0 +1,77 @@
+import { DEFAULT_LIMITS, type Limits } from "@second-brain/contracts";
+
+/**
+ * The one configuration loader. Every setting comes from an environment variable (documented in
+ * docs/configuration.md and the README); nothing is chosen by editing code.
+ */
+export type RunMode = "embedded" | "distributed";
+
+export interface Config {
+  mode: RunMode;
+  port: number;
+  /** Embedded mode: where PGlite, secrets and attachments live. */
+  dataDir: string;
+  /** Distributed mode: the PostgreSQL holding the event store (unless EVENTSTORE_URL) and read models. */
+  databaseUrl: string;
+  /** When set, events go to EventStoreDB instead of PostgreSQL. */
+  eventStoreUrl: string | undefined;
+  redisUrl: string;
+  /** Prefix of every Redis key, so deployments (and test runs) can share one Redis. */
+  redisPrefix: string;
+  rabbitmqUrl: string;
+  /** Moleculer namespace: nodes only see nodes of the same namespace. */
+  namespace: string;
+  /** Messages a service node takes from RabbitMQ before acknowledging (FLOORS.md: default 1 serialises). */
+  amqpPrefetch: number;
+  /** HMAC secret for access tokens. Generated and kept in the data folder in embedded mode. */
+  jwtSecret: string | undefined;
+  /** 32-byte key (base64) that wraps every user's data key. Generated in embedded mode. */
+  masterKey: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  logLevel: string;
+  limits: Limits;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = oneOf(env, "SB_MODE", ["embedded", "distributed"], "embedded");
+  return {
+    mode,
+    port: int(env, "PORT", 3000),
+    dataDir: env.SB_DATA_DIR ?? "./data",
+    databaseUrl: env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/second_brain",
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379/0",
+    redisPrefix: env.REDIS_PREFIX ?? "sb:",
+    rabbitmqUrl: env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672",
+    namespace: env.SB_NAMESPACE ?? "second-brain",
+    amqpPrefetch: int(env, "AMQP_PREFETCH", 100),
+    jwtSecret: env.JWT_SECRET || undefined,
+    masterKey: env.MASTER_KEY || undefined,
+    accessTokenTtlSeconds: int(env, "ACCESS_TOKEN_TTL_SECONDS", 3600),
+    refreshTokenTtlSeconds: int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+    logLevel: env.LOG_LEVEL ?? "info",
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxContentChars: int(env, "MAX_CONTENT_CHARS", DEFAULT_LIMITS.maxContentChars),
+      maxBodyBytes: int(env, "MAX_BODY_BYTES", DEFAULT_LIMITS.maxBodyBytes),
+      maxTags: int(env, "MAX_TAGS", DEFAULT_LIMITS.maxTags),
+      maxFileBytes: int(env, "MAX_FILE_BYTES", DEFAULT_LIMITS.maxFileBytes),
+    },
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(", ")}`);
+  return raw as T;
+}

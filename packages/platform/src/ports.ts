@@ -1,0 +1,24 @@
+/**
+ * Ports of the platform adapters. Each is implemented by an in-process adapter (embedded mode) and
+ * a server-backed one (distributed mode); the composition roots pick one from configuration.
+ */
+
+/** A key-value cache scoped by the adapter's key prefix. Values are JSON. */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(...keys: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Per-user data keys for personal content (crypto-shredding). Keys are stored wrapped with the
+ * master key; destroying a user's key makes everything encrypted with it unreadable for good.
+ */
+export interface Keyring {
+  /** Creates the user's key if it does not exist yet; idempotent. */
+  ensureKey(userId: string): Promise<void>;
+  /** The user's key, or undefined once destroyed (or never created). */
+  getKey(userId: string): Promise<Buffer | undefined>;
+  destroyKey(userId: string): Promise<void>;
+}
