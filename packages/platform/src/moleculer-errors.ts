@@ -1,0 +1,96 @@
+import { Errors, type ServiceSchema } from "moleculer";
+import { AppError } from "@second-brain/contracts";
+
+/**
+ * AppErrors cross the broker (and RabbitMQ) as Moleculer errors, which Moleculer serialises by name
+ * and rebuilds on the caller's side: a client error keeps status, code and details as `code`,
+ * `type` and `data`. The gateway turns whatever arrives back into the REST error shape.
+ */
+export interface ErrorResponse {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export function toMoleculerError(error: unknown): Error {
+  if (!(error instanceof AppError)) return error instanceof Error ? error : new Error(String(error));
+  const ErrorClass = error.status < 500 ? Errors.MoleculerClientError : Errors.MoleculerError;
+  const converted = new ErrorClass(error.message, error.status, error.code, error.details);
+  converted.stack = error.stack ?? converted.stack;
+  return converted;
+}
+
+const UNAVAILABLE_ERRORS = new Set([
+  "ServiceNotFoundError",
+  "ServiceNotAvailableError",
+  "RequestTimeoutError",
+  "BrokerDisconnectedError",
+  "QueueIsFullError",
+  "RequestRejectedError",
+]);
+
+const APP_CODE = /^[A-Z][A-Z0-9_]*$/;
+
+interface MoleculerErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  type?: unknown;
+  data?: unknown;
+}
+
+export function errorFromMoleculer(error: unknown): ErrorResponse {
+  if (error instanceof AppError) return withDetails(error.status, error.code, error.message, error.details);
+  if (error === null || typeof error !== "object") return internal();
+  const { name, message, code, type, data } = error as MoleculerErrorShape;
+  const text = typeof message === "string" ? message : "";
+
+  if (name === "ValidationError" && type === "VALIDATION_ERROR") {
+    return withDetails(400, "VALIDATION_FAILED", "The request is not valid.", fieldProblems(data));
+  }
+  if (typeof name === "string" && UNAVAILABLE_ERRORS.has(name)) {
+    return { status: 503, code: "UNAVAILABLE", message: "A service is unavailable; please retry." };
+  }
+  if (typeof code === "number" && typeof type === "string" && APP_CODE.test(type)) {
+    if (name === "MoleculerClientError" && code >= 400 && code < 500)
+      return withDetails(code, type, text, data);
+    // Only our own 5xx AppErrors travel as a bare MoleculerError with a code; Moleculer's internal
+    // failures use other classes and fall through to a generic 500.
+    if (name === "MoleculerError" && code >= 500 && code < 600) return withDetails(code, type, text, data);
+  }
+  return internal();
+}
+
+function internal(): ErrorResponse {
+  return {
+    status: 500,
+    code: "INTERNAL",
+    message: "Something went wrong on our side; the request may be retried.",
+  };
+}
+
+function withDetails(status: number, code: string, message: string, details: unknown): ErrorResponse {
+  return details === undefined || details === null
+    ? { status, code, message }
+    : { status, code, message, details };
+}
+
+function fieldProblems(data: unknown): { field: string; message: string }[] {
+  if (!Array.isArray(data)) return [];
+  return data.map((item: { field?: unknown; message?: unknown }) => ({
+    field: typeof item?.field === "string" ? item.field : "",
+    message: typeof item?.message === "string" ? item.message : "is not valid",
+  }));
+}
+
+/** Mix into every service so an AppError thrown by an action leaves the node as a Moleculer error. */
+export const appErrorsMixin: Partial<ServiceSchema> = {
+  hooks: {
+    error: {
+      "*": function (_ctx: unknown, error: unknown) {
+        throw toMoleculerError(error);
+      },
+    },
+  },
+};

@@ -1,0 +1,53 @@
+import { expect } from "chai";
+import { createMemoryCache } from "../src/cache.ts";
+
+describe("memory cache", () => {
+  it("stores JSON values until their TTL", async () => {
+    let now = 1_000;
+    const cache = createMemoryCache({ now: () => now });
+    await cache.set("a", { n: 1 }, 10);
+    expect(await cache.get("a")).to.deep.equal({ n: 1 });
+    now += 9_999;
+    expect(await cache.get("a")).to.deep.equal({ n: 1 });
+    now += 1;
+    expect(await cache.get("a")).to.equal(undefined);
+  });
+
+  it("returns copies, so callers cannot change the cached value", async () => {
+    const cache = createMemoryCache();
+    await cache.set("a", { list: [1] }, 60);
+    const first = await cache.get<{ list: number[] }>("a");
+    first!.list.push(2);
+    expect(await cache.get("a")).to.deep.equal({ list: [1] });
+  });
+
+  it("drops the least recently used entry beyond maxEntries", async () => {
+    const cache = createMemoryCache({ maxEntries: 2 });
+    await cache.set("a", 1, 60);
+    await cache.set("b", 2, 60);
+    await cache.get("a"); // a is now more recent than b
+    await cache.set("c", 3, 60);
+    expect(await cache.get("a")).to.equal(1);
+    expect(await cache.get("b")).to.equal(undefined);
+    expect(await cache.get("c")).to.equal(3);
+  });
+
+  it("deletes several keys at once", async () => {
+    const cache = createMemoryCache();
+    await cache.set("a", 1, 60);
+    await cache.set("b", false, 60);
+    expect(await cache.get("b")).to.equal(false);
+    await cache.delete("a", "b", "missing");
+    expect(await cache.get("a")).to.equal(undefined);
+    expect(await cache.get("b")).to.equal(undefined);
+    await cache.delete();
+  });
+
+  it("stores null and overwrites", async () => {
+    const cache = createMemoryCache();
+    await cache.set("a", null, 60);
+    expect(await cache.get("a")).to.equal(null);
+    await cache.set("a", "x", 60);
+    expect(await cache.get("a")).to.equal("x");
+  });
+});
