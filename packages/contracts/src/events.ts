@@ -35,7 +35,7 @@ export interface LogPosition {
 
 export interface RecordedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
   streamId: string;
-  /** 0 for the first event of a stream, growing by one. */
+  /** 1 for the first event of a stream, growing by one (0 means "no stream"). */
   streamVersion: number;
   position: LogPosition;
   recordedAt: string;

@@ -1,0 +1,19 @@
+import type { Caller, Limits } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import type { Keyring } from "@second-brain/platform";
+
+/** Everything the memory write side needs from the outside world, passed in by the composition root. */
+export interface MemoryDeps {
+  store: EventStore;
+  keyring: Keyring;
+  limits: Limits;
+}
+
+/** Who asks and on behalf of which request; becomes the events' metadata. */
+export interface RequestInfo {
+  caller: Caller;
+  /** Shared by every event caused by one client request (ctx.requestID). */
+  correlationId: string;
+  /** The id of this command (the action call), the direct cause of its events. */
+  commandId: string;
+}

@@ -1,0 +1,179 @@
+import {
+  MEMORY_TYPES,
+  type FieldProblem,
+  type Limits,
+  type MemoryType,
+  type Metadata,
+} from "@second-brain/contracts";
+
+/**
+ * Field rules of a memory. Each check takes the raw value, records what is wrong in `problems`
+ * (so one ValidationError can list every bad field) and returns the normalised value.
+ */
+export type Problems = FieldProblem[];
+
+export const DEFAULT_IMPORTANCE = 0.5;
+/** What a person writes down is taken as true unless they say otherwise. */
+export const DEFAULT_CONFIDENCE = 1;
+export const DEFAULT_MEMORY_TYPE: MemoryType = "semantic";
+export const MAX_SOURCE_URL_CHARS = 2048;
+export const MAX_LINK_TYPE_CHARS = 64;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID_PATTERN.test(value);
+}
+
+export function checkContent(value: unknown, limits: Limits, problems: Problems): string {
+  if (typeof value !== "string") {
+    problems.push({ field: "content", message: "content is required and must be a string" });
+    return "";
+  }
+  if (value.trim() === "") problems.push({ field: "content", message: "content must not be empty" });
+  else if (value.length > limits.maxContentChars) {
+    problems.push({
+      field: "content",
+      message: `content must be at most ${limits.maxContentChars} characters`,
+    });
+  }
+  return value;
+}
+
+/** Titles are trimmed; an empty title means no title. */
+export function checkTitle(value: unknown, limits: Limits, problems: Problems): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "string") {
+    problems.push({ field: "title", message: "title must be a string or null" });
+    return null;
+  }
+  const title = value.trim();
+  if (title.length > limits.maxTitleChars) {
+    problems.push({ field: "title", message: `title must be at most ${limits.maxTitleChars} characters` });
+  }
+  return title === "" ? null : title;
+}
+
+export function checkType(value: unknown, problems: Problems): MemoryType {
+  if (value === undefined) return DEFAULT_MEMORY_TYPE;
+  if (typeof value === "string" && (MEMORY_TYPES as readonly string[]).includes(value))
+    return value as MemoryType;
+  problems.push({ field: "type", message: `type must be one of ${MEMORY_TYPES.join(", ")}` });
+  return DEFAULT_MEMORY_TYPE;
+}
+
+/** The statuses a client may set directly; archived and deleted have their own commands. */
+export function checkSettableStatus(value: unknown, problems: Problems): "draft" | "active" {
+  if (value === undefined || value === "active") return "active";
+  if (value === "draft") return "draft";
+  problems.push({ field: "status", message: "status must be draft or active" });
+  return "active";
+}
+
+export function checkUnitNumber(field: string, value: unknown, fallback: number, problems: Problems): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) {
+    problems.push({ field, message: `${field} must be a number from 0 to 1` });
+    return fallback;
+  }
+  return value;
+}
+
+/** Trimmed, lower-cased, de-duplicated, in the order first given. */
+export function checkTags(value: unknown, limits: Limits, problems: Problems): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push({ field: "tags", message: "tags must be an array of strings" });
+    return [];
+  }
+  const tags: string[] = [];
+  value.forEach((raw, index) => {
+    const field = `tags[${index}]`;
+    if (typeof raw !== "string") return problems.push({ field, message: "a tag must be a string" });
+    const tag = raw.trim().toLowerCase();
+    if (tag === "") return problems.push({ field, message: "a tag must not be empty" });
+    if (tag.length > limits.maxTagChars) {
+      return problems.push({ field, message: `a tag must be at most ${limits.maxTagChars} characters` });
+    }
+    if (!tags.includes(tag)) tags.push(tag);
+  });
+  if (tags.length > limits.maxTags) {
+    problems.push({ field: "tags", message: `a memory has at most ${limits.maxTags} tags` });
+  }
+  return tags;
+}
+
+export function checkMetadata(value: unknown, limits: Limits, problems: Problems): Metadata {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) {
+    problems.push({ field: "metadata", message: "metadata must be a JSON object" });
+    return {};
+  }
+  let serialised: string;
+  try {
+    serialised = JSON.stringify(value);
+  } catch {
+    problems.push({ field: "metadata", message: "metadata must be serialisable as JSON" });
+    return {};
+  }
+  if (Buffer.byteLength(serialised, "utf8") > limits.maxMetadataBytes) {
+    problems.push({
+      field: "metadata",
+      message: `metadata must be at most ${limits.maxMetadataBytes} bytes as JSON`,
+    });
+    return {};
+  }
+  // What is stored is what JSON keeps (no undefined values, no functions, no class instances).
+  return JSON.parse(serialised) as Metadata;
+}
+
+export function checkSourceUrl(value: unknown, problems: Problems): string | null {
+  if (value === null || value === undefined) return null;
+  const problem = { field: "sourceUrl", message: "sourceUrl must be an http(s) URL or null" };
+  if (typeof value !== "string" || value.length > MAX_SOURCE_URL_CHARS) {
+    problems.push(problem);
+    return null;
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return value;
+  } catch {
+    // reported below
+  }
+  problems.push(problem);
+  return null;
+}
+
+export function checkOptionalUuid(field: string, value: unknown, problems: Problems): string | null {
+  if (value === null || value === undefined) return null;
+  if (isUuid(value)) return value.toLowerCase();
+  problems.push({ field, message: `${field} must be a UUID` });
+  return null;
+}
+
+export function checkLinkType(value: unknown, problems: Problems): string {
+  const linkType = typeof value === "string" ? value.trim() : "";
+  if (linkType === "" || linkType.length > MAX_LINK_TYPE_CHARS) {
+    problems.push({ field: "type", message: `a link type must be 1 to ${MAX_LINK_TYPE_CHARS} characters` });
+  }
+  return linkType;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Key-order-independent JSON, so equal objects compare (and hash) equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isPlainObject(value)) {
+    const entries = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

@@ -1,0 +1,198 @@
+import type { Context, ServiceSchema } from "moleculer";
+import {
+  PreconditionRequiredError,
+  UnauthenticatedError,
+  ValidationError,
+  memoryStreamId,
+  type CallMeta,
+  type Caller,
+  type Limits,
+  type Memory,
+} from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import { appErrorsMixin, type Keyring } from "@second-brain/platform";
+import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
+import type { MemoryDeps } from "./application/deps.ts";
+import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
+import { linkMemory } from "./application/link-memory.ts";
+import { readAsOf, readCurrent, readHistory, type MemoryHistory } from "./application/read-history.ts";
+import type { EditMemory, MemoryCommand } from "./domain/decide.ts";
+import {
+  asOfParams,
+  createParams,
+  editParams,
+  idParams,
+  linkParams,
+  setTagsParams,
+} from "./memory-params.ts";
+
+export interface MemoryServiceDeps {
+  store: EventStore;
+  keyring: Keyring;
+  limits: Limits;
+  now?: () => Date;
+}
+
+type Ctx<Params> = Context<Params, CallMeta>;
+type IdParams = { id: string };
+
+/**
+ * The memory write side on the broker: params → command → application → result. Rules live in
+ * the domain; the error hook of appErrorsMixin turns AppErrors into Moleculer errors.
+ */
+export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
+  const deps: MemoryDeps = {
+    store: serviceDeps.store,
+    keyring: serviceDeps.keyring,
+    limits: serviceDeps.limits,
+  };
+  const now = serviceDeps.now ?? (() => new Date());
+
+  /** Runs a command on an existing memory; If-Match is required for edits and optional otherwise. */
+  const run = (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") =>
+    handleCommand(deps, memoryStreamId(ctx.params.id), command, handleOptions(ctx, ifMatch));
+
+  return {
+    name: "memory",
+    mixins: [appErrorsMixin],
+    actions: {
+      create: {
+        params: createParams,
+        handler: (ctx: Ctx<CreateMemoryBody>): Promise<Memory> => {
+          const idempotencyKey = ctx.meta.idempotencyKey;
+          return createMemory(
+            deps,
+            { ...ctx.params },
+            {
+              ...requestInfo(ctx),
+              now: now(),
+              ...(idempotencyKey ? { idempotencyKey } : {}),
+            },
+          );
+        },
+      },
+      edit: {
+        params: editParams,
+        handler: (ctx: Ctx<EditMemory["data"] & IdParams>): Promise<Memory> => {
+          const { id, ...changes } = ctx.params;
+          return run(
+            ctx,
+            { type: "EditMemory", data: { ...changes, memoryId: id }, metadata: { now: now() } },
+            "required",
+          );
+        },
+      },
+      setTags: {
+        params: setTagsParams,
+        handler: (ctx: Ctx<IdParams & { tags: string[] }>): Promise<Memory> =>
+          run(
+            ctx,
+            {
+              type: "SetTags",
+              data: { memoryId: ctx.params.id, tags: ctx.params.tags },
+              metadata: { now: now() },
+            },
+            "optional",
+          ),
+      },
+      link: {
+        params: linkParams,
+        handler: (ctx: Ctx<IdParams & { targetId: string; type: string }>): Promise<Memory> =>
+          linkMemory(
+            deps,
+            {
+              type: "LinkMemory",
+              data: { memoryId: ctx.params.id, targetId: ctx.params.targetId, linkType: ctx.params.type },
+              metadata: { now: now() },
+            },
+            handleOptions(ctx, "optional"),
+          ),
+      },
+      archive: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>): Promise<Memory> =>
+          run(
+            ctx,
+            { type: "ArchiveMemory", data: { memoryId: ctx.params.id }, metadata: { now: now() } },
+            "optional",
+          ),
+      },
+      restore: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>): Promise<Memory> =>
+          run(
+            ctx,
+            { type: "RestoreMemory", data: { memoryId: ctx.params.id }, metadata: { now: now() } },
+            "optional",
+          ),
+      },
+      delete: {
+        params: idParams,
+        handler: async (ctx: Ctx<IdParams>): Promise<{ id: string; version: number }> => {
+          const command: MemoryCommand = {
+            type: "DeleteMemory",
+            data: { memoryId: ctx.params.id },
+            metadata: { now: now() },
+          };
+          const deleted = await run(ctx, command, "optional");
+          return { id: deleted.id, version: deleted.version };
+        },
+      },
+      get: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>): Promise<Memory> => readCurrent(deps, callerOf(ctx), ctx.params.id),
+      },
+      history: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>): Promise<MemoryHistory> =>
+          readHistory(deps, callerOf(ctx), ctx.params.id),
+      },
+      getAsOf: {
+        params: asOfParams,
+        handler: (ctx: Ctx<IdParams & { asOf: string }>): Promise<Memory> =>
+          readAsOf(deps, callerOf(ctx), ctx.params.id, parseTime("asOf", ctx.params.asOf)),
+      },
+    },
+  };
+}
+
+function callerOf(ctx: Ctx<unknown>): Caller {
+  const caller = ctx.meta.caller;
+  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
+  return caller;
+}
+
+function requestInfo(ctx: Ctx<unknown>) {
+  return {
+    caller: callerOf(ctx),
+    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
+    commandId: ctx.id,
+  };
+}
+
+function handleOptions(ctx: Ctx<unknown>, ifMatch: "required" | "optional"): HandleOptions {
+  const info = requestInfo(ctx);
+  const expectedVersion = parseIfMatch(ctx.meta.ifMatch);
+  if (expectedVersion === undefined && ifMatch === "required") throw new PreconditionRequiredError();
+  return expectedVersion === undefined ? info : { ...info, expectedVersion };
+}
+
+/** The gateway sends If-Match as a number; a digit string is accepted too. */
+function parseIfMatch(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const version = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof version === "number" && Number.isSafeInteger(version) && version >= 0) return version;
+  throw new ValidationError("The If-Match header is not a version.", [
+    { field: "If-Match", message: "If-Match must be the memory's version, a whole number" },
+  ]);
+}
+
+function parseTime(field: string, text: string): Date {
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) {
+    throw new ValidationError("The time is not valid.", [
+      { field, message: `${field} must be an ISO-8601 time` },
+    ]);
+  }
+  return time;
+}
