@@ -1,0 +1,56 @@
+import type { IncomingMessage } from "node:http";
+import { PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+
+const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * Reads a JSON object body of at most `maxBytes`. Stops collecting (and answers 413) as soon as the
+ * limit is passed, so an oversized body is never held in memory. An empty body reads as `{}`;
+ * malformed JSON or a JSON value that is not an object is a 400 VALIDATION_FAILED.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+  if (!METHODS_WITH_BODY.has(req.method ?? "")) return {};
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (work: () => void) => {
+      if (settled) return;
+      settled = true;
+      work();
+    };
+    req.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        settle(() => reject(tooLarge(maxBytes)));
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => settle(() => resolve(Buffer.concat(chunks))));
+    req.on("error", (error) => settle(() => reject(error)));
+  });
+
+  if (raw.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new ValidationError("The request body is not valid JSON.", [
+      { field: "body", message: "is not valid JSON" },
+    ]);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ValidationError("The request body must be a JSON object.", [
+      { field: "body", message: "must be a JSON object" },
+    ]);
+  }
+  return value as Record<string, unknown>;
+}
+
+function tooLarge(maxBytes: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`The request body is larger than ${maxBytes} bytes.`);
+}

@@ -1,0 +1,3 @@
+export * from "./access-token.ts";
+export * from "./password.ts";
+export * from "./token-hash.ts";

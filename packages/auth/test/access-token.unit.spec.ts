@@ -1,0 +1,94 @@
+import { createHmac } from "node:crypto";
+import { expect } from "chai";
+import { UnauthenticatedError } from "@second-brain/contracts";
+import { signAccessToken, verifyAccessToken } from "../src/index.ts";
+
+const SECRET = "test-secret-of-reasonable-length";
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const signWith = (unsigned: string, secret = SECRET) =>
+  `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+
+function expectUnauthenticated(work: () => unknown): UnauthenticatedError {
+  try {
+    work();
+  } catch (error) {
+    expect(error).to.be.instanceOf(UnauthenticatedError);
+    return error as UnauthenticatedError;
+  }
+  throw new Error("expected an UnauthenticatedError");
+}
+
+describe("access tokens", () => {
+  it("round-trips the caller", () => {
+    const token = signAccessToken({ userId: "u-1", role: "admin" }, SECRET, 900, NOW);
+    expect(verifyAccessToken(token, SECRET, NOW + 1000)).to.deep.equal({ userId: "u-1", role: "admin" });
+  });
+
+  it("carries sub, role, iat, exp and typ in an HS256 JWT", () => {
+    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    const [header, payload] = token
+      .split(".")
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+    expect(header).to.deep.equal({ alg: "HS256", typ: "JWT" });
+    expect(payload).to.deep.equal({
+      sub: "u-1",
+      role: "user",
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 900,
+      typ: "access",
+    });
+  });
+
+  it("refuses an expired token", () => {
+    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    expect(() => verifyAccessToken(token, SECRET, NOW + 899_000)).not.to.throw();
+    const error = expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW + 900_000));
+    expect(error.status).to.equal(401);
+    expect(error.code).to.equal("UNAUTHENTICATED");
+  });
+
+  it("refuses a token signed with another secret", () => {
+    const token = signAccessToken({ userId: "u-1", role: "user" }, "another-secret", 900, NOW);
+    expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
+  });
+
+  it("refuses a tampered payload", () => {
+    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    const [header, , signature] = token.split(".");
+    const forged = b64({ sub: "u-1", role: "admin", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" });
+    expectUnauthenticated(() => verifyAccessToken(`${header}.${forged}.${signature}`, SECRET, NOW));
+  });
+
+  it("refuses alg none and any algorithm other than HS256", () => {
+    const payload = b64({ sub: "u-1", role: "admin", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" });
+    expectUnauthenticated(() =>
+      verifyAccessToken(`${b64({ alg: "none", typ: "JWT" })}.${payload}.`, SECRET, NOW),
+    );
+    expectUnauthenticated(() =>
+      verifyAccessToken(signWith(`${b64({ alg: "HS512" })}.${payload}`), SECRET, NOW),
+    );
+  });
+
+  it("refuses a token of another type or with bad claims, even when correctly signed", () => {
+    const header = b64({ alg: "HS256", typ: "JWT" });
+    const base = { sub: "u-1", role: "user", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" };
+    for (const claims of [
+      { ...base, typ: "refresh" },
+      { ...base, role: "root" },
+      { ...base, sub: "" },
+      { ...base, exp: "later" },
+      [base],
+    ]) {
+      expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(claims)}`), SECRET, NOW));
+    }
+  });
+
+  it("refuses malformed tokens", () => {
+    for (const token of ["", "abc", "a.b", "a.b.c.d", "!!!.???.***", `${b64({ alg: "HS256" })}.e30`]) {
+      expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
+    }
+    expectUnauthenticated(() => verifyAccessToken(undefined as unknown as string, SECRET, NOW));
+  });
+});

@@ -1,0 +1,18 @@
+import { runServices } from "@second-brain/runtime";
+import { identityFromResources } from "@second-brain/identity-service/compose";
+import { memoryFromResources } from "@second-brain/memory-service/compose";
+import { memoriesFromResources } from "@second-brain/memories-projection/compose";
+import { cacheProjectionFromResources } from "@second-brain/cache-projection/compose";
+import { gatewayFromResources } from "@second-brain/gateway/compose";
+
+// The embedded mode: every service, projection and the gateway on one broker in this process,
+// on PGlite in SB_DATA_DIR with an in-memory cache. The services are the same modules the
+// distributed processes load; only the resources they are given differ.
+process.env.SB_MODE = "embedded";
+await runServices("second-brain", [
+  identityFromResources,
+  memoryFromResources,
+  memoriesFromResources,
+  cacheProjectionFromResources,
+  gatewayFromResources,
+]);

@@ -1,0 +1,25 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, so entries resolve the same from any working directory. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/**
+ * The processes of the distributed mode: each runs one service (or projection) on its own broker,
+ * exactly what one container of the deployment runs.
+ */
+export const DISTRIBUTED_PROCESSES = {
+  identity: "services/identity/src/main.ts",
+  memory: "services/memory/src/main.ts",
+  "memories-projection": "projections/memories/src/main.ts",
+  "cache-projection": "projections/cache/src/main.ts",
+  gateway: "gateway/src/main.ts",
+} as const;
+
+export type ProcessName = keyof typeof DISTRIBUTED_PROCESSES;
+
+export const EMBEDDED_ENTRY = "packages/launcher/src/embedded.ts";
+
+export function entryPath(relative: string): string {
+  return path.join(REPO_ROOT, relative);
+}

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import {
+  DISTRIBUTED_PROCESSES,
+  EMBEDDED_ENTRY,
+  REPO_ROOT,
+  entryPath,
+  type ProcessName,
+} from "./processes.ts";
+
+/**
+ * A running Second Brain for end-to-end tests and benchmarks: the real entry points as real OS
+ * processes, on their own database, Redis prefix, Moleculer namespace and port, so runs never
+ * share state. Processes can be killed and started again to test faults.
+ */
+export interface StackOptions {
+  mode: "embedded" | "distributed";
+  /** Distributed: the PostgreSQL database URL (created by the caller). */
+  databaseUrl?: string;
+  /** Embedded: the data folder; a fresh temporary one when absent. */
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  baseUrl: string;
+  mode: "embedded" | "distributed";
+  /** Process name → pid, for `ps`-style checks. */
+  pids(): Record<string, number | undefined>;
+  kill(name: ProcessName | "embedded", signal?: NodeJS.Signals): Promise<void>;
+  start(name: ProcessName | "embedded"): void;
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** The last lines each process printed, for failure reports. */
+  recentOutput(): string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const port = await freePort();
+  const ownDataDir = options.mode === "embedded" && !options.dataDir;
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "sb-stack-")));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    SB_MODE: options.mode,
+    PORT: String(port),
+    SB_DATA_DIR: dataDir,
+    SB_NAMESPACE: `test-${randomBytes(4).toString("hex")}`,
+    REDIS_PREFIX: `sb-test-${randomBytes(4).toString("hex")}:`,
+    JWT_SECRET: randomBytes(32).toString("base64"),
+    MASTER_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  };
+  if (options.mode === "embedded") {
+    // The embedded mode keeps its own secrets in the data folder, as a user's install does.
+    delete env.JWT_SECRET;
+    delete env.MASTER_KEY;
+  }
+  const entries: Record<string, string> =
+    options.mode === "embedded" ? { embedded: EMBEDDED_ENTRY } : { ...DISTRIBUTED_PROCESSES };
+  const children = new Map<string, ChildProcess>();
+  const output: string[] = [];
+
+  const start = (name: string) => {
+    const entry = entries[name];
+    if (!entry) throw new Error(`No process named ${name}`);
+    const child = spawn(process.execPath, [entryPath(entry)], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.set(name, child);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        output.push(`[${name}] ${line}`);
+        if (output.length > 400) output.shift();
+      });
+    }
+    child.on("exit", () => {
+      if (children.get(name) === child) children.delete(name);
+    });
+  };
+
+  const kill = async (name: string, signal: NodeJS.Signals = "SIGTERM") => {
+    const child = children.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stack: Stack = {
+    baseUrl,
+    mode: options.mode,
+    pids: () => Object.fromEntries([...children].map(([name, child]) => [name, child.pid])),
+    kill,
+    start,
+    waitReady: async (timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const ready = await fetch(`${baseUrl}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ready) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`Second Brain was not ready within ${timeoutMs} ms:\n${output.slice(-60).join("\n")}`);
+    },
+    recentOutput: () => output.join("\n"),
+    stop: async () => {
+      await Promise.all([...children.keys()].map((name) => kill(name)));
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  for (const name of Object.keys(entries)) start(name);
+  try {
+    await stack.waitReady();
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import os from "node:os";
+import { ServiceBroker, type ServiceSchema } from "moleculer";
+import { brokerOptions, createLogger, loadConfig, startTelemetry } from "@second-brain/platform";
+import { openResources, type Resources } from "./resources.ts";
+
+export type ServiceFactory = (resources: Resources) => ServiceSchema;
+
+/**
+ * Runs services on a broker of their own, joined to the others through the configured transporter:
+ * what a container or one process of `pnpm start:distributed` runs. SIGTERM and SIGINT stop it
+ * cleanly (in-flight requests finish, subscriptions stop after their batch).
+ */
+export async function runServices(name: string, factories: ServiceFactory[]): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(name, config.logLevel);
+  const stopTelemetry = await startTelemetry(name);
+  const resources = await openResources(config);
+  const broker = new ServiceBroker(brokerOptions(config, `${name}-${os.hostname()}-${process.pid}`));
+  for (const factory of factories) broker.createService(factory(resources));
+  await broker.start();
+  logger.info("started", { mode: config.mode, pid: process.pid });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping", { signal });
+    await broker.stop();
+    await resources.close();
+    await stopTelemetry();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

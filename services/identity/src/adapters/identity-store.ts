@@ -1,0 +1,99 @@
+import type { Role, User } from "@second-brain/contracts";
+import type { SqlClient, SqlPool } from "@second-brain/platform";
+
+/** SQL for users and refresh tokens. Functions take a pool or, inside a transaction, a client. */
+type Queryable = Pick<SqlPool | SqlClient, "query">;
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string | null;
+  role: Role;
+  created_at: Date | string;
+}
+
+export interface StoredUser {
+  user: User;
+  passwordHash: string;
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === UNIQUE_VIOLATION;
+}
+
+export async function insertUser(db: Queryable, user: User, passwordHash: string): Promise<void> {
+  await db.query(
+    "INSERT INTO users (id, email, password_hash, name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    [user.id, user.email, passwordHash, user.name, user.role, user.createdAt],
+  );
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<StoredUser | undefined> {
+  const result = await db.query<UserRow>("SELECT * FROM users WHERE email = $1", [email]);
+  return result.rows[0] && toStoredUser(result.rows[0]);
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<StoredUser | undefined> {
+  const result = await db.query<UserRow>("SELECT * FROM users WHERE id = $1", [id]);
+  return result.rows[0] && toStoredUser(result.rows[0]);
+}
+
+export async function insertRefreshToken(
+  db: Queryable,
+  tokenHash: string,
+  userId: string,
+  expiresAt: Date,
+): Promise<void> {
+  await db.query("INSERT INTO refresh_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)", [
+    tokenHash,
+    userId,
+    expiresAt.toISOString(),
+  ]);
+}
+
+export type RefreshTokenUse =
+  { outcome: "used"; userId: string } | { outcome: "reused"; userId: string } | { outcome: "unknown" };
+
+/**
+ * Revokes a live refresh token and says whose it was. The UPDATE's row lock makes two concurrent
+ * uses of one token resolve to exactly one "used"; the other sees it revoked ("reused").
+ */
+export async function useRefreshToken(db: Queryable, tokenHash: string, at: Date): Promise<RefreshTokenUse> {
+  const used = await db.query<{ user_id: string }>(
+    `UPDATE refresh_tokens SET revoked_at = $2
+      WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2
+      RETURNING user_id`,
+    [tokenHash, at.toISOString()],
+  );
+  if (used.rows[0]) return { outcome: "used", userId: used.rows[0].user_id };
+  const known = await db.query<{ user_id: string; revoked_at: Date | null }>(
+    "SELECT user_id, revoked_at FROM refresh_tokens WHERE token_hash = $1",
+    [tokenHash],
+  );
+  const row = known.rows[0];
+  if (row?.revoked_at) return { outcome: "reused", userId: row.user_id };
+  return { outcome: "unknown" };
+}
+
+export async function revokeAllRefreshTokens(db: Queryable, userId: string, at: Date): Promise<void> {
+  await db.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [
+    userId,
+    at.toISOString(),
+  ]);
+}
+
+function toStoredUser(row: UserRow): StoredUser {
+  return {
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      createdAt: new Date(row.created_at).toISOString(),
+    },
+    passwordHash: row.password_hash,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Context, ServiceSchema } from "moleculer";
+import type { CallMeta } from "@second-brain/contracts";
+import { appErrorsMixin, runMigrations, type Keyring, type SqlPool } from "@second-brain/platform";
+import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
+import { identityMigrations } from "./migrations.ts";
+
+export interface IdentityServiceOptions {
+  pool: SqlPool;
+  keyring: Keyring;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Milliseconds since the epoch; tests pass a fixed clock. */
+  now?: () => number;
+}
+
+const EMAIL = { type: "email", normalize: true, max: 254 };
+
+/** Accounts, passwords and tokens. Access tokens are verified by the gateway, not here. */
+export function identityService(options: IdentityServiceOptions): ServiceSchema {
+  const deps: IdentityDeps = { ...options, now: options.now ?? Date.now };
+  return {
+    name: "identity",
+    mixins: [appErrorsMixin],
+    actions: {
+      register: {
+        params: {
+          $$strict: true,
+          email: EMAIL,
+          password: { type: "string", min: 8, max: 1024 },
+          name: { type: "string", max: 200, optional: true, nullable: true },
+        },
+        handler: (ctx: Context<{ email: string; password: string; name?: string | null }>) =>
+          register(deps, ctx.params),
+      },
+      login: {
+        params: {
+          $$strict: true,
+          email: { type: "string", min: 1, max: 254 },
+          password: { type: "string", min: 1, max: 1024 },
+        },
+        handler: (ctx: Context<{ email: string; password: string }>) => login(deps, ctx.params),
+      },
+      refresh: {
+        params: {
+          $$strict: true,
+          refreshToken: { type: "string", min: 1, max: 512 },
+        },
+        handler: (ctx: Context<{ refreshToken: string }>) => refresh(deps, ctx.params.refreshToken),
+      },
+      me: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>) => me(deps, ctx.meta.caller),
+      },
+    },
+    async started() {
+      await runMigrations(options.pool, "identity", identityMigrations);
+    },
+  };
+}

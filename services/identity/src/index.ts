@@ -1,0 +1,2 @@
+export { identityService, type IdentityServiceOptions } from "./identity.service.ts";
+export { identityMigrations } from "./migrations.ts";
