@@ -49,7 +49,11 @@ export interface EventStore {
    * `expectedVersion`. Appending events whose ids are already stored in this stream at the same
    * versions (a retry after an unknown outcome) stores nothing and returns the original result.
    */
-  appendToStream(streamId: string, events: NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedVersion: ExpectedVersion },
+  ): Promise<AppendResult>;
   /** The stream's events in version order; [] when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The stream's current version; 0 when it does not exist. */

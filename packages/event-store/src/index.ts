@@ -1,1 +1,3 @@
 export * from "./event-store.ts";
+export * from "./postgres/index.ts";
+export * from "./eventstoredb/index.ts";

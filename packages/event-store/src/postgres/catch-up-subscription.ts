@@ -1,0 +1,96 @@
+import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { SubscribeOptions, Subscription } from "../event-store.ts";
+
+export interface CatchUpSource {
+  read(after: LogPosition, limit: number): Promise<RecordedEvent[]>;
+  /** Registers a callback for "something may have been appended"; returns how to unregister. */
+  onAppendNotice?: (notice: () => void) => () => void;
+  /** Whether the log holds events after `after` that cannot be read yet; they are polled for often. */
+  heldBack?: (after: LogPosition) => Promise<boolean>;
+  pollIntervalMs: number;
+  /** The short poll used while events are held back; default 20 ms. */
+  heldBackPollMs?: number;
+  retryDelayMs: number;
+}
+
+/**
+ * Reads the log from the checkpoint in batches and hands each to the subscriber. When caught up it
+ * sleeps until an append notice, a wake() or the poll interval, whichever comes first. The poll
+ * stays on even with notices: a transaction that rolls back sends none, yet it may have been what
+ * held newer events back.
+ */
+export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): Subscription {
+  const batchSize = options.batchSize ?? 100;
+  let checkpoint = options.after;
+  let stopping = false;
+  // Set by a notice that arrives while a read is running, so it is not lost before the next sleep.
+  let noticed = false;
+  let cutSleepShort: (() => void) | null = null;
+
+  const sleep = (ms: number, wakeOnNotice: boolean) =>
+    new Promise<void>((resolve) => {
+      if (stopping || (wakeOnNotice && noticed)) return resolve();
+      const finish = () => {
+        clearTimeout(timer);
+        cutSleepShort = null;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      cutSleepShort = () => {
+        if (stopping || wakeOnNotice) finish();
+      };
+    });
+
+  const notice = () => {
+    noticed = true;
+    cutSleepShort?.();
+  };
+  const stopListening = source.onAppendNotice?.(notice);
+
+  const run = async () => {
+    while (!stopping) {
+      noticed = false;
+      let caughtUp = true;
+      let heldBack = false;
+      try {
+        const events = await source.read(checkpoint, batchSize);
+        if (events.length > 0 && !stopping) {
+          await options.handle(events);
+          checkpoint = events[events.length - 1]!.position;
+          caughtUp = events.length < batchSize;
+        }
+        if (caughtUp && !stopping && source.heldBack) heldBack = await source.heldBack(checkpoint);
+      } catch (error) {
+        reportError(options, error);
+        // Not cut short by notices: a failing handler must not be retried in a tight loop.
+        await sleep(source.retryDelayMs, false);
+        continue;
+      }
+      if (caughtUp) {
+        const pollMs = heldBack
+          ? Math.min(source.heldBackPollMs ?? 20, source.pollIntervalMs)
+          : source.pollIntervalMs;
+        await sleep(pollMs, true);
+      }
+    }
+    stopListening?.();
+  };
+  const running = run();
+
+  return {
+    wake: notice,
+    stop: async () => {
+      stopping = true;
+      cutSleepShort?.();
+      await running;
+    },
+  };
+}
+
+function reportError(options: SubscribeOptions, error: unknown): void {
+  try {
+    options.onError?.(error);
+  } catch {
+    // An error reporter that throws must not end the subscription.
+  }
+}

@@ -1,0 +1,84 @@
+import { inTransaction, type SqlPool } from "@second-brain/platform";
+import type { EventStore, Subscription } from "../event-store.ts";
+import { appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
+import { startCatchUp } from "./catch-up-subscription.ts";
+import { createNotificationListener, type NotificationListener } from "./notification-listener.ts";
+import { hasEventsHeldBack, readAllEvents, readStreamEvents, readStreamVersion } from "./read-events.ts";
+import { EVENTS_CHANNEL } from "./schema.ts";
+
+export interface PostgresEventStoreOptions {
+  /** How often a caught-up subscription reads again without a notice; default 100 ms. */
+  pollIntervalMs?: number;
+  /** Pause after a failed read or batch before retrying; default 500 ms. */
+  retryDelayMs?: number;
+  /**
+   * Connection string for a dedicated LISTEN connection, so subscriptions wake on every commit
+   * instead of waiting for the poll. Only used on a PostgreSQL server (PGlite has no cross-client
+   * notifications); without it subscriptions poll.
+   */
+  listenUrl?: string;
+  /** Set false to poll even when `listenUrl` is given. */
+  listen?: boolean;
+}
+
+/**
+ * The event store on PostgreSQL or PGlite (run `migrateEventStore` first). The pool belongs to the
+ * caller: `close()` stops the subscriptions and the LISTEN connection but leaves the pool open.
+ */
+export function createPostgresEventStore(pool: SqlPool, options: PostgresEventStoreOptions = {}): EventStore {
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const listener: NotificationListener | null =
+    pool.kind === "postgres" && options.listen !== false && options.listenUrl
+      ? createNotificationListener(options.listenUrl, EVENTS_CHANNEL)
+      : null;
+  const subscriptions = new Set<Subscription>();
+
+  return {
+    async appendToStream(streamId, events, { expectedVersion }) {
+      try {
+        const result = await inTransaction(pool, (client) =>
+          appendOnClient(client, streamId, events, expectedVersion),
+        );
+        // Subscribers in this process hear of the commit at once (the only wake-up PGlite has).
+        for (const subscription of subscriptions) subscription.wake();
+        return result;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // A retry raced its own original and lost on the event id: answer with what the original stored.
+        const stored = await findStoredAppend(pool, streamId, events, expectedVersion);
+        if (stored) return stored;
+        throw error;
+      }
+    },
+    readStream: (streamId, readOptions) => readStreamEvents(pool, streamId, readOptions),
+    streamVersion: (streamId) => readStreamVersion(pool, streamId),
+    readAll: (readOptions) => readAllEvents(pool, readOptions),
+    subscribe(subscribeOptions) {
+      const subscription = startCatchUp(
+        {
+          read: (after, limit) => readAllEvents(pool, { after, limit }),
+          heldBack: (after) => hasEventsHeldBack(pool, after),
+          ...(listener ? { onAppendNotice: (notice: () => void) => listener.add(notice) } : {}),
+          pollIntervalMs,
+          retryDelayMs,
+        },
+        subscribeOptions,
+      );
+      subscriptions.add(subscription);
+      return {
+        wake: () => subscription.wake(),
+        stop: async () => {
+          subscriptions.delete(subscription);
+          await subscription.stop();
+        },
+      };
+    },
+    async close() {
+      const stopping = [...subscriptions].map((subscription) => subscription.stop());
+      subscriptions.clear();
+      await Promise.all(stopping);
+      await listener?.close();
+    },
+  };
+}

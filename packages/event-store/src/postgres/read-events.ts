@@ -1,0 +1,62 @@
+import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { ReadAllOptions, ReadStreamOptions } from "../event-store.ts";
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type Queryable } from "./event-rows.ts";
+import { EVENT_STORE_SCHEMA } from "./schema.ts";
+
+const MAX_VERSION = 2_147_483_647;
+
+export async function readStreamEvents(
+  db: Queryable,
+  streamId: string,
+  options: ReadStreamOptions = {},
+): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
+      WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
+      ORDER BY stream_version`,
+    [streamId, options.fromVersion ?? 1, options.toVersion ?? MAX_VERSION],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+export async function readStreamVersion(db: Queryable, streamId: string): Promise<number> {
+  const { rows } = await db.query<{ version: number }>(
+    `SELECT version FROM ${EVENT_STORE_SCHEMA}.event_streams WHERE stream_id = $1`,
+    [streamId],
+  );
+  return rows[0] ? Number(rows[0].version) : 0;
+}
+
+/**
+ * The gap guard: only transactions older than the oldest one still running are read. Every
+ * transaction below that horizon has either committed or rolled back, so nothing can appear later
+ * behind a position a reader has already passed.
+ */
+export async function readAllEvents(db: Queryable, options: ReadAllOptions): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
+      WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id, position
+      LIMIT $3`,
+    [String(options.after.commit), String(options.after.prepare), options.limit],
+  );
+  return rows.map(toRecordedEvent);
+}
+
+/**
+ * Whether events after `after` exist that the gap guard still holds back (committed or not). A
+ * subscriber that sees this polls again soon: the transaction holding the horizon may roll back, or
+ * may not touch the log at all, and then no notification would wake it.
+ */
+export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
+  const { rows } = await db.query<{ held_back: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM ${EVENT_STORE_SCHEMA}.events
+        WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
+          AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+     ) AS held_back`,
+    [String(after.commit), String(after.prepare)],
+  );
+  return rows[0]?.held_back === true;
+}

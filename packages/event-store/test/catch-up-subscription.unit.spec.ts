@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import {
+  comparePositions,
+  START_OF_LOG,
+  type LogPosition,
+  type RecordedEvent,
+} from "@second-brain/contracts";
+import { startCatchUp, type CatchUpSource } from "../src/postgres/catch-up-subscription.ts";
+import { newEvent, sleep, waitFor } from "./contract-helpers.ts";
+
+/** An in-memory log standing in for the database, so the loop's timing can be tested alone. */
+function memoryLog() {
+  const events: RecordedEvent[] = [];
+  let reads = 0;
+  const append = () => {
+    const position = { commit: BigInt(events.length + 1), prepare: 1n };
+    events.push({ ...newEvent(), streamId: "s", streamVersion: events.length + 1, position, recordedAt: "" });
+  };
+  const read = async (after: LogPosition, limit: number) => {
+    reads += 1;
+    return events.filter((e) => comparePositions(e.position, after) > 0).slice(0, limit);
+  };
+  return { events, append, read, reads: () => reads };
+}
+
+describe("catch-up subscription loop", function () {
+  it("does not lose a notice that arrives while a read is running", async () => {
+    const log = memoryLog();
+    let notice: () => void = () => undefined;
+    const source: CatchUpSource = {
+      read: async (after, limit) => {
+        const result = await log.read(after, limit);
+        if (log.reads() === 1) {
+          log.append(); // appended after this read looked, noticed before it returned
+          notice();
+        }
+        return result;
+      },
+      onAppendNotice: (callback) => ((notice = callback), () => undefined),
+      pollIntervalMs: 60_000,
+      retryDelayMs: 10,
+    };
+    const received: RecordedEvent[] = [];
+    const subscription = startCatchUp(source, {
+      after: START_OF_LOG,
+      handle: async (e) => void received.push(...e),
+    });
+    await waitFor(() => received.length === 1, "the noticed event", 1_000);
+    await subscription.stop();
+  });
+
+  it("polls soon while events are held back, and at the poll interval otherwise", async () => {
+    const log = memoryLog();
+    let heldBack = true;
+    const source: CatchUpSource = {
+      read: log.read,
+      heldBack: async () => heldBack,
+      pollIntervalMs: 60_000,
+      heldBackPollMs: 5,
+      retryDelayMs: 10,
+    };
+    const subscription = startCatchUp(source, { after: START_OF_LOG, handle: async () => undefined });
+    await sleep(100);
+    heldBack = false;
+    await sleep(50);
+    const readsWhenReleased = log.reads();
+    expect(readsWhenReleased).to.be.greaterThan(5);
+    await sleep(100);
+    expect(log.reads()).to.equal(readsWhenReleased);
+    await subscription.stop();
+  });
+
+  it("pauses after a failure even when notices keep coming, then hands the batch again", async () => {
+    const log = memoryLog();
+    log.append();
+    let notice: () => void = () => undefined;
+    const source: CatchUpSource = {
+      read: log.read,
+      onAppendNotice: (callback) => ((notice = callback), () => undefined),
+      pollIntervalMs: 60_000,
+      retryDelayMs: 200,
+    };
+    const errors: unknown[] = [];
+    const handled: RecordedEvent[] = [];
+    const subscription = startCatchUp(source, {
+      after: START_OF_LOG,
+      handle: async (events) => {
+        if (errors.length === 0) throw new Error("first try fails");
+        handled.push(...events);
+      },
+      onError: (error) => errors.push(error),
+    });
+    const flood = setInterval(() => notice(), 5);
+    await sleep(100);
+    expect(log.reads()).to.equal(1);
+    clearInterval(flood);
+    await waitFor(() => handled.length === 1, "the batch handed again", 1_000);
+    expect(errors).to.have.length(1);
+    await subscription.stop();
+  });
+
+  it("stops while sleeping without waiting for the poll", async () => {
+    const log = memoryLog();
+    const subscription = startCatchUp(
+      { read: log.read, pollIntervalMs: 60_000, retryDelayMs: 10 },
+      { after: START_OF_LOG, handle: async () => undefined },
+    );
+    await sleep(20);
+    const started = Date.now();
+    await subscription.stop();
+    expect(Date.now() - started).to.be.lessThan(100);
+  });
+});

@@ -1,0 +1,125 @@
+import { expect } from "chai";
+// A relative import: @second-brain/testing depends on this package, so it is not one of its dependencies.
+import { createTestDatabase, type TestDatabase } from "../../testing/src/index.ts";
+import type { EventStore } from "../src/event-store.ts";
+import { appendOnClient, createPostgresEventStore, migrateEventStore } from "../src/index.ts";
+import {
+  markLogEnd,
+  newEvent,
+  newStreamId,
+  recordingSubscriber,
+  sleep,
+  waitFor,
+} from "./contract-helpers.ts";
+
+describe("PostgreSQL event store — transactions in flight", function () {
+  let database: TestDatabase;
+  let store: EventStore;
+
+  before(async () => {
+    database = await createTestDatabase("sb_event_store");
+    await migrateEventStore(database.pool);
+    // A poll far longer than any test: subscribers here go on only through notices and the short poll
+    // for held-back events (a rolled-back transaction sends no notice).
+    store = createPostgresEventStore(database.pool, { listenUrl: database.url, pollIntervalMs: 60_000 });
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  /** Opens transaction A on its own client and appends in it without committing. */
+  async function appendInOpenTransaction(streamId: string) {
+    const client = await database.pool.connect();
+    await client.query("BEGIN");
+    const event = newEvent("InFlight");
+    const result = await appendOnClient(client, streamId, [event], 0);
+    let open = true;
+    const finish = async (how: "COMMIT" | "ROLLBACK") => {
+      if (!open) return;
+      open = false;
+      await client.query(how);
+      client.release();
+    };
+    return { event, result, finish };
+  }
+
+  for (const outcome of ["COMMIT", "ROLLBACK"] as const) {
+    it(`holds readers back while a lower position is in flight, then goes on after ${outcome}`, async () => {
+      const start = await markLogEnd(store);
+      const subscriber = recordingSubscriber(store, start);
+      const a = await appendInOpenTransaction(newStreamId());
+      try {
+        const b = newEvent("Committed");
+        const bResult = await store.appendToStream(newStreamId(), [b], { expectedVersion: 0 });
+        expect(bResult.position.prepare > a.result.position.prepare, "A took the lower sequence").to.equal(
+          true,
+        );
+
+        expect(await store.readAll({ after: start, limit: 10 })).to.deep.equal([]);
+        await sleep(300);
+        expect(subscriber.received, "nothing passes the open transaction").to.deep.equal([]);
+
+        await a.finish(outcome);
+        const expected = outcome === "COMMIT" ? [a.event.id, b.id] : [b.id];
+        await waitFor(
+          () => subscriber.received.length >= expected.length,
+          "events after the transaction ended",
+        );
+        await sleep(100);
+        expect(subscriber.received.map((e) => e.id)).to.deep.equal(expected);
+        expect((await store.readAll({ after: start, limit: 10 })).map((e) => e.id)).to.deep.equal(expected);
+      } finally {
+        await a.finish("ROLLBACK");
+        await subscriber.subscription.stop();
+      }
+    });
+  }
+
+  it("appends atomically with the caller's transaction", async () => {
+    const streamId = newStreamId();
+    const client = await database.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await appendOnClient(client, streamId, [newEvent()], 0);
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
+    }
+    expect(await store.streamVersion(streamId)).to.equal(0);
+    expect(await store.readStream(streamId)).to.deep.equal([]);
+  });
+
+  it("wakes a subscriber on commit through LISTEN, without waiting for the poll", async () => {
+    const listening = createPostgresEventStore(database.pool, {
+      listenUrl: database.url,
+      pollIntervalMs: 60_000,
+    });
+    try {
+      const start = await markLogEnd(listening);
+      const subscriber = recordingSubscriber(listening, start);
+      await sleep(300); // the first read is done and the LISTEN connection is up
+      await listening.appendToStream(newStreamId(), [newEvent()], { expectedVersion: 0 });
+      // Well under the 60 s poll; not tighter, as any transaction on the server holds readers back.
+      await waitFor(() => subscriber.received.length === 1, "the notified append", 10_000);
+    } finally {
+      await listening.close();
+    }
+  });
+
+  it("reads again at once on wake()", async () => {
+    const polling = createPostgresEventStore(database.pool, { listen: false, pollIntervalMs: 60_000 });
+    try {
+      const start = await markLogEnd(polling);
+      const subscriber = recordingSubscriber(polling, start);
+      await sleep(200);
+      await polling.appendToStream(newStreamId(), [newEvent()], { expectedVersion: 0 });
+      await sleep(200);
+      expect(subscriber.received).to.deep.equal([]);
+      subscriber.subscription.wake();
+      await waitFor(() => subscriber.received.length === 1, "the woken read", 10_000);
+    } finally {
+      await polling.close();
+    }
+  });
+});
