@@ -45,6 +45,17 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
     heartbeatInterval: 2,
     heartbeatTimeout: 6,
     registry: { preferLocal: true },
+    // A call sent to a node that died before taking it is rejected when the node is declared
+    // dead; the request never ran, so it is safe to send again to a live node. Time-outs are
+    // not retried: that request may have run.
+    retryPolicy: {
+      enabled: true,
+      retries: 5,
+      delay: 100,
+      maxDelay: 2000,
+      factor: 2,
+      check: (error) => (error as { type?: string }).type === "REQUEST_REJECTED",
+    },
     middlewares: [requestContextMiddleware],
   };
 }
