@@ -161,6 +161,17 @@ export function runEventStoreContract(name: string, open: () => Promise<EventSto
       ]);
     });
 
+    it("orders positions as numbers, not as text, across digit boundaries", async () => {
+      const start = await markLogEnd(store);
+      const stream = newStreamId();
+      // 120 events in one append span positions whose decimal lengths differ (e.g. 98, 99, 100).
+      const events = Array.from({ length: 120 }, () => newEvent());
+      await store.appendToStream(stream, events, { expectedVersion: 0 });
+      const read = await readAllAfter(store, start, 7);
+      expect(read.map((e) => e.streamVersion)).to.deep.equal(events.map((_, i) => i + 1));
+      expect(expectStrictlyIncreasing(read.map((e) => e.position))).to.equal(true);
+    });
+
     it("delivers every event once, in order, from a checkpoint, and keeps up with new appends", async () => {
       const start = await markLogEnd(store);
       const streams = [newStreamId(), newStreamId(), newStreamId()];

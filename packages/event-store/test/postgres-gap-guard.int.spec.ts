@@ -113,7 +113,10 @@ describe("PostgreSQL event store — transactions in flight", function () {
       const start = await markLogEnd(polling);
       const subscriber = recordingSubscriber(polling, start);
       await sleep(200);
-      await polling.appendToStream(newStreamId(), [newEvent()], { expectedVersion: 0 });
+      // Appended through another store, as another process would: nothing wakes the subscriber.
+      const writer = createPostgresEventStore(database.pool, { listen: false });
+      await writer.appendToStream(newStreamId(), [newEvent()], { expectedVersion: 0 });
+      await writer.close();
       await sleep(200);
       expect(subscriber.received).to.deep.equal([]);
       subscriber.subscription.wake();

@@ -22,33 +22,42 @@ export async function appendOnClient(
   expectedVersion: ExpectedVersion,
 ): Promise<AppendResult> {
   validateAppend(events, expectedVersion);
-  const stored = await findStoredAppend(client, streamId, events, expectedVersion);
-  if (stored) return stored;
-  const version = await claimVersions(client, streamId, events.length, expectedVersion);
-  if (version === null) {
-    // A concurrent copy of this very append may have won the compare-and-set we just lost.
-    const storedMeanwhile = await findStoredAppend(client, streamId, events, expectedVersion);
-    if (storedMeanwhile) return storedMeanwhile;
-    throw new VersionConflictError(expectedVersion, await readStreamVersion(client, streamId));
-  }
-  const { rows } = await client.query<{ position: string; transaction_id: string; stream_version: number }>(
-    `WITH inserted AS (
+  // One statement claims the versions and inserts the events, so an append costs one round trip
+  // and is atomic even outside a transaction. A lost compare-and-set claims nothing and so inserts
+  // nothing.
+  const { rows } = await client.query<{ version: number; position: string; transaction_id: string }>(
+    `WITH claimed AS (${claimStatement(expectedVersion)}),
+     inserted AS (
        INSERT INTO ${EVENT_STORE_SCHEMA}.events (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT $1, $2::int + e.ord::int, (e.value->>'id')::uuid, e.value->>'type', e.value->'data', e.value->'metadata'
-         FROM jsonb_array_elements($3::text::jsonb) WITH ORDINALITY AS e(value, ord)
+       SELECT $1, c.version - $2::int + e.ord::int, (e.value->>'id')::uuid, e.value->>'type',
+              e.value->'data', e.value->'metadata'
+         FROM claimed c, jsonb_array_elements($3::text::jsonb) WITH ORDINALITY AS e(value, ord)
         ORDER BY e.ord
        RETURNING position, transaction_id, stream_version
      )
-     SELECT i.position::text AS position, i.transaction_id::text AS transaction_id, i.stream_version
-       FROM inserted i CROSS JOIN (SELECT pg_notify('${EVENTS_CHANNEL}', '') AS notified) n
-      ORDER BY i.stream_version DESC LIMIT 1`,
-    [streamId, version - events.length, serializeEvents(events)],
+     SELECT c.version, i.position::text AS position, i.transaction_id::text AS transaction_id
+       FROM claimed c
+       JOIN LATERAL (SELECT * FROM inserted ORDER BY stream_version DESC LIMIT 1) i ON true
+       CROSS JOIN (SELECT pg_notify('${EVENTS_CHANNEL}', '') AS notified) n`,
+    [
+      streamId,
+      events.length,
+      serializeEvents(events),
+      ...(typeof expectedVersion === "number" && expectedVersion > 0 ? [expectedVersion] : []),
+    ],
   );
-  const last = rows[0]!;
-  return {
-    nextExpectedVersion: version,
-    position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.position) },
-  };
+  const appended = rows[0];
+  if (appended) {
+    return {
+      nextExpectedVersion: Number(appended.version),
+      position: { commit: BigInt(appended.transaction_id), prepare: BigInt(appended.position) },
+    };
+  }
+  // The compare-and-set was lost: either this very append was stored before (a retry after an
+  // unknown outcome), or another writer moved the stream on.
+  const stored = await findStoredAppend(client, streamId, events, expectedVersion);
+  if (stored) return stored;
+  throw new VersionConflictError(expectedVersion, await readStreamVersion(client, streamId));
 }
 
 /**
@@ -99,34 +108,20 @@ export async function findStoredAppend(
   };
 }
 
-/** Moves the stream's version on by `count` when it matches; null when it does not. */
-async function claimVersions(
-  client: Queryable,
-  streamId: string,
-  count: number,
-  expectedVersion: ExpectedVersion,
-): Promise<number | null> {
+/** The compare-and-set on the stream's version; returns the new version, or no row when it is lost. */
+function claimStatement(expectedVersion: ExpectedVersion): string {
   const streams = `${EVENT_STORE_SCHEMA}.event_streams`;
-  const { rows } =
-    expectedVersion === "any"
-      ? await client.query<{ version: number }>(
-          `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
-           ON CONFLICT (stream_id) DO UPDATE SET version = s.version + EXCLUDED.version
-           RETURNING version`,
-          [streamId, count],
-        )
-      : expectedVersion === 0
-        ? await client.query<{ version: number }>(
-            `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
-             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version WHERE s.version = 0
-             RETURNING version`,
-            [streamId, count],
-          )
-        : await client.query<{ version: number }>(
-            `UPDATE ${streams} SET version = version + $2 WHERE stream_id = $1 AND version = $3 RETURNING version`,
-            [streamId, count, expectedVersion],
-          );
-  return rows[0] ? Number(rows[0].version) : null;
+  if (expectedVersion === "any") {
+    return `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
+            ON CONFLICT (stream_id) DO UPDATE SET version = s.version + EXCLUDED.version
+            RETURNING version`;
+  }
+  if (expectedVersion === 0) {
+    return `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
+            ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version WHERE s.version = 0
+            RETURNING version`;
+  }
+  return `UPDATE ${streams} SET version = version + $2 WHERE stream_id = $1 AND version = $4 RETURNING version`;
 }
 
 function serializeEvents(events: NewEvent[]): string {

@@ -1,4 +1,4 @@
-import { inTransaction, type SqlPool } from "@second-brain/platform";
+import type { SqlPool } from "@second-brain/platform";
 import type { EventStore, Subscription } from "../event-store.ts";
 import { appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
 import { startCatchUp } from "./catch-up-subscription.ts";
@@ -37,9 +37,8 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
   return {
     async appendToStream(streamId, events, { expectedVersion }) {
       try {
-        const result = await inTransaction(pool, (client) =>
-          appendOnClient(client, streamId, events, expectedVersion),
-        );
+        // A single statement: atomic without an explicit transaction.
+        const result = await appendOnClient(pool, streamId, events, expectedVersion);
         // Subscribers in this process hear of the commit at once (the only wake-up PGlite has).
         for (const subscription of subscriptions) subscription.wake();
         return result;

@@ -37,7 +37,7 @@ export async function readAllEvents(db: Queryable, options: ReadAllOptions): Pro
     `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
       WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, position
+      ORDER BY events.transaction_id, events.position
       LIMIT $3`,
     [String(options.after.commit), String(options.after.prepare), options.limit],
   );
