@@ -1,0 +1,15 @@
+import { MEMORY_STREAM_PREFIX, type RecordedEvent } from "@second-brain/contracts";
+
+/** The key under which the memories service caches one memory for its owner. */
+export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
+
+/** The cache keys a batch of events makes stale, each once. Only memory streams have cached entries. */
+export function staleCacheKeys(events: readonly RecordedEvent[]): string[] {
+  const keys = new Set<string>();
+  for (const event of events) {
+    if (!event.streamId.startsWith(MEMORY_STREAM_PREFIX)) continue;
+    const memoryId = event.streamId.slice(MEMORY_STREAM_PREFIX.length);
+    keys.add(memoryCacheKey(event.metadata.ownerId, memoryId));
+  }
+  return [...keys];
+}

@@ -1,0 +1,37 @@
+import type { ServiceSchema } from "moleculer";
+import type { EventStore } from "@second-brain/event-store";
+import { appErrorsMixin, type Cache, type SqlPool } from "@second-brain/platform";
+import {
+  startCacheProjection,
+  type CacheProjectionLogger,
+  type RunningCacheProjection,
+} from "./cache.projection.ts";
+
+export interface CacheProjectionServiceOptions {
+  store: EventStore;
+  cache: Cache;
+  pool: SqlPool;
+  logger?: CacheProjectionLogger;
+}
+
+/** Keeps the memory cache honest: every memory event in the log deletes that memory's entry. */
+export function cacheProjection(options: CacheProjectionServiceOptions): ServiceSchema {
+  let projection: RunningCacheProjection | null = null;
+  return {
+    name: "cache-projection",
+    mixins: [appErrorsMixin],
+    events: {
+      // The log relay's notification; the payload does not matter, the log is read from the checkpoint.
+      "log.appended": {
+        handler: () => projection?.wake(),
+      },
+    },
+    async started() {
+      projection = await startCacheProjection(options);
+    },
+    async stopped() {
+      await projection?.stop();
+      projection = null;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { formatPosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import {
+  createLogger,
+  inTransaction,
+  type Keyring,
+  type SqlClient,
+  type SqlPool,
+} from "@second-brain/platform";
+import { setCheckpoint } from "./checkpoints.ts";
+import { applyMemoryEvents, type ProjectionLogger } from "./memories.apply.ts";
+import { prefetchKeys } from "./memories.decrypt.ts";
+import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./memories.table.ts";
+
+export interface RebuildMemoriesOptions {
+  pool: SqlPool;
+  store: EventStore;
+  keyring: Keyring;
+  logger?: ProjectionLogger;
+  batchSize?: number;
+  /** Log progress every this many events. */
+  progressEvery?: number;
+}
+
+export interface RebuildResult {
+  events: number;
+  position: LogPosition;
+  seconds: number;
+}
+
+/**
+ * Blue/green rebuild: replays the whole log into a fresh table next to the live one, then swaps it
+ * in and moves the checkpoint in one transaction. Readers see the old table until the swap and the
+ * new one after; a running projection finds its checkpoint moved and resumes from the rebuild's
+ * position on the new table. If the rebuild fails, the live table is untouched.
+ */
+export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<RebuildResult> {
+  const { pool, store, keyring } = options;
+  const logger = options.logger ?? createLogger("memories-projection");
+  const batchSize = options.batchSize ?? 500;
+  const progressEvery = options.progressEvery ?? 10_000;
+  const table = `${MEMORIES_TABLE}_rebuild_${Date.now()}`;
+  const started = Date.now();
+  await pool.query(`CREATE TABLE ${table} (LIKE ${MEMORIES_TABLE} INCLUDING ALL)`);
+  logger.info("memories rebuild started", { table });
+  let position = START_OF_LOG;
+  let events = 0;
+  let nextReport = progressEvery;
+  try {
+    for (;;) {
+      const batch = await store.readAll({ after: position, limit: batchSize });
+      if (batch.length === 0) break;
+      const keyOf = await prefetchKeys(keyring, batch);
+      await inTransaction(pool, (client) => applyMemoryEvents(client, table, keyOf, batch, logger));
+      position = batch[batch.length - 1]!.position;
+      events += batch.length;
+      if (events >= nextReport) {
+        nextReport += progressEvery;
+        const seconds = (Date.now() - started) / 1000;
+        logger.info("memories rebuild progress", {
+          events,
+          eventsPerSecond: Math.round(events / Math.max(seconds, 0.001)),
+          position: formatPosition(position),
+        });
+      }
+    }
+    await inTransaction(pool, (client) => swapIn(client, table, position));
+  } catch (error) {
+    await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    throw error;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  logger.info("memories rebuild swapped in", { events, seconds, position: formatPosition(position) });
+  return { events, position, seconds };
+}
+
+/**
+ * Locks in the same order as the live projection (checkpoint row first, then the table) so the two
+ * queue behind each other instead of deadlocking. Embeddings are carried over for rows whose text
+ * did not change: they are costly to compute and the log does not hold them.
+ */
+async function swapIn(client: SqlClient, table: string, position: LogPosition): Promise<void> {
+  await client.query(`SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
+    MEMORIES_CHECKPOINT,
+  ]);
+  await client.query(`LOCK TABLE ${MEMORIES_TABLE} IN ACCESS EXCLUSIVE MODE`);
+  await client.query(
+    `UPDATE ${table} AS fresh SET embedding = live.embedding FROM ${MEMORIES_TABLE} AS live
+     WHERE fresh.id = live.id AND live.embedding IS NOT NULL
+       AND fresh.title IS NOT DISTINCT FROM live.title AND fresh.content = live.content`,
+  );
+  const liveIndexes = await indexesOf(client, MEMORIES_TABLE);
+  const freshIndexes = await indexesOf(client, table);
+  const retired = `${table}_retired`;
+  await client.query(`ALTER TABLE ${MEMORIES_TABLE} RENAME TO ${retired}`);
+  await client.query(`ALTER TABLE ${table} RENAME TO ${MEMORIES_TABLE}`);
+  await client.query(`DROP TABLE ${retired}`);
+  // LIKE ... INCLUDING ALL names the copied indexes after the new table; give them the live names
+  // back so the next migration or rebuild finds what it expects.
+  for (const [shape, name] of freshIndexes) {
+    const liveName = liveIndexes.get(shape);
+    if (liveName && liveName !== name) await client.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
+  }
+  await setCheckpoint(client, MEMORIES_CHECKPOINT, position);
+}
+
+/** The table's indexes keyed by their definition with the index and table names blanked out. */
+async function indexesOf(client: SqlClient, table: string): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`,
+    [table],
+  );
+  const byShape = new Map<string, string>();
+  for (const { indexname, indexdef } of rows) {
+    const shape = indexdef
+      .replace(` INDEX ${indexname} ON `, " INDEX _ ON ")
+      .replace(/ ON (\S+\.)?\S+ USING /, " ON _ USING ");
+    byShape.set(shape, indexname);
+  }
+  return byShape;
+}

@@ -1,0 +1,51 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+import type { AttachmentRef, MemoryLink, MemoryStatus, MemoryType, Metadata } from "@second-brain/contracts";
+
+/**
+ * The read model's tables as Kysely sees them. Timestamps are written as ISO strings and read back
+ * as Date (both `pg` and PGlite parse timestamptz); jsonb columns are written as JSON text.
+ */
+type Timestamp = ColumnType<Date, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface MemoriesTable {
+  id: string;
+  owner_id: string;
+  version: number;
+  title: string | null;
+  content: string;
+  type: MemoryType;
+  status: MemoryStatus;
+  tags: string[];
+  importance: number;
+  confidence: number;
+  links: Json<MemoryLink[]>;
+  source_url: string | null;
+  session_id: string | null;
+  attachments: Json<AttachmentRef[]>;
+  metadata: Json<Metadata>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** pgvector text form ("[0.1,0.2,...]"); filled by the search feature, null until then. */
+  embedding: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Generated from title, tags and content; never written. */
+  search_text: ColumnType<string, never, never>;
+}
+
+export interface ProjectionCheckpointsTable {
+  name: string;
+  /** formatPosition() of the last log position whose effects are in the read model. */
+  position: string;
+  updated_at: Generated<Date>;
+}
+
+export interface MemoriesDatabase {
+  memories: MemoriesTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+}
+
+export type MemoryRecord = Selectable<MemoriesTable>;
+
+export const MEMORIES_TABLE = "memories";
+export const CHECKPOINTS_TABLE = "projection_checkpoints";
+export const MEMORIES_CHECKPOINT = "memories";

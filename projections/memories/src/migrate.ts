@@ -1,0 +1,9 @@
+import { runMigrations, type SqlPool } from "@second-brain/platform";
+import { createMemories } from "../migrations/2026_11_26_0001_create_memories.ts";
+
+export const MEMORIES_MIGRATIONS = [createMemories];
+
+/** Brings the read model's schema up to date; safe to run from several processes at once. */
+export async function migrateMemoriesProjection(pool: SqlPool): Promise<void> {
+  await runMigrations(pool, "memories-projection", MEMORIES_MIGRATIONS);
+}
