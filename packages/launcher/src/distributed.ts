@@ -13,7 +13,7 @@ let stopping = false;
 function start(name: string, entry: string): void {
   const child = spawn(process.execPath, [entryPath(entry)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, SB_MODE: "distributed" },
+    env: { ...process.env, SB_MODE: "distributed", SB_PARENT_PID: String(process.pid) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.set(name, child);

@@ -54,6 +54,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     JWT_SECRET: randomBytes(32).toString("base64"),
     MASTER_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    SB_PARENT_PID: String(process.pid),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   };

@@ -32,4 +32,23 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  exitWithParent(() => void stop("parent exited"));
+}
+
+/**
+ * A process started by the launcher (or a test stack) stops when that parent dies, even by
+ * SIGKILL: an orphan would keep serving its namespace with stale configuration.
+ */
+function exitWithParent(stop: () => void): void {
+  const parent = Number(process.env.SB_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(timer);
+      stop();
+    }
+  }, 1000);
+  timer.unref();
 }

@@ -8,8 +8,12 @@ import { EVENT_STORE_SCHEMA, EVENTS_CHANNEL } from "./schema.ts";
 /**
  * Appends on a client whose transaction the caller owns, so events can be written atomically with
  * other rows (an idempotency record, an outbox). The stream row is updated by compare-and-set, which
- * serialises concurrent writers of one stream on its row lock; the notification is delivered when
- * the caller commits.
+ * serialises concurrent writers of one stream on its row lock.
+ *
+ * No NOTIFY is sent here: PostgreSQL takes a database-wide lock when a transaction with a pending
+ * NOTIFY commits and keeps it until the commit is flushed to disk, which would queue the commits of
+ * all concurrent appends behind one another. `appendNotifier` wakes subscribers after the commit
+ * instead.
  *
  * A retry racing its own original can still fail on the event id's unique index, which aborts the
  * caller's transaction; `appendToStream` of the PostgreSQL store handles that case by looking the
@@ -37,8 +41,7 @@ export async function appendOnClient(
      )
      SELECT c.version, i.position::text AS position, i.transaction_id::text AS transaction_id
        FROM claimed c
-       JOIN LATERAL (SELECT * FROM inserted ORDER BY stream_version DESC LIMIT 1) i ON true
-       CROSS JOIN (SELECT pg_notify('${EVENTS_CHANNEL}', '') AS notified) n`,
+       JOIN LATERAL (SELECT * FROM inserted ORDER BY stream_version DESC LIMIT 1) i ON true`,
     [
       streamId,
       events.length,
@@ -138,4 +141,30 @@ function serializeEvents(events: NewEvent[]): string {
 /** True for PostgreSQL's unique_violation, whichever driver raised it. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+/**
+ * Tells LISTENing subscribers that the log grew. A NOTIFY on its own writes no WAL, so it holds the
+ * notification lock only briefly. Calls made while one is in flight are folded into one more.
+ */
+export function appendNotifier(db: Queryable): () => void {
+  let inFlight = false;
+  let again = false;
+  const send = (): void => {
+    inFlight = true;
+    again = false;
+    db.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`).then(
+      () => {
+        inFlight = false;
+        if (again) send();
+      },
+      () => {
+        inFlight = false; // subscribers still poll; a lost notice only delays them
+      },
+    );
+  };
+  return () => {
+    if (inFlight) again = true;
+    else send();
+  };
 }

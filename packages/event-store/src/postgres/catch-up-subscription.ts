@@ -11,6 +11,12 @@ export interface CatchUpSource {
   /** The short poll used while events are held back; default 20 ms. */
   heldBackPollMs?: number;
   retryDelayMs: number;
+  /**
+   * After handling a short batch, wait this long before reading again even if notices arrive, so
+   * that under load events gather into fewer, larger batches (one transaction each for the
+   * subscriber) instead of one read and one transaction per append. Default 10 ms.
+   */
+  settleMs?: number;
 }
 
 /**
@@ -52,12 +58,14 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
       noticed = false;
       let caughtUp = true;
       let heldBack = false;
+      let handled = false;
       try {
         const events = await source.read(checkpoint, batchSize);
         if (events.length > 0 && !stopping) {
           await options.handle(events);
           checkpoint = events[events.length - 1]!.position;
           caughtUp = events.length < batchSize;
+          handled = true;
         }
         if (caughtUp && !stopping && source.heldBack) heldBack = await source.heldBack(checkpoint);
       } catch (error) {
@@ -66,6 +74,7 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
         await sleep(source.retryDelayMs, false);
         continue;
       }
+      if (caughtUp && handled) await sleep(source.settleMs ?? 10, false);
       if (caughtUp) {
         const pollMs = heldBack
           ? Math.min(source.heldBackPollMs ?? 20, source.pollIntervalMs)

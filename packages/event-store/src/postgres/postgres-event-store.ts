@@ -1,6 +1,6 @@
 import type { SqlPool } from "@second-brain/platform";
 import type { EventStore, Subscription } from "../event-store.ts";
-import { appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
+import { appendNotifier, appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
 import { startCatchUp } from "./catch-up-subscription.ts";
 import { createNotificationListener, type NotificationListener } from "./notification-listener.ts";
 import { hasEventsHeldBack, readAllEvents, readStreamEvents, readStreamVersion } from "./read-events.ts";
@@ -33,14 +33,17 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
       ? createNotificationListener(options.listenUrl, EVENTS_CHANNEL)
       : null;
   const subscriptions = new Set<Subscription>();
+  const notifyOtherProcesses = pool.kind === "postgres" ? appendNotifier(pool) : () => undefined;
 
   return {
     async appendToStream(streamId, events, { expectedVersion }) {
       try {
         // A single statement: atomic without an explicit transaction.
         const result = await appendOnClient(pool, streamId, events, expectedVersion);
-        // Subscribers in this process hear of the commit at once (the only wake-up PGlite has).
+        // Subscribers in this process hear of the commit at once (the only wake-up PGlite has);
+        // those in other processes through LISTEN.
         for (const subscription of subscriptions) subscription.wake();
+        notifyOtherProcesses();
         return result;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
