@@ -1,5 +1,5 @@
 import { formatPosition, parsePosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
-import type { SqlPool } from "@second-brain/platform";
+import { inTransaction, type SqlPool } from "@second-brain/platform";
 
 export const CACHE_CHECKPOINT = "cache";
 
@@ -28,9 +28,14 @@ export async function moveCacheCheckpoint(
   expected: LogPosition,
   next: LogPosition,
 ): Promise<void> {
-  const result = await pool.query(
-    `UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE name = $1 AND position = $2`,
-    [CACHE_CHECKPOINT, formatPosition(expected), formatPosition(next)],
-  );
+  const result = await inTransaction(pool, async (client) => {
+    // Losing this commit in a crash only means invalidating the same keys again: no need to wait
+    // for the disk.
+    await client.query("SET LOCAL synchronous_commit TO OFF");
+    return client.query(
+      `UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE name = $1 AND position = $2`,
+      [CACHE_CHECKPOINT, formatPosition(expected), formatPosition(next)],
+    );
+  });
   if (result.rowCount !== 1) throw new CheckpointMovedError(expected);
 }

@@ -80,6 +80,9 @@ export async function projectMemoriesBatch(
   if (!last) return after;
   const keyOf = await prefetchKeys(target.keyring, fresh);
   await inTransaction(target.pool, async (client) => {
+    // A read model is rebuilt from the log, so its commits need not wait for the disk: if the
+    // server crashes, the rows and the checkpoint are lost together and the batch is read again.
+    await client.query("SET LOCAL synchronous_commit TO OFF");
     await compareAndSetCheckpoint(client, target.checkpoint, after, last.position);
     await applyMemoryEvents(client, target.table, keyOf, fresh, target.logger);
   });
