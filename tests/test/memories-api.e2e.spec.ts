@@ -26,14 +26,19 @@ for (const mode of ["embedded", "distributed"] as const) {
     });
 
     afterEach(function () {
-      if (this.currentTest?.state === "failed") console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
+      if (this.currentTest?.state === "failed")
+        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
     });
 
     /** Everything the caller can see: used to show that a refused request changed nothing. */
     async function snapshot() {
       const statuses = ["draft", "active", "archived"];
-      const lists = await Promise.all(statuses.map((s) => api.request("GET", `/api/v1/memories?status=${s}&limit=100`)));
-      const events = database ? (await database.pool.query("SELECT count(*)::int AS n FROM event_store.events")).rows[0] : null;
+      const lists = await Promise.all(
+        statuses.map((s) => api.request("GET", `/api/v1/memories?status=${s}&limit=100`)),
+      );
+      const events = database
+        ? (await database.pool.query("SELECT count(*)::int AS n FROM event_store.events")).rows[0]
+        : null;
       return { items: lists.map((l) => l.body.items.map((m: any) => `${m.id}@${m.version}`).sort()), events };
     }
 
@@ -44,21 +49,41 @@ for (const mode of ["embedded", "distributed"] as const) {
     }
 
     it("creates, reads, edits with If-Match, and keeps the history", async () => {
-      const created = await create({ title: "Léa's café", content: "Met Léa 🎉 at the café", tags: [" Paris ", "FOOD"] });
-      expect(created).to.include({ version: 1, title: "Léa's café", content: "Met Léa 🎉 at the café", type: "semantic", status: "active" });
+      const created = await create({
+        title: "Léa's café",
+        content: "Met Léa 🎉 at the café",
+        tags: [" Paris ", "FOOD"],
+      });
+      expect(created).to.include({
+        version: 1,
+        title: "Léa's café",
+        content: "Met Léa 🎉 at the café",
+        type: "semantic",
+        status: "active",
+      });
       expect(created.tags).to.deep.equal(["paris", "food"]);
 
       const read = await api.request("GET", `/api/v1/memories/${created.id}`);
       expect(read.status).to.equal(200);
       expect(read.body).to.deep.equal(created);
 
-      const edited = await api.request("PATCH", `/api/v1/memories/${created.id}`, { content: "Met Léa again" }, { "if-match": "1" });
+      const edited = await api.request(
+        "PATCH",
+        `/api/v1/memories/${created.id}`,
+        { content: "Met Léa again" },
+        { "if-match": "1" },
+      );
       expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
       expect(edited.body).to.include({ version: 2, content: "Met Léa again" });
       // read-your-writes: the very next read sees the edit
       expect((await api.request("GET", `/api/v1/memories/${created.id}`)).body.version).to.equal(2);
 
-      const stale = await api.request("PATCH", `/api/v1/memories/${created.id}`, { content: "lost update" }, { "if-match": "1" });
+      const stale = await api.request(
+        "PATCH",
+        `/api/v1/memories/${created.id}`,
+        { content: "lost update" },
+        { "if-match": "1" },
+      );
       expect(stale.status).to.equal(409);
       expect(stale.body.error.code).to.equal("VERSION_CONFLICT");
       expect(stale.body.error.details.currentVersion).to.equal(2);
@@ -74,7 +99,10 @@ for (const mode of ["embedded", "distributed"] as const) {
       ]);
       expect(history.body.events[1].data.content).to.equal("Met Léa again");
       const createdAt = history.body.events[0].occurredAt;
-      const asOf = await api.request("GET", `/api/v1/memories/${created.id}?asOf=${encodeURIComponent(createdAt)}`);
+      const asOf = await api.request(
+        "GET",
+        `/api/v1/memories/${created.id}?asOf=${encodeURIComponent(createdAt)}`,
+      );
       expect(asOf.status).to.equal(200);
       expect(asOf.body).to.include({ version: 1, content: "Met Léa 🎉 at the café" });
     });
@@ -85,10 +113,15 @@ for (const mode of ["embedded", "distributed"] as const) {
       const tagged = await api.request("PUT", `/api/v1/memories/${a.id}/tags`, { tags: ["One", "two"] });
       expect(tagged.status).to.equal(200);
       expect(tagged.body.tags).to.deep.equal(["one", "two"]);
-      const linked = await api.request("POST", `/api/v1/memories/${a.id}/links`, { targetId: b.id, type: "related" });
+      const linked = await api.request("POST", `/api/v1/memories/${a.id}/links`, {
+        targetId: b.id,
+        type: "related",
+      });
       expect(linked.status, JSON.stringify(linked.body)).to.be.oneOf([200, 201]);
       expect(linked.body.links).to.deep.equal([{ targetId: b.id, type: "related" }]);
-      expect((await api.request("POST", `/api/v1/memories/${a.id}/archive`)).body.status).to.equal("archived");
+      expect((await api.request("POST", `/api/v1/memories/${a.id}/archive`)).body.status).to.equal(
+        "archived",
+      );
       const activeList = await eventually(async () => {
         const list = await api.request("GET", "/api/v1/memories?limit=100");
         return list.body.items.some((m: any) => m.id === a.id) ? undefined : list;
@@ -106,7 +139,8 @@ for (const mode of ["embedded", "distributed"] as const) {
     it("lists with filters and a cursor, eventually consistent", async () => {
       const tag = `batch-${randomUUID().slice(0, 8)}`;
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await create({ content: `item ${i}`, tags: [tag], type: "episodic" })).id);
+      for (let i = 0; i < 5; i++)
+        ids.push((await create({ content: `item ${i}`, tags: [tag], type: "episodic" })).id);
       const pages: string[] = [];
       await eventually(async () => {
         pages.length = 0;
@@ -131,7 +165,10 @@ for (const mode of ["embedded", "distributed"] as const) {
       await other.registerUser();
       expect((await other.request("GET", `/api/v1/memories/${mine.id}`)).status).to.equal(404);
       expect((await other.request("GET", `/api/v1/memories/${mine.id}/history`)).status).to.equal(404);
-      expect((await other.request("PATCH", `/api/v1/memories/${mine.id}`, { content: "x" }, { "if-match": "1" })).status).to.equal(404);
+      expect(
+        (await other.request("PATCH", `/api/v1/memories/${mine.id}`, { content: "x" }, { "if-match": "1" }))
+          .status,
+      ).to.equal(404);
       expect((await other.request("DELETE", `/api/v1/memories/${mine.id}`)).status).to.equal(404);
       const list = await other.request("GET", "/api/v1/memories?limit=100");
       expect(list.body.items).to.deep.equal([]);
@@ -145,18 +182,27 @@ for (const mode of ["embedded", "distributed"] as const) {
         [1, 2, 3, 4].map(() => api.request("POST", "/api/v1/memories", body, { "idempotency-key": key })),
       );
       const ids = new Set(results.map((r) => r.body.id));
-      expect(results.map((r) => r.status).every((s) => s === 201 || s === 200), JSON.stringify(results.map((r) => r.body))).to.equal(true);
+      expect(
+        results.map((r) => r.status).every((s) => s === 201 || s === 200),
+        JSON.stringify(results.map((r) => r.body)),
+      ).to.equal(true);
       expect(ids.size).to.equal(1);
       const history = await api.request("GET", `/api/v1/memories/${[...ids][0]}/history`);
       expect(history.body.events).to.have.length(1);
-      const other = await api.request("POST", "/api/v1/memories", { content: "another body" }, { "idempotency-key": key });
+      const other = await api.request(
+        "POST",
+        "/api/v1/memories",
+        { content: "another body" },
+        { "idempotency-key": key },
+      );
       expect(other.status).to.equal(409);
     });
 
     it("refuses bad input with a 4xx in the error shape and changes nothing", async () => {
       const target = await create({ content: "untouched" });
       const before = await snapshot();
-      const post = (body: unknown, headers: Record<string, string> = {}) => api.request("POST", "/api/v1/memories", body as any, headers);
+      const post = (body: unknown, headers: Record<string, string> = {}) =>
+        api.request("POST", "/api/v1/memories", body as any, headers);
       const cases: Array<[string, () => Promise<{ status: number; body: any }>, number]> = [
         ["malformed JSON", () => post('{"content": "x",'), 400],
         ["not an object", () => post("[1,2,3]"), 400],
@@ -172,18 +218,45 @@ for (const mode of ["embedded", "distributed"] as const) {
         ["tag of 500 characters", () => post({ content: "x", tags: ["t".repeat(500)] }), 400],
         ["65 tags", () => post({ content: "x", tags: Array.from({ length: 65 }, (_, i) => `t${i}`) }), 400],
         ["id that is not a UUID", () => api.request("GET", "/api/v1/memories/not-a-uuid"), 400],
-        ["patch with a non-UUID id", () => api.request("PATCH", "/api/v1/memories/1%27%20OR%201=1", { content: "x" }, { "if-match": "1" }), 400],
-        ["patch with an unknown field", () => api.request("PATCH", `/api/v1/memories/${target.id}`, { owner: "me" }, { "if-match": "1" }), 400],
-        ["patch with a bad If-Match", () => api.request("PATCH", `/api/v1/memories/${target.id}`, { content: "x" }, { "if-match": "banana" }), 400],
-        ["no credentials", () => new ApiClient(stack.baseUrl).request("POST", "/api/v1/memories", { content: "x" }), 401],
-        ["forged token", () => new ApiClient(stack.baseUrl, `${api.token}x`).request("POST", "/api/v1/memories", { content: "x" }), 401],
+        [
+          "patch with a non-UUID id",
+          () =>
+            api.request("PATCH", "/api/v1/memories/1%27%20OR%201=1", { content: "x" }, { "if-match": "1" }),
+          400,
+        ],
+        [
+          "patch with an unknown field",
+          () => api.request("PATCH", `/api/v1/memories/${target.id}`, { owner: "me" }, { "if-match": "1" }),
+          400,
+        ],
+        [
+          "patch with a bad If-Match",
+          () =>
+            api.request("PATCH", `/api/v1/memories/${target.id}`, { content: "x" }, { "if-match": "banana" }),
+          400,
+        ],
+        [
+          "no credentials",
+          () => new ApiClient(stack.baseUrl).request("POST", "/api/v1/memories", { content: "x" }),
+          401,
+        ],
+        [
+          "forged token",
+          () =>
+            new ApiClient(stack.baseUrl, `${api.token}x`).request("POST", "/api/v1/memories", {
+              content: "x",
+            }),
+          401,
+        ],
         ["unknown memory", () => api.request("GET", `/api/v1/memories/${randomUUID()}`), 404],
         ["list limit not a number", () => api.request("GET", "/api/v1/memories?limit=lots"), 400],
       ];
       for (const [name, run, status] of cases) {
         const res = await run();
         expect(res.status, `${name}: ${JSON.stringify(res.body)?.slice(0, 300)}`).to.equal(status);
-        expect(res.body?.error?.code, name).to.be.a("string").and.match(/^[A-Z_]+$/);
+        expect(res.body?.error?.code, name)
+          .to.be.a("string")
+          .and.match(/^[A-Z_]+$/);
         expect(res.body.error.message, name).to.be.a("string");
       }
       expect(await snapshot()).to.deep.equal(before);
@@ -192,7 +265,7 @@ for (const mode of ["embedded", "distributed"] as const) {
     it("stores injection strings and unicode verbatim", async () => {
       const content = "'; DROP TABLE events; -- <script>alert(1)</script> ${process.env} \u0000-free 中文 🧠";
       const safe = content.replace("\u0000", "");
-      const created = await create({ content: safe, metadata: { "k'ey": "v\"al", nested: { n: 1 } } });
+      const created = await create({ content: safe, metadata: { "k'ey": 'v"al', nested: { n: 1 } } });
       const read = await api.request("GET", `/api/v1/memories/${created.id}`);
       expect(read.body.content).to.equal(safe);
       expect(read.body.metadata).to.deep.equal({ "k'ey": 'v"al', nested: { n: 1 } });
@@ -225,7 +298,13 @@ for (const mode of ["embedded", "distributed"] as const) {
     if (mode === "distributed") {
       it("runs each service as its own OS process", () => {
         const pids = stack.pids();
-        expect(Object.keys(pids).sort()).to.deep.equal(["cache-projection", "gateway", "identity", "memories-projection", "memory"]);
+        expect(Object.keys(pids).sort()).to.deep.equal([
+          "cache-projection",
+          "gateway",
+          "identity",
+          "memories-projection",
+          "memory",
+        ]);
         expect(new Set(Object.values(pids)).size).to.equal(5);
       });
     }

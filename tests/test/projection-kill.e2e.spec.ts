@@ -22,7 +22,8 @@ describe("memories projection killed mid-stream (distributed)", function () {
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(stack.recentOutput().split("\n").slice(-60).join("\n"));
+    if (this.currentTest?.state === "failed")
+      console.log(stack.recentOutput().split("\n").slice(-60).join("\n"));
   });
 
   it("holds exactly the appended memories after a SIGKILL and restart", async () => {

@@ -3,7 +3,8 @@ import pg from "pg";
 import { postgresPool, type SqlPool } from "@second-brain/platform";
 
 /** Where tests find PostgreSQL; the database itself is theirs alone, created and dropped per suite. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   name: string;
