@@ -31,6 +31,29 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   logLevel: string;
   limits: Limits;
+  embeddings: EmbeddingsConfig;
+  objectStorage: ObjectStorageConfig;
+}
+
+export interface EmbeddingsConfig {
+  /** `local`: the offline model shipped in an npm package; `openai`: the OpenAI embeddings API. */
+  provider: "local" | "openai";
+  openaiApiKey: string | undefined;
+  /** Another OpenAI-compatible endpoint (a proxy, or a stand-in in tests). */
+  openaiBaseUrl: string | undefined;
+  openaiModel: string;
+  /** Requested vector size; the read models are built for this many dimensions. */
+  openaiDimensions: number;
+}
+
+export interface ObjectStorageConfig {
+  /** `folder` keeps files under the data folder (embedded default); `s3` uses MinIO or any S3. */
+  provider: "folder" | "s3";
+  s3Endpoint: string | undefined;
+  s3Bucket: string;
+  s3AccessKey: string | undefined;
+  s3SecretKey: string | undefined;
+  s3Region: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,6 +80,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: int(env, "MAX_BODY_BYTES", DEFAULT_LIMITS.maxBodyBytes),
       maxTags: int(env, "MAX_TAGS", DEFAULT_LIMITS.maxTags),
       maxFileBytes: int(env, "MAX_FILE_BYTES", DEFAULT_LIMITS.maxFileBytes),
+    },
+    embeddings: {
+      provider: oneOf(env, "EMBEDDINGS_PROVIDER", ["local", "openai"], "local"),
+      openaiApiKey: env.OPENAI_API_KEY || undefined,
+      openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
+      openaiModel: env.OPENAI_EMBEDDING_MODEL ?? "text-embedding-3-small",
+      openaiDimensions: int(env, "OPENAI_EMBEDDING_DIMENSIONS", 512),
+    },
+    objectStorage: {
+      provider: oneOf(env, "OBJECT_STORAGE", ["folder", "s3"], mode === "embedded" ? "folder" : "s3"),
+      s3Endpoint: env.S3_ENDPOINT || undefined,
+      s3Bucket: env.S3_BUCKET ?? "second-brain",
+      s3AccessKey: env.S3_ACCESS_KEY || undefined,
+      s3SecretKey: env.S3_SECRET_KEY || undefined,
+      s3Region: env.S3_REGION ?? "us-east-1",
     },
   };
 }
