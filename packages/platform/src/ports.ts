@@ -22,3 +22,15 @@ export interface Keyring {
   getKey(userId: string): Promise<Buffer | undefined>;
   destroyKey(userId: string): Promise<void>;
 }
+
+/** Where attachment bytes live: a local folder (embedded) or MinIO / any S3 (distributed). */
+export interface ObjectStore {
+  /** Stores the stream's bytes under `key`; resolves when they are durable. */
+  put(key: string, body: NodeJS.ReadableStream, size: number | undefined, contentType: string): Promise<void>;
+  /** The bytes, or undefined when there is no such object. */
+  get(key: string): Promise<NodeJS.ReadableStream | undefined>;
+  /** A short-lived URL to download directly, when the store supports one. */
+  signedUrl?(key: string, expiresInSeconds: number): Promise<string>;
+  delete(key: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+}
