@@ -1,3 +1,7 @@
+import { ATTACHMENT_PATHS } from "./openapi-paths/attachment-paths.ts";
+import { SEARCH_PATHS } from "./openapi-paths/search-paths.ts";
+import { SESSION_PATHS } from "./openapi-paths/session-paths.ts";
+import { TAG_PATHS } from "./openapi-paths/tag-paths.ts";
 import { schemas } from "./openapi-schemas.ts";
 
 /**
@@ -71,6 +75,10 @@ export const openApiDocument = {
   security: [{ bearerAuth: [] }],
   tags: [{ name: "Identity" }, { name: "Memories" }, { name: "Operations" }],
   paths: {
+    ...SEARCH_PATHS,
+    ...SESSION_PATHS,
+    ...TAG_PATHS,
+    ...ATTACHMENT_PATHS,
     "/api/v1/auth/register": {
       post: {
         operationId: "register",

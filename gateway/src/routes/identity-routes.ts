@@ -1,0 +1,32 @@
+import type { ApiRoute } from "../route-params.ts";
+import { bodyOnly } from "../route-params.ts";
+
+export const IDENTITY_ROUTES: readonly ApiRoute[] = [
+  {
+    id: "register",
+    method: "POST",
+    path: "/auth/register",
+    action: "identity.register",
+    public: true,
+    status: 201,
+    params: bodyOnly,
+    location: () => "/api/v1/users/me",
+  },
+  {
+    id: "login",
+    method: "POST",
+    path: "/auth/login",
+    action: "identity.login",
+    public: true,
+    params: bodyOnly,
+  },
+  {
+    id: "refresh",
+    method: "POST",
+    path: "/auth/refresh",
+    action: "identity.refresh",
+    public: true,
+    params: bodyOnly,
+  },
+  { id: "getMe", method: "GET", path: "/users/me", action: "identity.me", params: () => ({}) },
+];

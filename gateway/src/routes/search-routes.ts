@@ -1,0 +1,3 @@
+import type { ApiRoute } from "../route-params.ts";
+
+export const SEARCH_ROUTES: readonly ApiRoute[] = [];

@@ -1,0 +1,3 @@
+import type { ApiRoute } from "../route-params.ts";
+
+export const SESSION_ROUTES: readonly ApiRoute[] = [];

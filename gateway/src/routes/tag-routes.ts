@@ -1,0 +1,3 @@
+import type { ApiRoute } from "../route-params.ts";
+
+export const TAG_ROUTES: readonly ApiRoute[] = [];
