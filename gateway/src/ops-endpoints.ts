@@ -10,19 +10,52 @@ export const DEFAULT_READINESS_SERVICES = ["memory", "memories", "identity"] as 
 
 export interface Readiness {
   status: "ok" | "unavailable";
+  /** Each service: up when it is reachable and every dependency of its process answers. */
   checks: Record<string, "up" | "down">;
+  /** Each service's own dependencies (database, event store, cache server), as it reports them. */
+  dependencies: Record<string, Record<string, "up" | "down">>;
 }
 
-export function readiness(broker: ServiceBroker, services: readonly string[]): Readiness {
+interface ServiceHealth {
+  status: "up" | "down";
+  dependencies: Record<string, "up" | "down">;
+}
+
+const HEALTH_TIMEOUT_MS = 3000;
+
+/**
+ * Asks each service's `health` action (added to every service by the runtime). A service that is
+ * not registered, does not answer in time, or reports a dependency down makes the gateway unready.
+ */
+export async function readiness(broker: ServiceBroker, services: readonly string[]): Promise<Readiness> {
   const available = new Set(
     (broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string }[]).map(
       (service) => service.name,
     ),
   );
-  const checks = Object.fromEntries(
-    services.map((name) => [name, available.has(name) ? "up" : "down"] as const),
+  const results = await Promise.all(
+    services.map(async (name): Promise<[string, ServiceHealth | undefined]> => {
+      if (!available.has(name)) return [name, undefined];
+      // A service without a health action (e.g. run outside the runtime) counts by registration alone.
+      if (!broker.registry.getActionEndpoints(`${name}.health`))
+        return [name, { status: "up", dependencies: {} }];
+      const health = await broker
+        .call<ServiceHealth, object>(`${name}.health`, {}, { timeout: HEALTH_TIMEOUT_MS, retries: 0 })
+        .catch(() => undefined);
+      return [name, health];
+    }),
   );
-  return { status: Object.values(checks).every((check) => check === "up") ? "ok" : "unavailable", checks };
+  const checks = Object.fromEntries(
+    results.map(([name, health]) => [name, health?.status ?? "down"] as const),
+  );
+  const dependencies = Object.fromEntries(
+    results.map(([name, health]) => [name, health?.dependencies ?? {}]),
+  );
+  return {
+    status: Object.values(checks).every((check) => check === "up") ? "ok" : "unavailable",
+    checks,
+    dependencies,
+  };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -22,9 +22,11 @@ export function opsAliases(options: OpsOptions): Record<string, Handler> {
     "GET /health/live"(_req, res) {
       sendJson(res, 200, { status: "ok" });
     },
-    "GET /health/ready"(_req, res) {
-      const result = readiness(this.broker, options.readinessServices);
-      sendJson(res, result.status === "ok" ? 200 : 503, result);
+    "GET /health/ready"(req, res) {
+      readiness(this.broker, options.readinessServices).then(
+        (result) => sendJson(res, result.status === "ok" ? 200 : 503, result),
+        (error: unknown) => this.sendError(req, res, error),
+      );
     },
     "GET /metrics"(req, res) {
       sendMetrics(res).catch((error: unknown) => this.sendError(req, res, error));

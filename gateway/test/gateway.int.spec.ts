@@ -372,7 +372,7 @@ describe("gateway", function () {
   it("reports readiness per service and 503 when one is stopped", async () => {
     const ready = await request("/health/ready", { auth: false });
     expect(ready.status).to.equal(200);
-    expect(await ready.json()).to.deep.equal({
+    expect(await ready.json()).to.deep.include({
       status: "ok",
       checks: { memory: "up", memories: "up", identity: "up" },
     });
@@ -380,7 +380,7 @@ describe("gateway", function () {
     await broker.destroyService(broker.getLocalService("memories") as Service);
     const notReady = await request("/health/ready", { auth: false });
     expect(notReady.status).to.equal(503);
-    expect(await notReady.json()).to.deep.equal({
+    expect(await notReady.json()).to.deep.include({
       status: "unavailable",
       checks: { memory: "up", memories: "down", identity: "up" },
     });

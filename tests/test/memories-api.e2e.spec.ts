@@ -275,6 +275,8 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect((await api.request("GET", "/health/live")).status).to.equal(200);
       const ready = await api.request("GET", "/health/ready");
       expect(ready.status).to.equal(200);
+      expect(ready.body.dependencies.memory).to.include({ database: "up", eventStore: "up" });
+      if (mode === "distributed") expect(ready.body.dependencies.memories).to.include({ cache: "up" });
       const openapi = await api.request("GET", "/openapi.json");
       expect(openapi.body.openapi).to.match(/^3\./);
       expect(Object.keys(openapi.body.paths)).to.include("/api/v1/memories");

@@ -89,6 +89,9 @@ export function createRedisCache(url: string, prefix: string, options: RedisCach
       if (keys.length === 0) return;
       await redis.del(...keys);
     },
+    ping: async () => {
+      await redis.ping();
+    },
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

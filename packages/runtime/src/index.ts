@@ -1,2 +1,3 @@
 export * from "./resources.ts";
 export * from "./standalone.ts";
+export * from "./health.ts";

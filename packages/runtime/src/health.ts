@@ -1,0 +1,54 @@
+import type { ServiceSchema } from "moleculer";
+import type { Resources } from "./resources.ts";
+
+export type DependencyStatus = "up" | "down";
+
+export interface ServiceHealth {
+  status: DependencyStatus;
+  dependencies: Record<string, DependencyStatus>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+/**
+ * Gives every service a `health` action that tries each dependency of its process (database,
+ * event store, cache server) with a short timeout, so readiness reports what is actually reachable
+ * and not only which services are registered.
+ */
+export function healthMixin(resources: Resources): Partial<ServiceSchema> {
+  const checks: Record<string, () => Promise<unknown>> = {
+    database: () => resources.pool.query("SELECT 1"),
+    eventStore: () => resources.store.streamVersion("health-check"),
+    ...(resources.cache.ping ? { cache: () => resources.cache.ping!() } : {}),
+  };
+  return {
+    actions: {
+      health: {
+        visibility: "public",
+        handler: async (): Promise<ServiceHealth> => {
+          const entries = await Promise.all(
+            Object.entries(checks).map(async ([name, check]) => [name, await probe(check)] as const),
+          );
+          const dependencies = Object.fromEntries(entries);
+          const status = entries.every(([, result]) => result === "up") ? "up" : "down";
+          return { status, dependencies };
+        },
+      },
+    },
+  };
+}
+
+async function probe(check: () => Promise<unknown>): Promise<DependencyStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return "up";
+  } catch {
+    return "down";
+  } finally {
+    clearTimeout(timer);
+  }
+}
