@@ -120,6 +120,17 @@ export const openApiDocument = {
         tags: ["Identity"],
         responses: { "200": ok("The user.", ref("User")), ...errors(401, 429, 503) },
       },
+      delete: {
+        operationId: "eraseMe",
+        summary: "Erase the calling user",
+        description:
+          "Destroys the user's data key (crypto-shredding: what the event log holds of them can no longer be read), deletes the account and purges the read models. The log itself is never rewritten.",
+        tags: ["Identity"],
+        responses: {
+          "202": { description: "Erased; read models finish purging shortly." },
+          ...errors(401, 429, 503),
+        },
+      },
     },
     "/api/v1/memories": {
       post: memoryOp("createMemory", "Create a memory", {

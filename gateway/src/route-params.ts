@@ -23,7 +23,7 @@ export interface ApiRoute {
   actionFor?: (request: ApiRequest) => string;
   /** Routes that need no access token. */
   public?: boolean;
-  status?: 201 | 204;
+  status?: 201 | 202 | 204;
   params: (request: ApiRequest) => Record<string, unknown>;
   /** The Location of what a 201 created. */
   location?: (result: unknown) => string | undefined;

@@ -15,6 +15,7 @@ import {
   runMigrations,
 } from "@second-brain/platform";
 import { identityService } from "@second-brain/identity-service";
+import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { API_ROUTES, gatewayPort, gatewayService } from "../src/index.ts";
 
@@ -77,12 +78,14 @@ describe("gateway", function () {
   before(async () => {
     db = await createTestDatabase();
     await runMigrations(db.pool, "keyring", keyringMigrations);
+    await migrateEventStore(db.pool);
     broker = new ServiceBroker({ logger: false, namespace: `gw-${randomBytes(4).toString("hex")}` });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
     config.limits = { ...config.limits, maxBodyBytes: MAX_BODY_BYTES };
     broker.createService(gatewayService({ config, jwtSecret: JWT_SECRET }));
     broker.createService(
       identityService({
+        store: createPostgresEventStore(db.pool),
         pool: db.pool,
         keyring: createSqlKeyring(db.pool, randomBytes(32)),
         jwtSecret: JWT_SECRET,

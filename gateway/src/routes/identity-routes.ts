@@ -29,4 +29,12 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     params: bodyOnly,
   },
   { id: "getMe", method: "GET", path: "/users/me", action: "identity.me", params: () => ({}) },
+  {
+    id: "eraseMe",
+    method: "DELETE",
+    path: "/users/me",
+    action: "identity.erase",
+    status: 202,
+    params: () => ({}),
+  },
 ];

@@ -31,3 +31,10 @@ export interface TokenPair {
   refreshToken: string;
   expiresIn: number;
 }
+
+/** Erasing a user is itself an event, so every read model learns of it from the log and purges. */
+export const userStreamId = (userId: string): string => `user-${userId}`;
+export const USER_ERASED = "UserErased";
+export interface UserErasedData {
+  userId: string;
+}

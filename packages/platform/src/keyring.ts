@@ -88,6 +88,10 @@ export function createSqlKeyring(pool: SqlPool, masterKey: Buffer, options: SqlK
       );
     },
     getKey,
+    forget: (userId) => {
+      erasures++;
+      cache.delete(userId);
+    },
     destroyKey: async (userId) => {
       erasures++;
       cache.delete(userId);

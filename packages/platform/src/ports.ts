@@ -23,6 +23,8 @@ export interface Keyring {
   /** The user's key, or undefined once destroyed (or never created). */
   getKey(userId: string): Promise<Buffer | undefined>;
   destroyKey(userId: string): Promise<void>;
+  /** Drops this process's cached copy of the user's key (told by another process's erasure). */
+  forget?(userId: string): void;
 }
 
 /** Where attachment bytes live: a local folder (embedded) or MinIO / any S3 (distributed). */

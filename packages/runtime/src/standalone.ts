@@ -1,6 +1,7 @@
 import os from "node:os";
 import { ServiceBroker, type ServiceSchema } from "moleculer";
 import { brokerOptions, createLogger, loadConfig, startTelemetry } from "@second-brain/platform";
+import { erasureMixin } from "./erasure-mixin.ts";
 import { healthMixin } from "./health.ts";
 import { openResources, type Resources } from "./resources.ts";
 
@@ -19,7 +20,10 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   const broker = new ServiceBroker(brokerOptions(config, `${name}-${os.hostname()}-${process.pid}`));
   for (const factory of factories) {
     const schema = factory(resources);
-    broker.createService({ ...schema, mixins: [...(schema.mixins ?? []), healthMixin(resources)] });
+    broker.createService({
+      ...schema,
+      mixins: [...(schema.mixins ?? []), healthMixin(resources), erasureMixin(resources)],
+    });
   }
   await broker.start();
   logger.info("started", { mode: config.mode, pid: process.pid });

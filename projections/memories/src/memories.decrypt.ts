@@ -1,4 +1,9 @@
-import { MEMORY_PERSONAL_FIELDS, type MemoryEventType, type RecordedEvent } from "@second-brain/contracts";
+import {
+  MEMORY_PERSONAL_FIELDS,
+  USER_ERASED,
+  type MemoryEventType,
+  type RecordedEvent,
+} from "@second-brain/contracts";
 import { decryptFields, type Keyring } from "@second-brain/platform";
 import { MEMORY_EVENT_TYPES, type DecryptedMemoryEvent } from "./memories.evolve.ts";
 
@@ -36,6 +41,8 @@ export async function prefetchKeys(keyring: Keyring, events: readonly RecordedEv
 }
 
 export async function decodeMemoryEvent(event: RecordedEvent, keyOf: KeyLookup): Promise<DecodedEvent> {
+  // Erasure announces itself, so an owner who never writes again is still purged.
+  if (event.type === USER_ERASED) return { kind: "erased", ownerId: event.metadata.ownerId };
   if (!MEMORY_EVENT_TYPES.has(event.type)) return { kind: "other" };
   const type = event.type as MemoryEventType;
   const ownerId = event.metadata.ownerId;

@@ -10,5 +10,6 @@ export function identityFromResources(resources: Resources): ServiceSchema {
     jwtSecret: resources.jwtSecret,
     accessTokenTtlSeconds: resources.config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: resources.config.refreshTokenTtlSeconds,
+    store: resources.store,
   });
 }

@@ -1,6 +1,8 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
 import { appErrorsMixin, runMigrations, type Keyring, type SqlPool } from "@second-brain/platform";
+import type { EventStore } from "@second-brain/event-store";
+import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
 import { identityMigrations } from "./migrations.ts";
 
@@ -10,6 +12,8 @@ export interface IdentityServiceOptions {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Where the `UserErased` event goes, so read models purge an erased user's rows. */
+  store: EventStore;
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   now?: () => number;
 }
@@ -51,6 +55,15 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
       me: {
         params: { $$strict: true },
         handler: (ctx: Context<Record<string, never>, CallMeta>) => me(deps, ctx.meta.caller),
+      },
+      erase: {
+        params: { $$strict: true },
+        handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
+          const result = await eraseUser({ ...deps, store: options.store }, ctx.meta.caller);
+          // Other processes drop their cached copy of the key now rather than when it expires.
+          await ctx.broadcast("user.erased", { userId: result.erased });
+          return result;
+        },
       },
     },
     async started() {

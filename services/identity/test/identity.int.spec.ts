@@ -10,6 +10,7 @@ import {
   runMigrations,
   type Keyring,
 } from "@second-brain/platform";
+import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { identityService } from "../src/index.ts";
 
@@ -35,10 +36,12 @@ describe("identity service", function () {
   before(async () => {
     db = await createTestDatabase();
     await runMigrations(db.pool, "keyring", keyringMigrations);
+    await migrateEventStore(db.pool);
     keyring = createSqlKeyring(db.pool, randomBytes(32));
     broker = new ServiceBroker({ logger: false, namespace: `identity-${randomBytes(4).toString("hex")}` });
     broker.createService(
       identityService({
+        store: createPostgresEventStore(db.pool),
         pool: db.pool,
         keyring,
         jwtSecret: JWT_SECRET,

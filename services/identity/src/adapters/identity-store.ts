@@ -97,3 +97,9 @@ function toStoredUser(row: UserRow): StoredUser {
     passwordHash: row.password_hash,
   };
 }
+
+/** Removes the account and its refresh tokens; the email can be registered again. */
+export async function deleteUser(db: Queryable, userId: string): Promise<void> {
+  await db.query("DELETE FROM refresh_tokens WHERE user_id = $1", [userId]);
+  await db.query("DELETE FROM users WHERE id = $1", [userId]);
+}

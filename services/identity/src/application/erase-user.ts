@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import { USER_ERASED, UnauthenticatedError, userStreamId, type Caller } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import { inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
+import { deleteUser } from "../adapters/identity-store.ts";
+
+export interface EraseDeps {
+  pool: SqlPool;
+  keyring: Keyring;
+  store: EventStore;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+/**
+ * Erases a user by crypto-shredding: the data key goes first, which makes every personal field in
+ * the log unreadable for good without rewriting it; then the account and its tokens; last a
+ * `UserErased` event, from which every read model purges the user's rows. Each step can be run
+ * again, so a retry after a failure finishes the job.
+ */
+export async function eraseUser(deps: EraseDeps, caller: Caller | undefined): Promise<{ erased: string }> {
+  if (!caller) throw new UnauthenticatedError();
+  const userId = caller.userId;
+  await deps.keyring.destroyKey(userId);
+  await inTransaction(deps.pool, (client) => deleteUser(client, userId));
+  const eventId = randomUUID();
+  await deps.store.appendToStream(
+    userStreamId(userId),
+    [
+      {
+        id: eventId,
+        type: USER_ERASED,
+        data: { userId },
+        metadata: {
+          actor: userId,
+          ownerId: userId,
+          correlationId: eventId,
+          causationId: eventId,
+          occurredAt: new Date(deps.now()).toISOString(),
+          schemaVersion: 1,
+        },
+      },
+    ],
+    { expectedVersion: "any" },
+  );
+  return { erased: userId };
+}
