@@ -1,3 +1,4 @@
+import { ADMIN_ROUTES } from "./routes/admin-routes.ts";
 import { ATTACHMENT_ROUTES } from "./routes/attachment-routes.ts";
 import { IDENTITY_ROUTES } from "./routes/identity-routes.ts";
 import { MEMORY_ROUTES } from "./routes/memory-routes.ts";
@@ -16,6 +17,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...SESSION_ROUTES,
   ...TAG_ROUTES,
   ...ATTACHMENT_ROUTES,
+  ...ADMIN_ROUTES,
 ];
 
 export const API_ROUTES_BY_ID = new Map(API_ROUTES.map((route) => [route.id, route]));

@@ -1,5 +1,5 @@
 import { runServices } from "@second-brain/runtime";
-import { gatewayFromResources } from "./compose.ts";
+import { adminFromResources, gatewayFromResources } from "./compose.ts";
 
 // One process running the gateway alone: what its container runs.
-await runServices("gateway", [gatewayFromResources]);
+await runServices("gateway", [gatewayFromResources, adminFromResources]);

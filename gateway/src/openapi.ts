@@ -1,3 +1,4 @@
+import { ADMIN_PATHS } from "./openapi-paths/admin-paths.ts";
 import { ATTACHMENT_PATHS } from "./openapi-paths/attachment-paths.ts";
 import { SEARCH_PATHS } from "./openapi-paths/search-paths.ts";
 import { SESSION_PATHS } from "./openapi-paths/session-paths.ts";
@@ -79,6 +80,7 @@ export const openApiDocument = {
     ...SESSION_PATHS,
     ...TAG_PATHS,
     ...ATTACHMENT_PATHS,
+    ...ADMIN_PATHS,
     "/api/v1/auth/register": {
       post: {
         operationId: "register",

@@ -43,8 +43,9 @@ export class ApiClient {
   }
 
   /** Registers a fresh user and keeps its access token for later calls. */
-  async registerUser(): Promise<{ id: string; email: string; password: string }> {
-    const email = `user-${randomUUID()}@example.com`;
+  async registerUser(
+    email = `user-${randomUUID()}@example.com`,
+  ): Promise<{ id: string; email: string; password: string }> {
     const password = `pw-${randomUUID()}`;
     const res = await this.request("POST", "/api/v1/auth/register", { email, password, name: "Test User" });
     if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -3,7 +3,9 @@ import { identityFromResources } from "@second-brain/identity-service/compose";
 import { memoryFromResources } from "@second-brain/memory-service/compose";
 import { memoriesFromResources } from "@second-brain/memories-projection/compose";
 import { cacheProjectionFromResources } from "@second-brain/cache-projection/compose";
-import { gatewayFromResources } from "@second-brain/gateway/compose";
+import { searchProjectionFromResources } from "@second-brain/search-projection/compose";
+import { searchFromResources } from "@second-brain/search-service/compose";
+import { adminFromResources, gatewayFromResources } from "@second-brain/gateway/compose";
 
 // The embedded mode: every service, projection and the gateway on one broker in this process,
 // on PGlite in SB_DATA_DIR with an in-memory cache. The services are the same modules the
@@ -14,5 +16,8 @@ await runServices("second-brain", [
   memoryFromResources,
   memoriesFromResources,
   cacheProjectionFromResources,
+  searchProjectionFromResources,
+  searchFromResources,
   gatewayFromResources,
+  adminFromResources,
 ]);

@@ -30,6 +30,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   logLevel: string;
+  /** Accounts registered with one of these emails get the admin role (rebuilds, projection status). */
+  adminEmails: readonly string[];
   limits: Limits;
   embeddings: EmbeddingsConfig;
   objectStorage: ObjectStorageConfig;
@@ -74,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: int(env, "ACCESS_TOKEN_TTL_SECONDS", 3600),
     refreshTokenTtlSeconds: int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
     logLevel: env.LOG_LEVEL ?? "info",
+    adminEmails: (env.ADMIN_EMAILS ?? "")
+      .split(",")
+      .map((email) => email.trim().toLowerCase())
+      .filter((email) => email.length > 0),
     limits: {
       ...DEFAULT_LIMITS,
       maxContentChars: int(env, "MAX_CONTENT_CHARS", DEFAULT_LIMITS.maxContentChars),

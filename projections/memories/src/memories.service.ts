@@ -66,10 +66,13 @@ export function memoriesService(options: MemoriesServiceOptions): ServiceSchema 
         handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
           requireAdmin(callerOf(ctx));
           const position = await readCheckpoint(options.pool, MEMORIES_CHECKPOINT);
+          // Counted up to a cap: beyond it, "at least" is all an admin needs to know.
+          const pending = await options.store.readAll({ after: position, limit: 10_000 });
           return {
             name: "memories",
             position: `${position.commit}/${position.prepare}`,
             rebuilding: !!rebuilding,
+            lagEvents: pending.length,
           };
         },
       },

@@ -11,5 +11,6 @@ export function identityFromResources(resources: Resources): ServiceSchema {
     accessTokenTtlSeconds: resources.config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: resources.config.refreshTokenTtlSeconds,
     store: resources.store,
+    adminEmails: resources.config.adminEmails,
   });
 }

@@ -12,6 +12,8 @@ export interface IdentityServiceOptions {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Emails that register as admins (configuration: ADMIN_EMAILS). */
+  adminEmails?: readonly string[];
   /** Where the `UserErased` event goes, so read models purge an erased user's rows. */
   store: EventStore;
   /** Milliseconds since the epoch; tests pass a fixed clock. */

@@ -31,6 +31,8 @@ export interface IdentityDeps {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Emails that register as admins (configuration: ADMIN_EMAILS). */
+  adminEmails?: readonly string[];
   /** Milliseconds since the epoch. */
   now: () => number;
 }
@@ -53,7 +55,7 @@ export async function register(deps: IdentityDeps, command: RegisterCommand): Pr
     id: randomUUID(),
     email: normalizeEmail(command.email),
     name: command.name?.trim() || null,
-    role: "user",
+    role: deps.adminEmails?.includes(normalizeEmail(command.email)) ? "admin" : "user",
     createdAt: new Date(now).toISOString(),
   };
   const passwordHash = await hashPassword(command.password);
