@@ -82,7 +82,13 @@ describe("gateway", function () {
     broker = new ServiceBroker({ logger: false, namespace: `gw-${randomBytes(4).toString("hex")}` });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
     config.limits = { ...config.limits, maxBodyBytes: MAX_BODY_BYTES };
-    broker.createService(gatewayService({ config, jwtSecret: JWT_SECRET }));
+    broker.createService(
+      gatewayService({
+        config,
+        jwtSecret: JWT_SECRET,
+        readinessServices: ["memory", "memories", "identity"],
+      }),
+    );
     broker.createService(
       identityService({
         store: createPostgresEventStore(db.pool),
