@@ -6,9 +6,10 @@ import { createLogger, httpRequestDuration, toMoleculerError, type Config } from
 import { API_ROUTES_BY_ID, apiAliases } from "./api-routes.ts";
 import { docsPage, openApiJson, opsAliases } from "./ops-routes.ts";
 import { MethodNotAllowedError, toErrorResponse, writeErrorResponse } from "./error-response.ts";
-import type { GatewayMeta, GatewayRequest, GatewayResponse } from "./http-types.ts";
+import type { GatewayMeta, GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
 import { acceptableRequestId, bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { readJsonBody } from "./request-body.ts";
+import { checkMultipartRequest, multipartLimits } from "./multipart-body.ts";
 import { DEFAULT_READINESS_SERVICES } from "./ops-endpoints.ts";
 
 export interface GatewayServiceOptions {
@@ -80,7 +81,8 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     if (version !== undefined) ctx.meta.ifMatch = version;
     const key = idempotencyKey(req.headers);
     if (key !== undefined) ctx.meta.idempotencyKey = key;
-    req.body = await readJsonBody(req, config.limits.maxBodyBytes);
+    if (apiRoute.multipart) checkMultipartRequest(req, config.limits.maxFileBytes);
+    else req.body = await readJsonBody(req, config.limits.maxBodyBytes);
   }
 
   return {
@@ -105,6 +107,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
           bodyParsers: false,
           logging: false,
           aliases: apiAliases(),
+          busboyConfig: multipartLimits(config.limits.maxFileBytes),
           use: [
             function (this: GatewayThis, req: GatewayRequest, _res: GatewayResponse, next: Next) {
               prepare.call(this, req).then(
@@ -191,7 +194,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
       },
       /** moleculer-web's default logs error data, which may hold personal content; onError logs instead. */
       errorHandler(
-        this: Service & { sendError: Function },
+        this: Service & { sendError: SendError },
         req: GatewayRequest,
         res: GatewayResponse,
         error: unknown,

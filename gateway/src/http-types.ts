@@ -26,3 +26,6 @@ export interface GatewayRequest extends IncomingMessage {
 }
 
 export type GatewayResponse = ServerResponse;
+
+/** moleculer-web's method that writes an error in the gateway's shape. */
+export type SendError = (req: GatewayRequest, res: GatewayResponse, error: unknown) => void;

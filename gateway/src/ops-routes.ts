@@ -1,5 +1,5 @@
 import type { Service } from "moleculer";
-import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
+import type { GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
 import { renderDocsPage } from "./docs-page.ts";
 import { openApiDocument } from "./openapi.ts";
 import { readiness, sendJson, sendMetrics, sendText } from "./ops-endpoints.ts";
@@ -14,7 +14,7 @@ interface OpsOptions {
   docsPage: string;
 }
 
-type Handler = (this: Service & { sendError: Function }, req: GatewayRequest, res: GatewayResponse) => void;
+type Handler = (this: Service & { sendError: SendError }, req: GatewayRequest, res: GatewayResponse) => void;
 
 /** moleculer-web aliases with plain handlers (no action call, no auth) for the operational endpoints. */
 export function opsAliases(options: OpsOptions): Record<string, Handler> {

@@ -32,7 +32,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const winner = await readSecrets(file);
-    if (!winner) throw new Error(`${file} exists but cannot be read.`);
+    if (!winner) throw new Error(`${file} exists but cannot be read.`, { cause: error });
     return winner;
   }
 }

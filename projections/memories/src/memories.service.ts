@@ -70,7 +70,7 @@ export function memoriesService(options: MemoriesServiceOptions): ServiceSchema 
           const pending = await options.store.readAll({ after: position, limit: 10_000 });
           return {
             name: "memories",
-            position: `${position.commit}/${position.prepare}`,
+            position: formatPosition(position),
             rebuilding: !!rebuilding,
             lagEvents: pending.length,
           };

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
   MEMORY_EVENT_SCHEMA_VERSION,
-  NotFoundError,
   UnauthenticatedError,
   VersionConflictError,
   type EventMetadata,
