@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { openEmbeddedDatabase, runMigrations, type SqlPool } from "@second-brain/platform";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { createCachedEmbedder } from "../src/cached-embedder.ts";
+import { textHash } from "../src/embedding-cache.ts";
+import {
+  EMBEDDING_CACHE_COMPONENT,
+  createSqlEmbeddingCache,
+  embeddingCacheMigrations,
+  purgeEmbeddingCache,
+} from "../src/sql-embedding-cache.ts";
+import { createFakeEmbedder, fakeVector } from "./fake-embedder.ts";
+
+const backends: Array<{ name: string; open(): Promise<{ pool: SqlPool; close(): Promise<void> }> }> = [
+  {
+    name: "PostgreSQL",
+    open: async () => {
+      const database: TestDatabase = await createTestDatabase("sb_embcache");
+      return { pool: database.pool, close: () => database.drop() };
+    },
+  },
+  {
+    name: "PGlite",
+    open: async () => {
+      const pool = await openEmbeddedDatabase(undefined);
+      return { pool, close: () => pool.end() };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe(`SQL embedding cache on ${backend.name}`, function () {
+    let pool: SqlPool;
+    let close: () => Promise<void>;
+
+    before(async () => {
+      ({ pool, close } = await backend.open());
+      await runMigrations(pool, EMBEDDING_CACHE_COMPONENT, embeddingCacheMigrations);
+      await runMigrations(pool, EMBEDDING_CACHE_COMPONENT, embeddingCacheMigrations); // idempotent
+    });
+    after(async () => {
+      await close();
+    });
+    beforeEach(async () => {
+      await pool.query("DELETE FROM embedding_cache");
+    });
+
+    it("stores and finds vectors by model and text hash, in single precision", async () => {
+      const cache = createSqlEmbeddingCache(pool);
+      const vector = fakeVector("hello", 512);
+      await cache.put("m1", [{ textHash: textHash("hello"), vector }]);
+      const found = await cache.get("m1", [textHash("hello"), textHash("absent")]);
+      expect([...found.keys()]).to.deep.equal([textHash("hello")]);
+      expect(found.get(textHash("hello"))).to.deep.equal(vector.map(Math.fround));
+      expect((await cache.get("m2", [textHash("hello")])).size).to.equal(0);
+    });
+
+    it("keeps the first vector when the same key is put twice", async () => {
+      const cache = createSqlEmbeddingCache(pool);
+      await cache.put("m", [{ textHash: textHash("t"), vector: [1, 0] }]);
+      await cache.put("m", [{ textHash: textHash("t"), vector: [0, 1] }]);
+      expect((await cache.get("m", [textHash("t")])).get(textHash("t"))).to.deep.equal([1, 0]);
+    });
+
+    it("makes a second pass over the same texts free, with identical vectors", async () => {
+      const inner = createFakeEmbedder({ dimensions: 512 });
+      const texts = Array.from({ length: 300 }, (_, i) => `memory ${i}`);
+      const first = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts);
+      // A fresh embedder (as after a restart) over the same table: nothing reaches the model.
+      const replay = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts);
+      expect(inner.calls).to.have.length(1);
+      expect(replay).to.deep.equal(first);
+    });
+
+    it("purges the vectors of erased texts under every model", async () => {
+      const cache = createSqlEmbeddingCache(pool);
+      const erased = textHash("secret");
+      await cache.put("m1", [{ textHash: erased, vector: [1] }]);
+      await cache.put("m2", [
+        { textHash: erased, vector: [1] },
+        { textHash: textHash("kept"), vector: [2] },
+      ]);
+      expect(await purgeEmbeddingCache(pool, [erased])).to.equal(2);
+      expect((await cache.get("m1", [erased])).size).to.equal(0);
+      expect((await cache.get("m2", [erased, textHash("kept")])).size).to.equal(1);
+      expect(await purgeEmbeddingCache(pool, [])).to.equal(0);
+    });
+  });
+}
