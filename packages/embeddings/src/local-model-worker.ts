@@ -28,13 +28,33 @@ async function embed(texts: string[]): Promise<{ vectors: Float32Array; loadMs: 
   const loaded = await model;
   // A text of no tokens gets no row back from the model's sparse input (and a batch of only such
   // texts fails), so the empty text is embedded as one space: a vector, though a meaningless one.
-  const raw = await loaded.embed(texts.map((text) => (text === "" ? " " : text)));
+  const raw = await embedWhenBackendReady(
+    loaded,
+    texts.map((text) => (text === "" ? " " : text)),
+  );
   if (raw.length !== texts.length) throw new Error(`${texts.length} texts gave ${raw.length} vectors.`);
   const vectors = new Float32Array(texts.length * LOCAL_MODEL_DIMENSIONS);
   for (let i = 0; i < texts.length; i++) {
     vectors.set(l2Normalize(raw[i]!), i * LOCAL_MODEL_DIMENSIONS);
   }
   return { vectors, loadMs };
+}
+
+/**
+ * TensorFlow.js finishes starting its WebAssembly backend asynchronously; under load the first
+ * inference has been seen to arrive before it ("Backend 'wasm' has not yet been initialized").
+ * That one error is retried after a short pause; any other fails the request.
+ */
+async function embedWhenBackendReady(loaded: EmbeddingsModel, texts: string[]): Promise<number[][]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loaded.embed(texts);
+    } catch (error) {
+      const starting = error instanceof Error && /not yet been initialized/.test(error.message);
+      if (!starting || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 const port = parentPort;

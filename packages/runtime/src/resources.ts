@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import type { EventStore } from "@second-brain/event-store";
+import type { Embedder } from "@second-brain/embeddings";
 import {
   createEventStoreDbEventStore,
   createPostgresEventStore,
@@ -13,6 +14,9 @@ import {
   createSqlKeyring,
   keyringMigrations,
   openEmbeddedDatabase,
+  lazyObjectStore,
+  openFolderObjectStore,
+  openS3ObjectStore,
   parseMasterKey,
   postgresPool,
   resolveSecrets,
@@ -20,6 +24,7 @@ import {
   type Cache,
   type Config,
   type Keyring,
+  type ObjectStore,
   type SqlPool,
 } from "@second-brain/platform";
 
@@ -35,6 +40,13 @@ export interface Resources {
   store: EventStore;
   keyring: Keyring;
   cache: Cache;
+  /**
+   * The configured embedder behind the SQL embedding cache, opened on first use and then shared by
+   * every service of the process (the local model costs ~300 MB, so the embedded mode loads it once).
+   */
+  embedder(): Promise<Embedder>;
+  /** Attachment bytes: a folder under the data folder, or MinIO / any S3 (config.objectStorage). */
+  objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -50,6 +62,7 @@ export async function openResources(config: Config): Promise<Resources> {
   const keyring = createSqlKeyring(pool, parseMasterKey(secrets.masterKey));
   const cache =
     config.mode === "embedded" ? createMemoryCache() : createRedisCache(config.redisUrl, config.redisPrefix);
+  let embedder: Promise<Embedder> | undefined;
   return {
     config,
     jwtSecret: secrets.jwtSecret,
@@ -57,12 +70,40 @@ export async function openResources(config: Config): Promise<Resources> {
     store,
     keyring,
     cache,
+    embedder: () => (embedder ??= openEmbedder(config, pool)),
+    objects: lazyObjectStore(() => openObjectStore(config)),
     close: async () => {
+      if (embedder) await (await embedder.catch(() => undefined))?.close();
       await store.close();
       await cache.close();
       await pool.end();
     },
   };
+}
+
+/** Loaded on demand: processes that never embed never load a model. */
+async function openEmbedder(config: Config, pool: SqlPool): Promise<Embedder> {
+  const embeddings = await import("@second-brain/embeddings");
+  await runMigrations(pool, "embedding-cache", embeddings.embeddingCacheMigrations);
+  return embeddings.createCachedEmbedder(
+    embeddings.embedderFromConfig(config),
+    embeddings.createSqlEmbeddingCache(pool),
+  );
+}
+
+async function openObjectStore(config: Config): Promise<ObjectStore> {
+  const settings = config.objectStorage;
+  if (settings.provider === "folder") return openFolderObjectStore(path.resolve(config.dataDir, "objects"));
+  if (!settings.s3Endpoint || !settings.s3AccessKey || !settings.s3SecretKey) {
+    throw new Error("OBJECT_STORAGE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY.");
+  }
+  return openS3ObjectStore({
+    endpoint: settings.s3Endpoint,
+    bucket: settings.s3Bucket,
+    accessKey: settings.s3AccessKey,
+    secretKey: settings.s3SecretKey,
+    region: settings.s3Region,
+  });
 }
 
 async function openEmbedded(config: Config): Promise<SqlPool> {

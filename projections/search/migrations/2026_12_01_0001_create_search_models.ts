@@ -1,0 +1,56 @@
+import type { SqlClient } from "@second-brain/platform";
+
+/**
+ * What every model's documents table shares: the tsvector builder, the registry of models with
+ * their state, the one active model row, and the checkpoints table (shared by the projections;
+ * created here too so this component migrates on its own). The per-model tables are created at run
+ * time, when the configured model is known (search-schema.ts createDocumentsTable).
+ *
+ * A generated column needs an IMMUTABLE expression and `array_to_string` is only STABLE, so the
+ * document is built by a SQL function declared IMMUTABLE: with a fixed text search configuration
+ * its result depends on its arguments alone.
+ */
+export const createSearchModels = {
+  name: "2026_12_01_0001_create_search_models",
+  async up(client: SqlClient): Promise<void> {
+    await client.query(`CREATE EXTENSION IF NOT EXISTS vector`);
+    await client.query(`
+      CREATE OR REPLACE FUNCTION search_document(title text, content text, tags text[])
+      RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+            || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string(tags, ' '), '')), 'A')
+            || setweight(to_tsvector('english'::regconfig, coalesce(content, '')), 'B')
+      $$`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS search_models (
+        model text PRIMARY KEY,
+        dimensions integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        ready_at timestamptz
+      )`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS search_active_model (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        model text NOT NULL REFERENCES search_models (model),
+        switched_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS projection_checkpoints (
+        name text PRIMARY KEY,
+        position text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  },
+  async down(client: SqlClient): Promise<void> {
+    const { rows } = await client.query<{ model: string }>(`SELECT model FROM search_models`);
+    const { documentsTable, ownerStatsTable, checkpointName } = await import("../src/search-schema.ts");
+    for (const { model } of rows) {
+      await client.query(`DROP TABLE IF EXISTS ${documentsTable(model)}`);
+      await client.query(`DROP TABLE IF EXISTS ${ownerStatsTable(model)}`);
+      await client.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [checkpointName(model)]);
+    }
+    await client.query(`DROP TABLE IF EXISTS search_active_model`);
+    await client.query(`DROP TABLE IF EXISTS search_models`);
+    await client.query(`DROP FUNCTION IF EXISTS search_document(text, text, text[])`);
+  },
+};

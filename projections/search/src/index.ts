@@ -1,0 +1,24 @@
+export { searchProjectionService, type SearchProjectionServiceOptions } from "./search-projection.service.ts";
+export {
+  startSearchProjection,
+  type SearchProjection,
+  type SearchProjectionOptions,
+} from "./search-projection.ts";
+export {
+  projectSearchBatch,
+  StreamGapError,
+  type BatchOutcome,
+  type SearchBatchTarget,
+} from "./search-apply.ts";
+export {
+  evolveSearchDocument,
+  embeddingText,
+  versionCheck,
+  type SearchDocument,
+  type DecryptedMemoryEvent,
+} from "./search-document.ts";
+export { activateModel, registerModel } from "./search-models.ts";
+export { migrateSearchProjection, SEARCH_MIGRATIONS } from "./migrate.ts";
+export { purgeSearchDocumentsOf } from "./search-purge.ts";
+export { CheckpointMovedError, readCheckpoint } from "./checkpoints.ts";
+export * from "./search-schema.ts";

@@ -1,0 +1,126 @@
+import { comparePositions, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
+import type { Embedder } from "@second-brain/embeddings";
+import { inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
+import { compareAndSetCheckpoint } from "./checkpoints.ts";
+import { decodeMemoryEvent, prefetchKeys } from "./search-decrypt.ts";
+import { embeddingText, evolveSearchDocument, versionCheck, type SearchDocument } from "./search-document.ts";
+import {
+  adjustOwnerCounts,
+  deleteDocument,
+  loadDocuments,
+  purgeOwnerDocuments,
+  upsertDocument,
+} from "./search-rows.ts";
+import { checkpointName, documentsTable, ownerStatsTable } from "./search-schema.ts";
+
+export interface ProjectionLogger {
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  error(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+/** The memory's stream skips versions: an event was lost or reordered, so projecting on would be wrong. */
+export class StreamGapError extends Error {
+  constructor(memoryId: string, docVersion: number, eventVersion: number) {
+    super(`Memory ${memoryId} is at version ${docVersion} but the next event has version ${eventVersion}`);
+    this.name = "StreamGapError";
+  }
+}
+
+export interface SearchBatchTarget {
+  pool: SqlPool;
+  keyring: Keyring;
+  embedder: Embedder;
+  logger?: ProjectionLogger;
+}
+
+export interface BatchOutcome {
+  position: LogPosition;
+  /** Owners whose documents changed: their cached search results are stale. */
+  owners: Set<string>;
+}
+
+/**
+ * One batch in three steps, so the slow part never holds a transaction open:
+ * 1. decrypt the events and fold them onto the documents as they stand (read without locks);
+ * 2. embed every new or re-worded text of the batch in ONE call (seconds on the local model);
+ * 3. one transaction: checkpoint compare-and-set first, then the rows and the owner counts.
+ * Reading before the transaction is safe because the checkpoint compare-and-set admits one writer
+ * per position: if another instance wrote in between, the checkpoint moved and this batch rolls back.
+ */
+export async function projectSearchBatch(
+  target: SearchBatchTarget,
+  after: LogPosition,
+  events: readonly RecordedEvent[],
+): Promise<BatchOutcome> {
+  const fresh = events.filter((event) => comparePositions(event.position, after) > 0);
+  const last = fresh[fresh.length - 1];
+  if (!last) return { position: after, owners: new Set() };
+  const model = target.embedder.model;
+  const table = documentsTable(model);
+  const stats = ownerStatsTable(model);
+
+  const keyOf = await prefetchKeys(target.keyring, fresh);
+  const decoded = await Promise.all(fresh.map((event) => decodeMemoryEvent(event, keyOf)));
+  const ids = [...new Set(decoded.flatMap((d) => (d.kind === "memory" ? [d.event.data.memoryId] : [])))];
+  const stored = await loadDocuments(target.pool, table, ids);
+  const docs = new Map<string, SearchDocument | null>(stored);
+  const erased = new Set<string>();
+  const owners = new Set<string>();
+  for (const item of decoded) {
+    if (item.kind === "other") continue;
+    if (item.kind === "erased") {
+      erased.add(item.ownerId);
+      owners.add(item.ownerId);
+      continue;
+    }
+    const event = item.event;
+    const id = event.data.memoryId;
+    const doc = docs.get(id) ?? null;
+    const check = versionCheck(doc, event.streamVersion);
+    if (check === "applied") continue;
+    if (check === "gap") throw new StreamGapError(id, doc!.version, event.streamVersion);
+    docs.set(id, evolveSearchDocument(doc, event));
+    owners.add(event.metadata.ownerId);
+  }
+
+  const changed = [...docs].filter(([id, doc]) => doc !== (stored.get(id) ?? null));
+  for (const [id, doc] of changed) if (doc && erased.has(doc.ownerId)) docs.set(id, null);
+  await embedMissing(target.embedder, changed.map(([id]) => docs.get(id)).filter(isDocument));
+
+  const deltas = new Map<string, number>();
+  await inTransaction(target.pool, async (client) => {
+    // A read model is rebuilt from the log, so its commits need not wait for the disk.
+    await client.query("SET LOCAL synchronous_commit TO OFF");
+    await compareAndSetCheckpoint(client, checkpointName(model), after, last.position);
+    for (const ownerId of erased) {
+      const removed = await purgeOwnerDocuments(client, table, stats, ownerId);
+      if (removed > 0) target.logger?.info("purged an erased owner's search documents", { ownerId, removed });
+    }
+    for (const [id] of changed) {
+      const before = stored.get(id);
+      const doc = docs.get(id) ?? null;
+      const ownerId = doc?.ownerId ?? before?.ownerId;
+      if (!ownerId || erased.has(ownerId)) continue;
+      if (doc) await upsertDocument(client, table, doc);
+      else if (before) await deleteDocument(client, table, id);
+      deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
+    }
+    await adjustOwnerCounts(client, stats, deltas);
+  });
+  return { position: last.position, owners };
+}
+
+/** Embeds, in one call, each distinct text among documents that have no vector yet. */
+async function embedMissing(embedder: Embedder, docs: SearchDocument[]): Promise<void> {
+  const pending = docs.filter((doc) => doc.embedding === null);
+  if (pending.length === 0) return;
+  const texts = [...new Set(pending.map(embeddingText))];
+  const vectors = await embedder.embed(texts);
+  const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+  for (const doc of pending) doc.embedding = byText.get(embeddingText(doc)) ?? null;
+}
+
+function isDocument(doc: SearchDocument | null | undefined): doc is SearchDocument {
+  return !!doc;
+}

@@ -1,0 +1,70 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { ForbiddenError, formatPosition, UnauthenticatedError, type CallMeta } from "@second-brain/contracts";
+import type { Embedder } from "@second-brain/embeddings";
+import type { EventStore } from "@second-brain/event-store";
+import { appErrorsMixin, createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
+import type { ProjectionLogger } from "./search-apply.ts";
+import { migrateSearchProjection } from "./migrate.ts";
+import { startSearchProjection, type SearchProjection } from "./search-projection.ts";
+
+export interface SearchProjectionServiceOptions {
+  pool: SqlPool;
+  store: EventStore;
+  keyring: Keyring;
+  cache: Cache;
+  /** Opened when the service starts, so a process that only queries never loads a model. */
+  embedder: () => Promise<Embedder>;
+  logger?: ProjectionLogger;
+  batchSize?: number;
+}
+
+/** The search read model's builder: one process (or one service of the embedded broker). */
+export function searchProjectionService(options: SearchProjectionServiceOptions): ServiceSchema {
+  const logger = options.logger ?? createLogger("search-projection");
+  let projection: SearchProjection | null = null;
+  let model = "";
+
+  return {
+    name: "search-projection",
+    mixins: [appErrorsMixin],
+    actions: {
+      /** Admin: the model, where its projection stands in the log, and whether it caught up. */
+      status: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>) => {
+          const caller = ctx.meta.caller;
+          if (!caller?.userId) throw new UnauthenticatedError();
+          if (caller.role !== "admin") throw new ForbiddenError("Only an admin can manage projections.");
+          return {
+            name: "search",
+            model,
+            position: projection ? formatPosition(projection.position()) : null,
+            ready: projection?.ready() ?? false,
+          };
+        },
+      },
+    },
+    events: {
+      // A notification that the log grew; the log itself is read from the checkpoint.
+      "log.appended": { handler: () => projection?.wake() },
+    },
+    async started() {
+      await migrateSearchProjection(options.pool);
+      const embedder = await options.embedder();
+      model = embedder.model;
+      projection = await startSearchProjection({
+        pool: options.pool,
+        store: options.store,
+        keyring: options.keyring,
+        cache: options.cache,
+        embedder,
+        logger,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      });
+    },
+    async stopped() {
+      await projection?.stop();
+      projection = null;
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import { createHash, randomUUID } from "node:crypto";
+import { AppError, NotFoundError, UnavailableError, type Memory } from "@second-brain/contracts";
+import type { Embedder } from "@second-brain/embeddings";
+import type { Cache, SqlPool } from "@second-brain/platform";
+import {
+  activeModel,
+  documentsTable,
+  GENERATION_TTL_SECONDS,
+  modelState,
+  ownerGenerationKey,
+  ownerStatsTable,
+  type SearchDocument,
+} from "@second-brain/search-projection/schema";
+import { fuseByReciprocalRank } from "../domain/rank-fusion.ts";
+import type { NormalizedSearch, SearchHit } from "../domain/search-request.ts";
+import { fetchDocuments, keywordCandidates } from "../adapters/keyword-sql.ts";
+import {
+  SEMANTIC_DEFAULTS,
+  semanticCandidates,
+  type Candidate,
+  type SemanticTarget,
+  type SemanticTuning,
+} from "../adapters/semantic-sql.ts";
+
+export interface SearchDeps {
+  pool: SqlPool;
+  cache: Cache;
+  embedder: () => Promise<Embedder>;
+  tuning?: Partial<SemanticTuning>;
+  /** How long a result list is reused while the owner writes nothing. */
+  resultTtlSeconds?: number;
+}
+
+/** Each list fused in hybrid mode holds this many candidates (or `limit`, if larger). */
+export const HYBRID_CANDIDATES = 50;
+const QUERY_VECTOR_TTL_SECONDS = 24 * 3600;
+const MODEL_RECHECK_MS = 5_000;
+
+interface SearchTables {
+  table: string;
+  statsTable: string;
+  /** False while the query model's table is still being filled: only words can be searched. */
+  vectors: boolean;
+}
+
+/** The search use cases: one object per process, holding the tuning and the table resolution. */
+export function createSearcher(deps: SearchDeps) {
+  const tuning = { ...SEMANTIC_DEFAULTS, ...deps.tuning };
+  const resultTtl = deps.resultTtlSeconds ?? 300;
+  let tables: { value: SearchTables | null; at: number } | undefined;
+
+  /**
+   * The table of the query model once it is active or has caught up; until then (a change of
+   * model being rebuilt) the active model's table, by words only, so search never goes dark.
+   */
+  async function resolveTables(model: string): Promise<SearchTables | null> {
+    if (tables && Date.now() - tables.at < MODEL_RECHECK_MS) return tables.value;
+    const active = await activeModel(deps.pool).catch(() => undefined);
+    let value: SearchTables | null = null;
+    if (active) {
+      const usable = active === model || (await modelState(deps.pool, model))?.ready === true;
+      const chosen = usable ? model : active;
+      value = { table: documentsTable(chosen), statsTable: ownerStatsTable(chosen), vectors: usable };
+    }
+    tables = { value, at: Date.now() };
+    return value;
+  }
+
+  async function queryVector(embedder: Embedder, text: string): Promise<number[]> {
+    const key = `search:qv:${embedder.model}:${sha256(text)}`;
+    const cached = await deps.cache.get<number[]>(key);
+    if (cached) return cached;
+    const [vector] = await embedder.embed([text]).catch((error: unknown) => {
+      // The request had no effect, and it may succeed once the model answers again: a 503.
+      if (error instanceof AppError) throw error;
+      throw new UnavailableError("The embedding model is unavailable; try again shortly.");
+    });
+    await deps.cache.set(key, vector, QUERY_VECTOR_TTL_SECONDS);
+    return vector!;
+  }
+
+  /** The owner's current generation; a fresh one when none is known (expired, or a new owner). */
+  async function generation(ownerId: string): Promise<string> {
+    const key = ownerGenerationKey(ownerId);
+    const known = await deps.cache.get<string>(key);
+    if (known) return known;
+    const fresh = randomUUID();
+    await deps.cache.set(key, fresh, GENERATION_TTL_SECONDS);
+    return fresh;
+  }
+
+  async function search(ownerId: string, request: NormalizedSearch): Promise<SearchHit[]> {
+    const embedder = await deps.embedder();
+    const found = await resolveTables(embedder.model);
+    if (!found) return [];
+    const cacheKey = `search:r:${found.table}:${ownerId}:${await generation(ownerId)}:${sha256(JSON.stringify(request))}`;
+    const cached = await deps.cache.get<SearchHit[]>(cacheKey);
+    if (cached) return cached;
+
+    const mode = found.vectors ? request.mode : "keyword";
+    const target: SemanticTarget = {
+      pool: deps.pool,
+      table: found.table,
+      statsTable: found.statsTable,
+      tuning,
+    };
+    const depth = mode === "hybrid" ? Math.max(HYBRID_CANDIDATES, request.limit) : request.limit;
+    const [semantic, keyword] = await Promise.all([
+      mode === "keyword"
+        ? Promise.resolve<Candidate[]>([])
+        : queryVector(embedder, request.query).then((vector) =>
+            semanticCandidates(target, ownerId, vector, request.filters, depth),
+          ),
+      mode === "semantic"
+        ? Promise.resolve<Candidate[]>([])
+        : keywordCandidates(deps.pool, found.table, ownerId, request.query, request.filters, depth),
+    ]);
+    const ranked =
+      mode === "hybrid"
+        ? fuseByReciprocalRank([semantic.map((c) => c.id), keyword.map((c) => c.id)])
+        : mode === "semantic"
+          ? semantic
+          : keyword;
+    const top = ranked.slice(0, request.limit);
+    const rows = await fetchDocuments(
+      deps.pool,
+      found.table,
+      ownerId,
+      top.map((c) => c.id),
+      mode === "semantic" ? null : request.query,
+    );
+    const hits = top.flatMap((candidate): SearchHit[] => {
+      const row = rows.get(candidate.id);
+      if (!row) return [];
+      const hit: SearchHit = { memory: toMemory(row.doc), score: round(candidate.score) };
+      if (row.highlights.length > 0) hit.highlights = row.highlights;
+      return [hit];
+    });
+    await deps.cache.set(cacheKey, hits, resultTtl);
+    return hits;
+  }
+
+  /** The owner's memories nearest to one of theirs (itself excluded); 404 when it is not theirs. */
+  async function similar(ownerId: string, memoryId: string, limit: number): Promise<SearchHit[]> {
+    const embedder = await deps.embedder();
+    const found = await resolveTables(embedder.model);
+    if (!found) throw new NotFoundError("Memory");
+    const { rows } = await deps.pool.query<{ embedding: string | null; status: string }>(
+      `SELECT embedding::text AS embedding, status FROM ${found.table} WHERE owner_id = $1 AND memory_id = $2`,
+      [ownerId, memoryId],
+    );
+    const source = rows[0];
+    if (!source) throw new NotFoundError("Memory");
+    if (!source.embedding || !found.vectors) return [];
+    const target: SemanticTarget = {
+      pool: deps.pool,
+      table: found.table,
+      statsTable: found.statsTable,
+      tuning,
+    };
+    const nearest = await semanticCandidates(
+      target,
+      ownerId,
+      JSON.parse(source.embedding) as number[],
+      { status: "active" },
+      limit,
+      memoryId,
+    );
+    const docs = await fetchDocuments(
+      deps.pool,
+      found.table,
+      ownerId,
+      nearest.map((c) => c.id),
+      null,
+    );
+    return nearest.flatMap((c) => {
+      const row = docs.get(c.id);
+      return row ? [{ memory: toMemory(row.doc), score: round(c.score) }] : [];
+    });
+  }
+
+  return { search, similar };
+}
+
+export type Searcher = ReturnType<typeof createSearcher>;
+
+function toMemory(doc: SearchDocument): Memory {
+  const { ownerId: _owner, embedding: _vector, ...memory } = doc;
+  return memory;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+function round(score: number): number {
+  return Math.round(score * 1e6) / 1e6;
+}

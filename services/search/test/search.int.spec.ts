@@ -1,0 +1,340 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { expect } from "chai";
+import {
+  MEMORY_EVENT_SCHEMA_VERSION,
+  MEMORY_PERSONAL_FIELDS,
+  memoryStreamId,
+  type MemoryCreatedData,
+  type MemoryEvent,
+  type MemoryEventType,
+} from "@second-brain/contracts";
+import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import {
+  createMemoryCache,
+  createSqlKeyring,
+  encryptFields,
+  keyringMigrations,
+  runMigrations,
+  type Cache,
+  type Keyring,
+} from "@second-brain/platform";
+import {
+  documentsTable,
+  migrateSearchProjection,
+  ownerStatsTable,
+  startSearchProjection,
+  vectorLiteral,
+  type SearchProjection,
+} from "@second-brain/search-projection";
+import { createHashedEmbedder } from "@second-brain/search-projection/testing";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { createSearcher, type Searcher } from "../src/application/search-memories.ts";
+import { normalizeSearch, type SearchQuery } from "../src/domain/search-request.ts";
+import { semanticCandidates, SEMANTIC_DEFAULTS, type SemanticTarget } from "../src/adapters/semantic-sql.ts";
+
+// The search projection and the search use cases on a real PostgreSQL with pgvector, with a
+// deterministic bag-of-words embedder (the real model is exercised end to end).
+describe("search on PostgreSQL + pgvector", function () {
+  this.timeout(120_000);
+  const embedder = createHashedEmbedder(512);
+  let database: TestDatabase;
+  let store: EventStore;
+  let keyring: Keyring;
+  let cache: Cache;
+  let projection: SearchProjection;
+  let searcher: Searcher;
+  const alice = `alice-${randomUUID()}`;
+  const bob = `bob-${randomUUID()}`;
+
+  before(async () => {
+    database = await createTestDatabase("sb_search");
+    await migrateEventStore(database.pool);
+    await runMigrations(database.pool, "keyring", keyringMigrations);
+    await migrateSearchProjection(database.pool);
+    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
+    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    cache = createMemoryCache();
+    projection = await startSearchProjection({ pool: database.pool, store, keyring, embedder, cache });
+    searcher = createSearcher({ pool: database.pool, cache, embedder: async () => embedder });
+  });
+
+  after(async () => {
+    await projection?.stop();
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function append(memoryId: string, ownerId: string, events: MemoryEvent[]): Promise<void> {
+    await keyring.ensureKey(ownerId);
+    const key = (await keyring.getKey(ownerId))!;
+    const streamId = memoryStreamId(memoryId);
+    await store.appendToStream(
+      streamId,
+      events.map((event) => ({
+        id: randomUUID(),
+        type: event.type,
+        data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type as MemoryEventType], key),
+        metadata: {
+          actor: ownerId,
+          ownerId,
+          correlationId: randomUUID(),
+          causationId: randomUUID(),
+          occurredAt: new Date().toISOString(),
+          schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
+        },
+      })),
+      { expectedVersion: await store.streamVersion(streamId) },
+    );
+    projection.wake();
+  }
+
+  async function create(ownerId: string, data: Partial<MemoryCreatedData>): Promise<string> {
+    const memoryId = randomUUID();
+    await append(memoryId, ownerId, [
+      {
+        type: "MemoryCreated",
+        data: {
+          memoryId,
+          title: null,
+          content: "",
+          type: "semantic",
+          status: "active",
+          tags: [],
+          importance: 0.5,
+          confidence: 0.5,
+          metadata: {},
+          sourceUrl: null,
+          sessionId: null,
+          requestHash: null,
+          ...data,
+        },
+      },
+    ]);
+    return memoryId;
+  }
+
+  const ids = async (ownerId: string, request: SearchQuery) =>
+    (await searcher.search(ownerId, normalizeSearch(request))).map((hit) => hit.memory.id);
+
+  /** Polls until the search answer satisfies `check` (the projection runs asynchronously). */
+  async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error("search did not converge");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("finds a memory by meaning and by words, only for its owner, with filters", async () => {
+    const session = randomUUID();
+    const launch = await create(alice, {
+      title: "Product launch",
+      content: "The launch of the orchid product moves to Friday the 14th, code ORC-7731.",
+      tags: ["work", "launch"],
+      type: "episodic",
+      sessionId: session,
+    });
+    const groceries = await create(alice, { content: "Buy oat milk and coffee beans", tags: ["home"] });
+    const bobs = await create(bob, {
+      content: "The launch of the orchid product is Bob's secret",
+      tags: ["work"],
+    });
+
+    await eventually(async () =>
+      (await ids(alice, { query: "orchid launch", mode: "keyword" })).includes(launch),
+    );
+    for (const mode of ["semantic", "keyword", "hybrid"] as const) {
+      const found = await ids(alice, { query: "orchid product launch", mode });
+      expect(found[0], mode).to.equal(launch);
+      expect(found, mode).not.to.include(bobs);
+    }
+    expect(await ids(bob, { query: "orchid product launch" })).to.deep.equal([bobs]);
+    expect(await ids(alice, { query: "ORC-7731", mode: "keyword" })).to.deep.equal([launch]);
+    expect(await ids(alice, { query: "coffee", filters: { tags: ["home"] } })).to.deep.equal([groceries]);
+    expect(await ids(alice, { query: "orchid launch", filters: { tags: ["home"] } })).not.to.include(launch);
+    expect(
+      await ids(alice, { query: "orchid", filters: { type: "episodic", sessionId: session } }),
+    ).to.include(launch);
+    expect(await ids(alice, { query: "orchid", filters: { type: "procedural" } })).to.deep.equal([]);
+    expect(await ids(alice, { query: "orchid", filters: { from: "2100-01-01T00:00:00Z" } })).to.deep.equal(
+      [],
+    );
+    const hits = await searcher.search(alice, normalizeSearch({ query: "orchid", mode: "keyword" }));
+    expect(hits[0]!.highlights?.join(" ")).to.include("<mark>orchid</mark>");
+    expect(hits[0]!.memory).to.include({ title: "Product launch", version: 1 });
+    expect(hits[0]!.memory).not.to.have.property("ownerId");
+  });
+
+  it("shows archived memories only when asked, never deleted ones, and re-embeds edits", async () => {
+    const archived = await create(alice, { content: "Zebra crossing near the quarry" });
+    const deleted = await create(alice, { content: "Zebra stripes in the deleted note" });
+    await append(archived, alice, [{ type: "MemoryArchived", data: { memoryId: archived } }]);
+    await append(deleted, alice, [{ type: "MemoryDeleted", data: { memoryId: deleted } }]);
+    await eventually(async () =>
+      (await ids(alice, { query: "zebra", filters: { status: "archived" } })).includes(archived),
+    );
+    for (const mode of ["semantic", "keyword", "hybrid"] as const) {
+      expect(await ids(alice, { query: "zebra", mode }), mode)
+        .not.to.include(archived)
+        .and.not.to.include(deleted);
+      expect(
+        await ids(alice, { query: "zebra", mode, filters: { status: "archived" } }),
+        mode,
+      ).not.to.include(deleted);
+    }
+    await append(archived, alice, [
+      { type: "MemoryEdited", data: { memoryId: archived, content: "Giraffe necks" } },
+    ]);
+    await eventually(
+      async () =>
+        (
+          await ids(alice, { query: "giraffe necks", mode: "semantic", filters: { status: "archived" } })
+        )[0] === archived,
+    );
+    await expectSimilarWorks(archived);
+  });
+
+  async function expectSimilarWorks(id: string) {
+    const twin = await create(alice, { content: "Giraffe necks are long" });
+    await eventually(async () =>
+      (await searcher.similar(alice, id, 5)).some((hit) => hit.memory.id === twin),
+    );
+    expect((await searcher.similar(alice, id, 5)).map((h) => h.memory.id)).not.to.include(id);
+    let refused: unknown;
+    await searcher.similar(bob, id, 5).catch((error: unknown) => (refused = error));
+    expect((refused as { status?: number })?.status).to.equal(404);
+  }
+
+  it("purges an erased owner's documents", async () => {
+    const carol = `carol-${randomUUID()}`;
+    const note = await create(carol, { content: "Carol keeps a diary about kites" });
+    await eventually(async () => (await ids(carol, { query: "kites" })).includes(note));
+    await keyring.destroyKey(carol);
+    await append(randomUUID(), carol, []).catch(() => undefined);
+    await store.appendToStream(
+      `user-${carol}`,
+      [
+        {
+          id: randomUUID(),
+          type: "UserErased",
+          data: { userId: carol },
+          metadata: {
+            actor: carol,
+            ownerId: carol,
+            correlationId: randomUUID(),
+            causationId: randomUUID(),
+            occurredAt: new Date().toISOString(),
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedVersion: "any" },
+    );
+    projection.wake();
+    await eventually(async () => {
+      const { rows } = await database.pool.query(
+        `SELECT 1 FROM ${documentsTable(embedder.model)} WHERE owner_id = $1`,
+        [carol],
+      );
+      return rows.length === 0;
+    });
+  });
+
+  describe("recall of the owner-scoped semantic path", () => {
+    const table = documentsTable(embedder.model);
+    const stats = ownerStatsTable(embedder.model);
+    const big = `big-${randomUUID()}`;
+    const small = `small-${randomUUID()}`;
+    const vectors = new Map<string, { owner: string; vector: number[] }>();
+
+    before(async () => {
+      // 5,000 rows bulk-loaded: one owner with 4,000, one with 100, the rest spread over 90 owners.
+      const rows: [string, string, number[]][] = [];
+      for (let i = 0; i < 5_000; i++) {
+        const owner = i < 4_000 ? big : i < 4_100 ? small : `other-${i % 90}`;
+        const vector = clusteredVector(512);
+        const id = randomUUID();
+        vectors.set(id, { owner, vector });
+        rows.push([id, owner, vector]);
+      }
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        await database.pool.query(
+          `INSERT INTO ${table} (memory_id, owner_id, version, content, type, status, importance, confidence,
+                                 created_at, updated_at, embedding)
+           SELECT id, owner, 1, 'bulk', 'semantic', 'active', 0.5, 0.5, now(), now(), v::vector
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, owner, v)`,
+          [chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => vectorLiteral(r[2]))],
+        );
+      }
+      await database.pool.query(
+        `INSERT INTO ${stats} (owner_id, documents) SELECT owner_id, count(*) FROM ${table} GROUP BY owner_id
+         ON CONFLICT (owner_id) DO UPDATE SET documents = EXCLUDED.documents`,
+      );
+      await database.pool.query(`ANALYZE ${table}`);
+    });
+
+    function bruteForce(owner: string, query: number[], k: number): string[] {
+      return [...vectors]
+        .filter(([, v]) => v.owner === owner)
+        .map(([id, v]) => ({ id, distance: 1 - dot(v.vector, query) }))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, k)
+        .map((x) => x.id);
+    }
+
+    for (const [label, exactMaxDocuments] of [
+      ["exact path", 1_000_000],
+      ["HNSW path", 1_000],
+    ] as const) {
+      it(`${label}: returns 10 rows with recall@10 >= 0.95 for a small and a large owner`, async () => {
+        const target: SemanticTarget = {
+          pool: database.pool,
+          table,
+          statsTable: stats,
+          tuning: { ...SEMANTIC_DEFAULTS, exactMaxDocuments },
+        };
+        for (const owner of [small, big]) {
+          let hits = 0;
+          const queries = 20;
+          for (let q = 0; q < queries; q++) {
+            const query = clusteredVector(512);
+            const found = await semanticCandidates(target, owner, query, { status: "active" }, 10);
+            expect(found).to.have.length(10);
+            const truth = new Set(bruteForce(owner, query, 10));
+            hits += found.filter((c) => truth.has(c.id)).length;
+          }
+          const recall = hits / (queries * 10);
+          if (label === "exact path") expect(recall, owner).to.equal(1);
+          else expect(recall, owner).to.be.at.least(0.95);
+        }
+      });
+    }
+  });
+});
+
+/**
+ * Sentence embeddings are not uniform on the sphere: they gather around topics. Uniform random
+ * 512-dimension vectors have almost equidistant neighbours, a case no ANN index (nor any real
+ * model) produces, so the data here are points around 50 random topic centres.
+ */
+const CENTRES = Array.from({ length: 50 }, () => randomUnitVector(512));
+function clusteredVector(dimensions: number): number[] {
+  const centre = CENTRES[Math.floor(Math.random() * CENTRES.length)]!;
+  const noise = randomUnitVector(dimensions);
+  const v = centre.map((c, i) => c + 0.6 * noise[i]!);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function randomUnitVector(dimensions: number): number[] {
+  const v = Array.from({ length: dimensions }, () => Math.random() * 2 - 1);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function dot(a: number[], b: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
