@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
+import { DISTRIBUTED_PROCESSES } from "@second-brain/launcher";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -30,7 +31,8 @@ const modelByKind: Record<string, (body: Record<string, unknown>) => Validatable
   Deployment: (body) => new Deployment(body as never),
 };
 
-const PROCESSES = ["gateway", "memory", "identity", "memories-projection", "cache-projection"];
+// The deployment runs exactly the processes of the distributed mode.
+const PROCESSES = Object.keys(DISTRIBUTED_PROCESSES);
 
 const documents = k8sDocuments();
 const resources = documents.filter((doc) => doc.body.kind !== "Kustomization");
