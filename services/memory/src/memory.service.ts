@@ -60,8 +60,11 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
         params: createParams,
         handler: (ctx: Ctx<CreateMemoryBody>): Promise<Memory> => {
           const idempotencyKey = ctx.meta.idempotencyKey;
+          // Asked of the session service as the caller, so only the caller's sessions count.
+          const sessionExists = (caller: Caller, id: string) =>
+            ctx.call<boolean, { id: string }>("session.exists", { id }, { meta: { caller } });
           return createMemory(
-            deps,
+            { ...deps, sessionExists },
             { ...ctx.params },
             {
               ...requestInfo(ctx),

@@ -3,6 +3,7 @@ import {
   AlreadyExistsError,
   NotFoundError,
   UnauthenticatedError,
+  ValidationError,
   VersionConflictError,
   memoryStreamId,
   type Memory,
@@ -37,6 +38,7 @@ export async function createMemory(
     data: { ...body, memoryId, requestHash: hash },
     metadata: { now: options.now },
   });
+  await checkSession(deps, options, body.sessionId);
   if (options.idempotencyKey === undefined) {
     const memoryId = randomUUID();
     return handleCommand(deps, memoryStreamId(memoryId), command(memoryId, null), options);
@@ -63,6 +65,15 @@ export async function createMemory(
   const stored = await answerRetry(deps, options, memoryId, hash);
   if (!stored) throw new Error(`Memory ${memoryId} was appended but cannot be read back.`);
   return stored;
+}
+
+/** API.md: a memory's sessionId must name one of the caller's sessions, else 400. */
+async function checkSession(deps: MemoryDeps, options: CreateOptions, sessionId: unknown): Promise<void> {
+  if (typeof sessionId !== "string" || deps.sessionExists === undefined) return;
+  if (await deps.sessionExists(options.caller, sessionId)) return;
+  throw new ValidationError("The memory is not valid.", [
+    { field: "sessionId", message: "sessionId must name one of your sessions" },
+  ]);
 }
 
 async function answerRetry(

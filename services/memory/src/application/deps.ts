@@ -7,7 +7,14 @@ export interface MemoryDeps {
   store: EventStore;
   keyring: Keyring;
   limits: Limits;
+  /**
+   * Whether `sessionId` names one of the caller's sessions (the session service, over the broker).
+   * Absent, a memory's sessionId is only checked for shape.
+   */
+  sessionExists?: SessionExists;
 }
+
+export type SessionExists = (caller: Caller, sessionId: string) => Promise<boolean>;
 
 /** Who asks and on behalf of which request; becomes the events' metadata. */
 export interface RequestInfo {

@@ -1,0 +1,83 @@
+import { randomUUID } from "node:crypto";
+import {
+  NotFoundError,
+  SESSION_EVENT_SCHEMA_VERSION,
+  UnauthenticatedError,
+  sessionStreamId,
+  type Caller,
+  type EventMetadata,
+  type NewEvent,
+} from "@second-brain/contracts";
+import { encryptFields } from "@second-brain/platform";
+import { decideSession, type SessionCommand } from "../domain/decide.ts";
+import { foldSession, type SessionFields, type SessionEventEnvelope } from "../domain/session.ts";
+import { loadSession, sessionPersonalFields, type SessionDeps } from "./session-stream.ts";
+
+/** Who asks and on behalf of which request; becomes the events' metadata. */
+export interface SessionRequestInfo {
+  caller: Caller;
+  correlationId: string;
+  commandId: string;
+}
+
+/**
+ * Read the stream, decide, encrypt the personal fields, append expecting the version read (a
+ * concurrent writer gets a 409 instead of a silent overwrite). Returns the session after it.
+ */
+export async function handleSessionCommand(
+  deps: SessionDeps,
+  command: SessionCommand,
+  info: SessionRequestInfo,
+): Promise<SessionFields> {
+  const loaded = await loadSession(deps, info.caller, command.data.sessionId);
+  const events = decideSession(command, loaded.state, deps.limits);
+  if (events.length === 0) return loaded.state!;
+
+  const ownerId = info.caller.userId;
+  const key = await deps.keyring.getKey(ownerId);
+  if (key === undefined) throw new UnauthenticatedError("This account no longer exists.");
+  const metadata: EventMetadata = {
+    actor: info.caller.userId,
+    ownerId,
+    correlationId: info.correlationId,
+    causationId: info.commandId,
+    occurredAt: command.metadata.now.toISOString(),
+    schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
+  };
+  const toAppend: NewEvent[] = events.map((event) => ({
+    id: randomUUID(),
+    type: event.type,
+    data: encryptFields(event.data, sessionPersonalFields(event.type), key),
+    metadata,
+  }));
+  const result = await deps.store.appendToStream(sessionStreamId(command.data.sessionId), toAppend, {
+    expectedVersion: loaded.version,
+  });
+  const envelopes = events.map((event, index) => ({
+    ...event,
+    metadata,
+    streamVersion: result.nextExpectedVersion - events.length + index + 1,
+  })) as SessionEventEnvelope[];
+  return foldSession(envelopes, loaded.state) as SessionFields;
+}
+
+/** The session as it is now, from its stream (reads its own writes). */
+export async function readSession(
+  deps: SessionDeps,
+  caller: Caller,
+  sessionId: string,
+): Promise<SessionFields> {
+  const { state } = await loadSession(deps, caller, sessionId);
+  if (state === null) throw new NotFoundError("Session");
+  return state;
+}
+
+/** Whether `sessionId` names one of the caller's sessions (used to check a memory's sessionId). */
+export async function sessionExists(deps: SessionDeps, caller: Caller, sessionId: string): Promise<boolean> {
+  try {
+    return (await loadSession(deps, caller, sessionId)).state !== null;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { MESSAGE_ROLES, type FieldProblem, type Limits, type MessageRole } from "@second-brain/contracts";
+
+/**
+ * Field rules and limits of a session. Title and message lengths follow the memory limits (a
+ * message is like a memory's content); the context is bounded like a memory's metadata. The
+ * number of messages is bounded so that one session's stream stays readable in one go.
+ */
+export type Problems = FieldProblem[];
+
+export const MAX_SESSION_MESSAGES = 5_000;
+
+export function checkTitle(value: unknown, limits: Limits, problems: Problems): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "string") {
+    problems.push({ field: "title", message: "title must be a string or null" });
+    return null;
+  }
+  const title = value.trim();
+  if (title.length > limits.maxTitleChars) {
+    problems.push({ field: "title", message: `title must be at most ${limits.maxTitleChars} characters` });
+  }
+  return title === "" ? null : title;
+}
+
+export function checkContext(value: unknown, limits: Limits, problems: Problems): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) {
+    problems.push({ field: "context", message: "context must be a JSON object" });
+    return {};
+  }
+  let serialised: string;
+  try {
+    serialised = JSON.stringify(value);
+  } catch {
+    problems.push({ field: "context", message: "context must be serialisable as JSON" });
+    return {};
+  }
+  if (Buffer.byteLength(serialised, "utf8") > limits.maxMetadataBytes) {
+    problems.push({
+      field: "context",
+      message: `context must be at most ${limits.maxMetadataBytes} bytes as JSON`,
+    });
+    return {};
+  }
+  return JSON.parse(serialised) as Record<string, unknown>;
+}
+
+export function checkRole(value: unknown, problems: Problems): MessageRole {
+  if ((MESSAGE_ROLES as readonly unknown[]).includes(value)) return value as MessageRole;
+  problems.push({ field: "role", message: `role must be one of ${MESSAGE_ROLES.join(", ")}` });
+  return "user";
+}
+
+export function checkMessageContent(value: unknown, limits: Limits, problems: Problems): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    problems.push({ field: "content", message: "content is required and must not be empty" });
+    return "";
+  }
+  if (value.length > limits.maxContentChars) {
+    problems.push({
+      field: "content",
+      message: `content must be at most ${limits.maxContentChars} characters`,
+    });
+  }
+  return value;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID_PATTERN.test(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Key-order-independent JSON, so an update that changes nothing emits nothing. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

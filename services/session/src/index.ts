@@ -1,0 +1,17 @@
+export { sessionService, toSession, type SessionServiceDeps } from "./session.service.ts";
+export { decideSession, type SessionCommand } from "./domain/decide.ts";
+export {
+  evolveSession,
+  foldSession,
+  initialSessionState,
+  type SessionFields,
+  type SessionState,
+} from "./domain/session.ts";
+export { MAX_SESSION_MESSAGES } from "./domain/rules.ts";
+export { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
+export { loadSession, type SessionDeps } from "./application/session-stream.ts";
+export { applySessionEvents, prefetchSessionKeys } from "./read-model/sessions.apply.ts";
+export { evolveSessionMemory, evolveSessionRow } from "./read-model/sessions.evolve.ts";
+export { migrateSessionsReadModel, SESSIONS_CHECKPOINT } from "./read-model/sessions.migrations.ts";
+export { startSessionsReadModel } from "./read-model/sessions.read-model.ts";
+export { listSessions, sessionMemoryIds } from "./read-model/sessions.queries.ts";

@@ -1,0 +1,49 @@
+import { runMigrations, type Migration, type SqlClient, type SqlPool } from "@second-brain/platform";
+import { CHECKPOINTS_DDL } from "./checkpoints.ts";
+
+export const SESSIONS_CHECKPOINT = "sessions";
+
+const createSessions: Migration = {
+  name: "2026_11_26_0001_create_sessions",
+  async up(client: SqlClient) {
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        id uuid PRIMARY KEY,
+        owner_id text NOT NULL,
+        version integer NOT NULL,
+        title text,
+        context jsonb NOT NULL DEFAULT '{}',
+        status text NOT NULL,
+        message_count integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`);
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS sessions_owner_list ON sessions (owner_id, created_at, id)`,
+    );
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS session_memories (
+        memory_id uuid PRIMARY KEY,
+        session_id uuid NOT NULL,
+        owner_id text NOT NULL,
+        version integer NOT NULL,
+        deleted boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL
+      )`);
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS session_memories_session ON session_memories (session_id, created_at) WHERE NOT deleted`,
+    );
+    await client.query(CHECKPOINTS_DDL);
+  },
+  async down(client: SqlClient) {
+    await client.query(`DROP TABLE IF EXISTS session_memories`);
+    await client.query(`DROP TABLE IF EXISTS sessions`);
+    await client.query(`DELETE FROM projection_checkpoints WHERE name = '${SESSIONS_CHECKPOINT}'`);
+  },
+};
+
+export const SESSIONS_MIGRATIONS: Migration[] = [createSessions];
+
+export async function migrateSessionsReadModel(pool: SqlPool): Promise<void> {
+  await runMigrations(pool, "sessions-read-model", SESSIONS_MIGRATIONS);
+}

@@ -1,0 +1,33 @@
+import type { EventStore } from "@second-brain/event-store";
+import type { Keyring, SqlPool } from "@second-brain/platform";
+import { startCatchUp, type CatchUp, type CatchUpLogger } from "./catch-up.ts";
+import { applySessionEvents, prefetchSessionKeys } from "./sessions.apply.ts";
+import { SESSIONS_CHECKPOINT, migrateSessionsReadModel } from "./sessions.migrations.ts";
+
+export interface SessionsReadModelOptions {
+  pool: SqlPool;
+  store: EventStore;
+  keyring: Keyring;
+  logger: CatchUpLogger;
+  project: boolean;
+}
+
+export interface SessionsReadModel {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** Migrates the sessions read model and keeps it up to date from the log (its own checkpoint). */
+export async function startSessionsReadModel(options: SessionsReadModelOptions): Promise<SessionsReadModel> {
+  await migrateSessionsReadModel(options.pool);
+  if (!options.project) return { wake: () => undefined, stop: async () => undefined };
+  const consumer: CatchUp = await startCatchUp({
+    name: SESSIONS_CHECKPOINT,
+    pool: options.pool,
+    store: options.store,
+    logger: options.logger,
+    prepare: (events) => prefetchSessionKeys(options.keyring, events),
+    apply: applySessionEvents,
+  });
+  return consumer;
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import type { Context, ServiceSchema } from "moleculer";
+import { UnauthenticatedError, type CallMeta, type Caller, type Session } from "@second-brain/contracts";
+import { appErrorsMixin, createLogger, type SqlPool } from "@second-brain/platform";
+import { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
+import type { SessionDeps } from "./application/session-stream.ts";
+import type { SessionCommand } from "./domain/decide.ts";
+import type { SessionFields } from "./domain/session.ts";
+import { startSessionsReadModel, type SessionsReadModel } from "./read-model/sessions.read-model.ts";
+import {
+  listSessions,
+  sessionMemoryIds,
+  type ListSessionsOptions,
+  type SessionPage,
+} from "./read-model/sessions.queries.ts";
+import { addMessageParams, idParams, listParams, startParams, updateParams } from "./session-params.ts";
+
+export interface SessionServiceDeps extends SessionDeps {
+  pool: SqlPool;
+  now?: () => Date;
+  /** Set false to serve without projecting (tests that drive the read model themselves). */
+  project?: boolean;
+}
+
+type Ctx<Params> = Context<Params, CallMeta>;
+type IdParams = { id: string };
+
+/** Sessions on the broker: params → command → application; the read model answers lists. */
+export function sessionService(deps: SessionServiceDeps): ServiceSchema {
+  const now = deps.now ?? (() => new Date());
+  const logger = createLogger("session");
+  let readModel: SessionsReadModel | null = null;
+
+  const run = async (ctx: Ctx<unknown>, command: SessionCommand): Promise<Session> => {
+    const state = await handleSessionCommand(deps, command, requestInfo(ctx));
+    return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
+  };
+
+  return {
+    name: "session",
+    mixins: [appErrorsMixin],
+    actions: {
+      start: {
+        params: startParams,
+        handler: (ctx: Ctx<{ title?: string | null; context?: object }>) =>
+          run(ctx, {
+            type: "StartSession",
+            data: { sessionId: randomUUID(), title: ctx.params.title, context: ctx.params.context },
+            metadata: { now: now() },
+          }),
+      },
+      list: {
+        params: listParams,
+        handler: (ctx: Ctx<ListSessionsOptions>): Promise<SessionPage> =>
+          listSessions(deps.pool, callerOf(ctx).userId, ctx.params),
+      },
+      get: {
+        params: idParams,
+        handler: async (ctx: Ctx<IdParams>): Promise<Session> => {
+          const state = await readSession(deps, callerOf(ctx), ctx.params.id);
+          return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
+        },
+      },
+      addMessage: {
+        params: addMessageParams,
+        handler: (ctx: Ctx<IdParams & { role: string; content: string }>) =>
+          run(ctx, {
+            type: "AddMessage",
+            data: {
+              sessionId: ctx.params.id,
+              messageId: randomUUID(),
+              role: ctx.params.role,
+              content: ctx.params.content,
+            },
+            metadata: { now: now() },
+          }),
+      },
+      update: {
+        params: updateParams,
+        handler: (ctx: Ctx<IdParams & { title?: string | null; context?: object }>) => {
+          const { id, ...changes } = ctx.params;
+          return run(ctx, {
+            type: "UpdateSession",
+            data: { sessionId: id, ...changes },
+            metadata: { now: now() },
+          });
+        },
+      },
+      close: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>) =>
+          run(ctx, { type: "CloseSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
+      },
+      reopen: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>) =>
+          run(ctx, { type: "ReopenSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
+      },
+      /** For other services: does `id` name one of the caller's sessions? */
+      exists: {
+        params: idParams,
+        handler: (ctx: Ctx<IdParams>): Promise<boolean> => sessionExists(deps, callerOf(ctx), ctx.params.id),
+      },
+    },
+    events: {
+      "log.appended": { handler: () => readModel?.wake() },
+    },
+    async started() {
+      readModel = await startSessionsReadModel({ ...deps, logger, project: deps.project !== false });
+    },
+    async stopped() {
+      await readModel?.stop();
+      readModel = null;
+    },
+  };
+}
+
+export function toSession(state: SessionFields, memoryIds: string[]): Session {
+  return {
+    id: state.id,
+    version: state.version,
+    title: state.title,
+    context: state.context,
+    status: state.status,
+    messageCount: state.messages.length,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    messages: state.messages.map((message) => ({ ...message })),
+    memoryIds,
+  };
+}
+
+function callerOf(ctx: Ctx<unknown>): Caller {
+  const caller = ctx.meta.caller;
+  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
+  return caller;
+}
+
+function requestInfo(ctx: Ctx<unknown>) {
+  return {
+    caller: callerOf(ctx),
+    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
+    commandId: ctx.id,
+  };
+}

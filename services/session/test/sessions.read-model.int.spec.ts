@@ -1,0 +1,157 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { expect } from "chai";
+import { DEFAULT_LIMITS, START_OF_LOG, memoryStreamId, type Caller } from "@second-brain/contracts";
+import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import {
+  createSqlKeyring,
+  inTransaction,
+  keyringMigrations,
+  runMigrations,
+  type Keyring,
+} from "@second-brain/platform";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { handleSessionCommand, sessionExists } from "../src/application/handle-session-command.ts";
+import type { SessionDeps } from "../src/application/session-stream.ts";
+import { applySessionEvents, prefetchSessionKeys } from "../src/read-model/sessions.apply.ts";
+import { migrateSessionsReadModel } from "../src/read-model/sessions.migrations.ts";
+import { listSessions, sessionMemoryIds } from "../src/read-model/sessions.queries.ts";
+import { startSessionsReadModel } from "../src/read-model/sessions.read-model.ts";
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe("sessions read model (PostgreSQL)", function () {
+  this.timeout(60_000);
+  let database: TestDatabase;
+  let store: EventStore;
+  let keyring: Keyring;
+  let deps: SessionDeps;
+  const alice: Caller = { userId: `alice-${randomUUID()}`, role: "user" };
+  const info = { caller: alice, correlationId: "c", commandId: "c" };
+  const now = () => new Date();
+
+  before(async () => {
+    database = await createTestDatabase("sb_sessions");
+    await migrateEventStore(database.pool);
+    await runMigrations(database.pool, "keyring", keyringMigrations);
+    await migrateSessionsReadModel(database.pool);
+    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
+    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    await keyring.ensureKey(alice.userId);
+    deps = { store, keyring, limits: DEFAULT_LIMITS };
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function startSession(title: string): Promise<string> {
+    const sessionId = randomUUID();
+    await handleSessionCommand(
+      deps,
+      { type: "StartSession", data: { sessionId, title }, metadata: { now: now() } },
+      info,
+    );
+    return sessionId;
+  }
+  async function appendMemory(memoryId: string, type: string, data: object, expectedVersion: number) {
+    const metadata = {
+      actor: alice.userId,
+      ownerId: alice.userId,
+      correlationId: "c",
+      causationId: "c",
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+    };
+    await store.appendToStream(
+      memoryStreamId(memoryId),
+      [{ id: randomUUID(), type, data: { memoryId, ...data }, metadata }],
+      { expectedVersion },
+    );
+  }
+  const rows = async () =>
+    (await database.pool.query("SELECT * FROM sessions ORDER BY id")).rows.concat(
+      (await database.pool.query("SELECT * FROM session_memories ORDER BY memory_id")).rows,
+    );
+
+  it("stores personal content encrypted in the log", async () => {
+    const sessionId = await startSession("Secret plan");
+    const [event] = await store.readStream(`session-${sessionId}`);
+    expect(JSON.stringify(event!.data)).to.not.contain("Secret plan");
+    expect(await sessionExists(deps, alice, sessionId)).to.equal(true);
+    expect(await sessionExists(deps, { userId: "someone-else", role: "user" }, sessionId)).to.equal(false);
+    expect(await sessionExists(deps, alice, randomUUID())).to.equal(false);
+  });
+
+  it("applies a repeated delivery without changing anything", async () => {
+    const sessionId = await startSession("Trip");
+    await handleSessionCommand(
+      deps,
+      {
+        type: "AddMessage",
+        data: { sessionId, messageId: randomUUID(), role: "user", content: "hi" },
+        metadata: { now: now() },
+      },
+      info,
+    );
+    const [m1, m2] = [randomUUID(), randomUUID()];
+    await appendMemory(m1, "MemoryCreated", { sessionId, tags: [] }, 0);
+    await appendMemory(m2, "MemoryCreated", { sessionId, tags: [] }, 0);
+    await appendMemory(m2, "MemoryDeleted", {}, 1);
+    let events = await store.readAll({ after: START_OF_LOG, limit: 1000 });
+    // The log holds back events while older transactions anywhere on the server may still commit.
+    await eventually(
+      async () => (events = await store.readAll({ after: START_OF_LOG, limit: 1000 })).length === 6,
+    );
+    const keys = await prefetchSessionKeys(keyring, events);
+    await inTransaction(database.pool, (client) => applySessionEvents(client, events, keys));
+    const once = await rows();
+    await inTransaction(database.pool, (client) => applySessionEvents(client, events, keys));
+    await inTransaction(database.pool, (client) => applySessionEvents(client, events.slice(2, 4), keys));
+    expect(await rows()).to.deep.equal(once);
+    expect(await sessionMemoryIds(database.pool, alice.userId, sessionId)).to.deep.equal([m1]);
+    const page = await listSessions(database.pool, alice.userId, {});
+    expect(page.items.find((s) => s.id === sessionId)).to.include({
+      title: "Trip",
+      messageCount: 1,
+      version: 2,
+    });
+    await database.pool.query("TRUNCATE sessions, session_memories");
+  });
+
+  it("catches up from its checkpoint after a restart", async () => {
+    const first = await startSessionsReadModel({
+      pool: database.pool,
+      store,
+      keyring,
+      logger: quiet,
+      project: true,
+    });
+    await eventually(async () => (await listSessions(database.pool, alice.userId, {})).items.length === 2);
+    await first.stop();
+    const later = await startSession("While stopped");
+    const second = await startSessionsReadModel({
+      pool: database.pool,
+      store,
+      keyring,
+      logger: quiet,
+      project: true,
+    });
+    await eventually(async () =>
+      (await listSessions(database.pool, alice.userId, {})).items.some((s) => s.id === later),
+    );
+    expect((await listSessions(database.pool, alice.userId, {})).items.map((s) => s.title)).to.deep.equal([
+      "While stopped",
+      "Trip",
+      "Secret plan",
+    ]);
+    await second.stop();
+  });
+});
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,45 @@
+import { DEFAULT_LIMITS, ValidationError, type Tag } from "@second-brain/contracts";
+import { decideTagSettings } from "../domain/tag.ts";
+import { normaliseTagName, type Problems } from "../domain/tag-rules.ts";
+import { ancestorsOf, findTag } from "../read-model/tags.queries.ts";
+import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
+import { appendTagEvents, loadTagSettings, tagStreamId } from "./tag-streams.ts";
+
+/** The tag name from a path or body, normalised; a 400 when empty or too long. */
+export function tagNameOf(value: unknown, field: string, deps: Pick<TagDeps, "limits">): string {
+  const problems: Problems = [];
+  const name = normaliseTagName(value, field, deps.limits ?? DEFAULT_LIMITS, problems);
+  if (problems.length > 0) throw new ValidationError("The tag is not valid.", problems);
+  return name;
+}
+
+/** Sets a tag's colour and/or parent (PATCH without a new name). Unknown tags are 404. */
+export async function styleTag(
+  deps: TagDeps,
+  info: TagRequestInfo,
+  name: string,
+  changes: { color?: unknown; parent?: unknown },
+  now: Date,
+  /** The tag was just renamed into: its count may not be in the read model yet. */
+  justRenamed = false,
+): Promise<Tag> {
+  const ownerId = info.caller.userId;
+  const known = justRenamed || (await findTag(deps.pool, ownerId, name)) !== null;
+  const parent = typeof changes.parent === "string" ? changes.parent.trim().toLowerCase() : null;
+  const ancestorsOfParent = parent ? await ancestorsOf(deps.pool, ownerId, parent) : [];
+  const { version, state } = await loadTagSettings(deps.store, ownerId, name);
+  const events = decideTagSettings(
+    { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known } },
+    state,
+    deps.limits,
+  );
+  await appendTagEvents(deps.store, tagStreamId(ownerId, name), events, version, info, now);
+  const settings = events[0]?.type === "TagStyled" ? events[0].data : state;
+  const count = (await findTag(deps.pool, ownerId, name))?.count ?? 0;
+  return {
+    name,
+    count,
+    ...(settings?.parent ? { parent: settings.parent } : {}),
+    ...(settings?.color ? { color: settings.color } : {}),
+  };
+}

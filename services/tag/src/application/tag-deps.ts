@@ -1,0 +1,29 @@
+import type { Caller, Limits } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import type { SqlPool } from "@second-brain/platform";
+
+/**
+ * What re-tagging needs of the memory service (its commands, over the broker, as the caller).
+ * "gone" is a memory deleted since the work list was made; "unchanged" one that lacks `from`.
+ */
+export interface MemoryCommands {
+  retag(
+    caller: Caller,
+    memoryId: string,
+    from: string,
+    into: string,
+  ): Promise<"retagged" | "unchanged" | "gone">;
+}
+
+export interface TagDeps {
+  store: EventStore;
+  pool: SqlPool;
+  limits: Limits;
+  memories: MemoryCommands;
+}
+
+export interface TagRequestInfo {
+  caller: Caller;
+  correlationId: string;
+  commandId: string;
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import { expect } from "chai";
+import {
+  DEFAULT_LIMITS,
+  START_OF_LOG,
+  memoryStreamId,
+  type Caller,
+  type MemoryEvent,
+} from "@second-brain/contracts";
+import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import { inTransaction } from "@second-brain/platform";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
+import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
+import { retaggedTags } from "../src/domain/tag-operation.ts";
+import { applyTagEvents } from "../src/read-model/tags.apply.ts";
+import { migrateTagsReadModel } from "../src/read-model/tags.migrations.ts";
+import { listTags } from "../src/read-model/tags.queries.ts";
+import { startTagsReadModel } from "../src/read-model/tags.read-model.ts";
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe("tag read model and operations (PostgreSQL)", function () {
+  this.timeout(60_000);
+  let database: TestDatabase;
+  let store: EventStore;
+  const owner = `owner-${randomUUID()}`;
+  const version = new Map<string, number>();
+
+  before(async () => {
+    database = await createTestDatabase("sb_tags");
+    await migrateEventStore(database.pool);
+    await migrateTagsReadModel(database.pool);
+    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function append(memoryId: string, event: MemoryEvent, ownerId = owner): Promise<void> {
+    const current = version.get(memoryId) ?? 0;
+    await store.appendToStream(
+      memoryStreamId(memoryId),
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          data: event.data,
+          metadata: {
+            actor: ownerId,
+            ownerId,
+            correlationId: "c",
+            causationId: "c",
+            occurredAt: new Date().toISOString(),
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedVersion: current },
+    );
+    version.set(memoryId, current + 1);
+  }
+  const created = (memoryId: string, tags: string[]): MemoryEvent => ({
+    type: "MemoryCreated",
+    data: {
+      memoryId,
+      title: null,
+      content: "c",
+      type: "semantic",
+      status: "active",
+      tags,
+      importance: 0.5,
+      confidence: 1,
+      metadata: {},
+      sourceUrl: null,
+      sessionId: null,
+      requestHash: null,
+    },
+  });
+  const counts = async (ownerId = owner) =>
+    Object.fromEntries((await listTags(database.pool, ownerId)).map((tag) => [tag.name, tag.count]));
+
+  it("leaves the counts unchanged when the same events are delivered again", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await append(a, created(a, ["x", "y"]));
+    await append(b, created(b, ["x"]));
+    await append(a, { type: "MemoryTagsSet", data: { memoryId: a, tags: ["y", "z"] } });
+    await append(b, { type: "MemoryArchived", data: { memoryId: b } });
+    await append(b, { type: "MemoryDeleted", data: { memoryId: b } });
+    // The log holds back events while older transactions anywhere on the server may still commit.
+    let events = await store.readAll({ after: START_OF_LOG, limit: 1000 });
+    await eventually(
+      async () => (events = await store.readAll({ after: START_OF_LOG, limit: 1000 })).length === 5,
+    );
+
+    await inTransaction(database.pool, (client) => applyTagEvents(client, events));
+    const once = await counts();
+    expect(once).to.deep.equal({ y: 1, z: 1 });
+    await inTransaction(database.pool, (client) => applyTagEvents(client, events));
+    await inTransaction(database.pool, (client) => applyTagEvents(client, events.slice(1, 3)));
+    expect(await counts()).to.deep.equal(once);
+    await database.pool.query("TRUNCATE tag_memories, tag_counts, tag_styles, tag_operations");
+  });
+
+  it("catches up from its checkpoint after a restart", async () => {
+    const first = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
+    await eventually(async () => (await counts()).z === 1);
+    await first.stop();
+    const c = randomUUID();
+    await append(c, created(c, ["while-stopped", "z"]));
+    expect((await counts())["while-stopped"]).to.equal(undefined);
+    const second = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
+    await eventually(async () => (await counts())["while-stopped"] === 1);
+    expect(await counts()).to.deep.equal({ "while-stopped": 1, y: 1, z: 2 });
+    await second.stop();
+  });
+
+  it("resumes an interrupted merge and re-tags each memory once", async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const tagsOf = new Map<string, string[]>();
+    for (const id of ids) {
+      await append(id, created(id, ["old", "other"]));
+      tagsOf.set(id, ["old", "other"]);
+    }
+    const readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
+    await eventually(async () => (await counts()).old === 4);
+    let writes = 0;
+    let failAfter = 2;
+    const memories: MemoryCommands = {
+      async retag(_caller, memoryId, from, into) {
+        if (failAfter-- <= 0) throw new Error("the process died");
+        const next = retaggedTags(tagsOf.get(memoryId)!, from, into);
+        if (!next) return "unchanged";
+        tagsOf.set(memoryId, next);
+        writes++;
+        return "retagged";
+      },
+    };
+    const deps: TagDeps = { store, pool: database.pool, limits: DEFAULT_LIMITS, memories };
+    const caller: Caller = { userId: owner, role: "user" };
+    const info = { caller, correlationId: "merge", commandId: "merge" };
+    const operationId = await startTagOperation(deps, info, "merge", "old", "new", new Date());
+    let failure: unknown;
+    await runTagOperation(deps, operationId, () => new Date()).catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.contain("the process died");
+    expect(writes).to.equal(2);
+
+    failAfter = Infinity;
+    const result = await runTagOperation(deps, operationId, () => new Date());
+    expect(result).to.include({ status: "completed", total: 4, retagged: 4 });
+    expect(writes).to.equal(4);
+    for (const id of ids) expect(tagsOf.get(id)).to.deep.equal(["new", "other"]);
+    // Running it again finds nothing left to do.
+    expect(await runTagOperation(deps, operationId, () => new Date())).to.include({ status: "completed" });
+    expect(writes).to.equal(4);
+    await eventually(async () => {
+      const { rows } = await database.pool.query("SELECT status FROM tag_operations WHERE id = $1", [
+        operationId,
+      ]);
+      return rows[0]?.status === "completed";
+    });
+    await readModel.stop();
+  });
+});
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

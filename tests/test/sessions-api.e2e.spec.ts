@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import { expect } from "chai";
+import { startStack, type Stack } from "@second-brain/launcher";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { ApiClient, eventually } from "../src/api-client.ts";
+
+// The sessions part of the REST contract (API.md), over HTTP, in both run modes: a session with
+// messages and the memories created in it, learned by the session service from memory events.
+for (const mode of ["embedded", "distributed"] as const) {
+  describe(`sessions API (${mode})`, function () {
+    this.timeout(120_000);
+    let stack: Stack;
+    let database: TestDatabase | undefined;
+    let api: ApiClient;
+
+    before(async () => {
+      if (mode === "distributed") database = await createTestDatabase("sb_e2e");
+      stack = await startStack({ mode, ...(database ? { databaseUrl: database.url } : {}) });
+      api = new ApiClient(stack.baseUrl);
+      await api.registerUser();
+    });
+
+    after(async () => {
+      await stack?.stop();
+      await database?.drop();
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === "failed")
+        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
+    });
+
+    async function startSession(body: Record<string, unknown> = {}) {
+      const res = await api.request("POST", "/api/v1/sessions", body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.headers.get("location")).to.equal(`/api/v1/sessions/${res.body.id}`);
+      return res.body;
+    }
+
+    it("keeps a session's messages and lists the memories created in it", async () => {
+      const session = await startSession({
+        title: "Planning Léa's trip",
+        context: { project: "trip", n: 2 },
+      });
+      expect(session).to.include({ title: "Planning Léa's trip", status: "open", version: 1 });
+      expect(session.context).to.deep.equal({ project: "trip", n: 2 });
+      expect(session.messages).to.deep.equal([]);
+
+      for (const [role, content] of [
+        ["user", "Where should we go? 🌍"],
+        ["assistant", "Lisbon in May."],
+      ]) {
+        const res = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, { role, content });
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      }
+      const memory = await api.request("POST", "/api/v1/memories", {
+        content: "Decided: Lisbon in May",
+        sessionId: session.id,
+      });
+      expect(memory.status, JSON.stringify(memory.body)).to.equal(201);
+      const other = await api.request("POST", "/api/v1/memories", { content: "not in the session" });
+      expect(other.status).to.equal(201);
+
+      const read = await eventually(async () => {
+        const res = await api.request("GET", `/api/v1/sessions/${session.id}`);
+        return res.body.memoryIds?.length === 1 ? res : undefined;
+      });
+      expect(read.status).to.equal(200);
+      expect(read.body.memoryIds).to.deep.equal([memory.body.id]);
+      expect(read.body.messages.map((m: any) => [m.role, m.content])).to.deep.equal([
+        ["user", "Where should we go? 🌍"],
+        ["assistant", "Lisbon in May."],
+      ]);
+      expect(read.body).to.include({ version: 3, messageCount: 2 });
+
+      // A deleted memory leaves the session.
+      expect((await api.request("DELETE", `/api/v1/memories/${memory.body.id}`)).status).to.equal(204);
+      await eventually(async () => {
+        const res = await api.request("GET", `/api/v1/sessions/${session.id}`);
+        return res.body.memoryIds.length === 0 ? true : undefined;
+      });
+    });
+
+    it("closes, refuses messages while closed, reopens, and updates the context", async () => {
+      const session = await startSession();
+      const closed = await api.request("POST", `/api/v1/sessions/${session.id}/close`);
+      expect(closed.status).to.equal(200);
+      expect(closed.body.status).to.equal("closed");
+      const refused = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
+        role: "user",
+        content: "hello?",
+      });
+      expect(refused.status).to.equal(409);
+      expect(refused.body.error.code).to.equal("ILLEGAL_STATE");
+      const reopened = await api.request("POST", `/api/v1/sessions/${session.id}/reopen`);
+      expect(reopened.body.status).to.equal("open");
+      const updated = await api.request("PATCH", `/api/v1/sessions/${session.id}`, {
+        context: { mood: "good" },
+      });
+      expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
+      expect(updated.body.context).to.deep.equal({ mood: "good" });
+    });
+
+    it("lists the caller's sessions only, newest first, a page at a time", async () => {
+      const first = await startSession({ title: "one" });
+      const second = await startSession({ title: "two" });
+      const list = await eventually(async () => {
+        const res = await api.request("GET", "/api/v1/sessions?limit=2");
+        return res.body.items?.[0]?.id === second.id ? res : undefined;
+      });
+      expect(list.body.items.map((s: any) => s.id)).to.deep.equal([second.id, first.id]);
+      expect(list.body.nextCursor).to.be.a("string");
+      const next = await api.request("GET", `/api/v1/sessions?limit=2&cursor=${list.body.nextCursor}`);
+      expect(next.status).to.equal(200);
+      expect(next.body.items.map((s: any) => s.id)).to.not.include(second.id);
+
+      const stranger = new ApiClient(stack.baseUrl);
+      await stranger.registerUser();
+      expect((await stranger.request("GET", "/api/v1/sessions")).body.items).to.deep.equal([]);
+      const theirs = await stranger.request("GET", `/api/v1/sessions/${first.id}`);
+      expect(theirs.status).to.equal(404);
+      expect(theirs.body.error.code).to.equal("NOT_FOUND");
+      // Someone else's session is not a session the stranger may file memories under.
+      const foreign = await stranger.request("POST", "/api/v1/memories", {
+        content: "x",
+        sessionId: first.id,
+      });
+      expect(foreign.status).to.equal(400);
+    });
+
+    it("refuses bad input with the error shape and changes nothing", async () => {
+      const before = await api.request("GET", "/api/v1/memories?limit=100");
+      const unknownSession = await api.request("POST", "/api/v1/memories", {
+        content: "lost",
+        sessionId: randomUUID(),
+      });
+      expect(unknownSession.status).to.equal(400);
+      expect(unknownSession.body.error.code).to.equal("VALIDATION_FAILED");
+      expect(unknownSession.body.error.details.map((d: any) => d.field)).to.include("sessionId");
+
+      for (const [path, body] of [
+        ["/api/v1/sessions", { title: "x", colour: "red" }],
+        ["/api/v1/sessions", { context: "not an object" }],
+        ["/api/v1/sessions", { title: "x".repeat(1001) }],
+      ] as const) {
+        const res = await api.request("POST", path, body);
+        expect(res.status, `${path} ${JSON.stringify(body)}`).to.equal(400);
+        expect(res.body.error.code).to.equal("VALIDATION_FAILED");
+      }
+      const session = await startSession();
+      for (const body of [
+        { role: "system", content: "x" },
+        { role: "user", content: "" },
+        { role: "user" },
+      ]) {
+        const res = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, body);
+        expect(res.status, JSON.stringify(body)).to.equal(400);
+      }
+      expect((await api.request("GET", `/api/v1/sessions/${randomUUID()}`)).status).to.equal(404);
+      expect((await api.request("GET", "/api/v1/sessions/not-a-uuid")).status).to.equal(400);
+
+      const read = await api.request("GET", `/api/v1/sessions/${session.id}`);
+      expect(read.body).to.include({ version: 1, messageCount: 0 });
+      const after = await api.request("GET", "/api/v1/memories?limit=100");
+      expect(after.body.items.map((m: any) => m.id)).to.deep.equal(before.body.items.map((m: any) => m.id));
+    });
+  });
+}
