@@ -6,7 +6,15 @@ import { metricsRegistry } from "@second-brain/platform";
  * Unauthenticated operational endpoints: liveness, readiness, Prometheus metrics. Readiness asks
  * the broker's registry, so it reflects what the gateway can actually reach right now.
  */
-export const DEFAULT_READINESS_SERVICES = ["memory", "memories", "identity"] as const;
+export const DEFAULT_READINESS_SERVICES = [
+  "memory",
+  "memories",
+  "identity",
+  "search",
+  "attachment",
+  "session",
+  "tag",
+] as const;
 
 export interface Readiness {
   status: "ok" | "unavailable";

@@ -25,6 +25,11 @@ export interface ApiRoute {
   public?: boolean;
   status?: 201 | 202 | 204;
   params: (request: ApiRequest) => Record<string, unknown>;
+  /**
+   * The body is multipart/form-data with one file, streamed to the action as `ctx.stream` (never
+   * read into memory by the gateway); the params come from the path only.
+   */
+  multipart?: true;
   /** The Location of what a 201 created. */
   location?: (result: unknown) => string | undefined;
 }

@@ -5,6 +5,9 @@ import { memoriesFromResources } from "@second-brain/memories-projection/compose
 import { cacheProjectionFromResources } from "@second-brain/cache-projection/compose";
 import { searchProjectionFromResources } from "@second-brain/search-projection/compose";
 import { searchFromResources } from "@second-brain/search-service/compose";
+import { attachmentFromResources } from "@second-brain/attachment-service/compose";
+import { sessionFromResources } from "@second-brain/session-service/compose";
+import { tagFromResources } from "@second-brain/tag-service/compose";
 import { adminFromResources, gatewayFromResources } from "@second-brain/gateway/compose";
 
 // The embedded mode: every service, projection and the gateway on one broker in this process,
@@ -18,6 +21,9 @@ await runServices("second-brain", [
   cacheProjectionFromResources,
   searchProjectionFromResources,
   searchFromResources,
+  attachmentFromResources,
+  sessionFromResources,
+  tagFromResources,
   gatewayFromResources,
   adminFromResources,
 ]);

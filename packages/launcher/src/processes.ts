@@ -13,6 +13,11 @@ export const DISTRIBUTED_PROCESSES = {
   memory: "services/memory/src/main.ts",
   "memories-projection": "projections/memories/src/main.ts",
   "cache-projection": "projections/cache/src/main.ts",
+  "search-projection": "projections/search/src/main.ts",
+  search: "services/search/src/main.ts",
+  attachment: "services/attachment/src/main.ts",
+  session: "services/session/src/main.ts",
+  tag: "services/tag/src/main.ts",
   gateway: "gateway/src/main.ts",
 } as const;
 

@@ -56,6 +56,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     SB_PARENT_PID: String(process.pid),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    // Attachments go to a folder shared by the stack's processes unless the test brings an S3.
+    OBJECT_STORAGE: process.env.OBJECT_STORAGE ?? "folder",
     ...options.env,
   };
   if (options.mode === "embedded") {

@@ -13,3 +13,4 @@ export * from "./moleculer-errors.ts";
 export * from "./broker.ts";
 export * from "./metrics.ts";
 export * from "./telemetry.ts";
+export * from "./object-storage/index.ts";

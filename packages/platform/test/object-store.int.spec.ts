@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { expect } from "chai";
+import { openFolderObjectStore, openS3ObjectStore, type ObjectStore } from "../src/index.ts";
+import { startS3TestServer, type S3TestServer } from "./support/s3-test-server.ts";
+
+/** One contract, every adapter: what the attachment service relies on. */
+function objectStoreContract(name: string, open: () => Promise<ObjectStore>) {
+  describe(`ObjectStore contract: ${name}`, () => {
+    let store: ObjectStore;
+    before(async () => {
+      store = await open();
+    });
+
+    const key = () => `owner-${randomBytes(4).toString("hex")}/objects/${randomBytes(8).toString("hex")}`;
+
+    it("stores a stream and gives the same bytes back", async () => {
+      const bytes = randomBytes(300_000);
+      const k = key();
+      await store.put(k, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), undefined, "x/y");
+      expect(await store.exists(k)).to.equal(true);
+      expect(await readAll(await store.get(k))).to.deep.equal(bytes);
+    });
+
+    it("stores a stream longer than one upload part", async () => {
+      const bytes = randomBytes(6 * 1024 * 1024 + 123);
+      const k = key();
+      await store.put(k, chunked(bytes, 64 * 1024), undefined, "application/octet-stream");
+      expect((await readAll(await store.get(k))).equals(bytes)).to.equal(true);
+    });
+
+    it("answers undefined and false for a missing object", async () => {
+      const k = key();
+      expect(await store.get(k)).to.equal(undefined);
+      expect(await store.exists(k)).to.equal(false);
+    });
+
+    it("deletes, and deleting a missing object is not an error", async () => {
+      const k = key();
+      await store.put(k, Readable.from([Buffer.from("bye")]), 3, "text/plain");
+      await store.delete(k);
+      expect(await store.exists(k)).to.equal(false);
+      await store.delete(k);
+    });
+
+    it("a body that fails midway rejects the put and leaves no object", async () => {
+      const k = key();
+      const failing = new Readable({ read() {} });
+      failing.push(randomBytes(100_000));
+      setTimeout(() => failing.destroy(new Error("client went away")), 20);
+      let caught: unknown;
+      await store.put(k, failing, undefined, "application/octet-stream").catch((error) => (caught = error));
+      expect((caught as Error)?.message).to.equal("client went away");
+      expect(await store.exists(k)).to.equal(false);
+    });
+
+    it("refuses keys that could escape the store", async () => {
+      for (const bad of ["../etc/passwd", "a/../../b", "/abs", "a//b", ""]) {
+        let caught: unknown;
+        await store.exists(bad).catch((error) => (caught = error));
+        expect(caught, bad).to.be.instanceOf(Error);
+      }
+    });
+  });
+}
+
+function chunked(bytes: Buffer, size: number): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= bytes.length) return void this.push(null);
+      this.push(bytes.subarray(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  expect(stream).to.not.equal(undefined);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe("object storage adapters", () => {
+  let folder: string;
+  let s3: S3TestServer;
+  before(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), "sb-objects-"));
+    s3 = await startS3TestServer();
+  });
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+    await s3?.stop();
+  });
+
+  objectStoreContract("folder", () => openFolderObjectStore(folder));
+  objectStoreContract("s3 (s3rver on loopback)", () =>
+    openS3ObjectStore({
+      endpoint: s3.endpoint,
+      bucket: `sb-test-${randomBytes(4).toString("hex")}`,
+      accessKey: "S3RVER",
+      secretKey: "S3RVER",
+      region: "us-east-1",
+    }),
+  );
+
+  describe("folder store housekeeping", () => {
+    it("leaves no temporary files behind, even after a failed put", async () => {
+      expect(await readdir(path.join(folder, ".incoming"))).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import type { Caller, Limits } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import type { Keyring, ObjectStore } from "@second-brain/platform";
+import type { AttachmentIndex } from "../adapters/attachment-index.ts";
+
+/** What the attachment service needs from the outside world, given by the composition root. */
+export interface AttachmentDeps {
+  store: EventStore;
+  keyring: Keyring;
+  objects: ObjectStore;
+  index: AttachmentIndex;
+  limits: Pick<Limits, "maxFileBytes">;
+  /** Whether the memory exists for the caller (asked of the memory service, never its tables). */
+  memoryExists(caller: Caller, memoryId: string): Promise<boolean>;
+}
+
+export interface RequestInfo {
+  caller: Caller;
+  correlationId: string;
+  commandId: string;
+  now: Date;
+}

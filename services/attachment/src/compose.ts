@@ -1,0 +1,18 @@
+import type { Resources } from "@second-brain/runtime";
+import { runMigrations } from "@second-brain/platform";
+import { attachmentIndex, attachmentIndexMigrations } from "./adapters/attachment-index.ts";
+import { attachmentService } from "./attachment.service.ts";
+
+/** The attachment service on the process's resources: bytes in `objects`, facts in the event store. */
+export const attachmentFromResources = (resources: Resources) =>
+  attachmentService({
+    deps: {
+      store: resources.store,
+      keyring: resources.keyring,
+      objects: resources.objects,
+      index: attachmentIndex(resources.pool),
+      limits: resources.config.limits,
+    },
+    prepare: () => runMigrations(resources.pool, "attachment", attachmentIndexMigrations),
+    logLevel: resources.config.logLevel,
+  });

@@ -1,0 +1,186 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { startStack, type Stack } from "@second-brain/launcher";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { ApiClient, eventually } from "../src/api-client.ts";
+import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
+
+const MAX_FILE_BYTES = 256 * 1024;
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// The attachments part of the REST contract (API.md) over HTTP: embedded (objects in a folder)
+// and distributed (objects in an S3-protocol server, the upload streamed over RabbitMQ).
+for (const mode of ["embedded", "distributed"] as const) {
+  describe(`attachments API (${mode})`, function () {
+    this.timeout(120_000);
+    let stack: Stack;
+    let database: TestDatabase | undefined;
+    let s3: S3TestServer | undefined;
+    let dataDir: string;
+    let api: ApiClient;
+
+    before(async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), "sb-attach-"));
+      if (mode === "distributed") {
+        database = await createTestDatabase("sb_e2e");
+        s3 = await startS3TestServer();
+      }
+      stack = await startStack({
+        mode,
+        dataDir,
+        ...(database ? { databaseUrl: database.url } : {}),
+        env: { MAX_FILE_BYTES: String(MAX_FILE_BYTES), ...(s3?.env ?? {}) },
+      });
+      api = new ApiClient(stack.baseUrl);
+      await api.registerUser();
+    });
+
+    after(async () => {
+      await stack?.stop();
+      await database?.drop();
+      await s3?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === "failed")
+        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
+    });
+
+    /** Objects stored, wherever this mode keeps them. */
+    async function objectCount(): Promise<number> {
+      if (s3) return s3.objectCount();
+      const files = await readdir(path.join(dataDir, "objects"), { recursive: true, withFileTypes: true });
+      return files.filter((file) => file.isFile() && !file.parentPath.includes(".incoming")).length;
+    }
+
+    async function createMemory(client = api): Promise<string> {
+      const res = await client.request("POST", "/api/v1/memories", { content: "with files" });
+      expect(res.status).to.equal(201);
+      return res.body.id;
+    }
+
+    async function upload(memoryId: string, bytes: Buffer, filename: string, field = "file", client = api) {
+      const form = new FormData();
+      form.append(field, new Blob([bytes], { type: "text/plain" }), filename);
+      const response = await fetch(`${stack.baseUrl}/api/v1/memories/${memoryId}/attachments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${client.token}` },
+        body: form,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    }
+
+    async function download(id: string, client = api) {
+      const response = await fetch(`${stack.baseUrl}/api/v1/attachments/${id}`, {
+        headers: { authorization: `Bearer ${client.token}` },
+      });
+      return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+    }
+
+    it("attaches a file, downloads it byte-identical, and it is gone after the memory is deleted", async () => {
+      const memoryId = await createMemory();
+      const bytes = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(200_000)]);
+      const created = await upload(memoryId, bytes, "Résumé final (2).pdf");
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body).to.include({
+        filename: "Résumé final (2).pdf",
+        contentType: "application/pdf",
+        size: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      });
+      expect(created.headers.get("location")).to.equal(`/api/v1/attachments/${created.body.id}`);
+
+      const { response, bytes: back } = await download(created.body.id);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get("content-type")).to.match(/^application\/pdf/);
+      expect(response.headers.get("content-length")).to.equal(String(bytes.length));
+      expect(response.headers.get("content-disposition")).to.equal(
+        `attachment; filename="R_sum_ final (2).pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20final%20%282%29.pdf`,
+      );
+      expect(back.equals(bytes)).to.equal(true);
+
+      const before = await objectCount();
+      expect((await api.request("DELETE", `/api/v1/memories/${memoryId}`)).status).to.equal(204);
+      expect((await download(created.body.id)).response.status).to.equal(404);
+      await eventually(async () => ((await objectCount()) === before - 1 ? true : undefined));
+    });
+
+    it("stores the same bytes of one owner once, and deletes the object only with its last attachment", async () => {
+      const memoryId = await createMemory();
+      const bytes = randomBytes(10_000);
+      const before = await objectCount();
+      const first = await upload(memoryId, bytes, "a.bin");
+      const second = await upload(memoryId, bytes, "b.bin");
+      expect([first.status, second.status]).to.deep.equal([201, 201]);
+      expect(first.body.sha256).to.equal(second.body.sha256);
+      expect(await objectCount()).to.equal(before + 1);
+
+      expect((await api.request("DELETE", `/api/v1/attachments/${first.body.id}`)).status).to.equal(204);
+      expect((await download(first.body.id)).response.status).to.equal(404);
+      const { bytes: still } = await download(second.body.id);
+      expect(still.equals(bytes)).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await objectCount()).to.equal(before + 1);
+
+      expect((await api.request("DELETE", `/api/v1/attachments/${second.body.id}`)).status).to.equal(204);
+      await eventually(async () => ((await objectCount()) === before ? true : undefined));
+    });
+
+    it("sniffs the type from the bytes: a PNG named notes.txt is a PNG", async () => {
+      const memoryId = await createMemory();
+      const created = await upload(memoryId, Buffer.concat([PNG_HEAD, randomBytes(1000)]), "notes.txt");
+      expect(created.status).to.equal(201);
+      expect(created.body.contentType).to.equal("image/png");
+      const text = await upload(memoryId, Buffer.from("plain words, ünïcödé\n"), "data.png");
+      expect(text.body.contentType).to.equal("text/plain; charset=utf-8");
+    });
+
+    it("refuses a file over the limit with 413 and stores nothing", async () => {
+      const memoryId = await createMemory();
+      const before = await objectCount();
+      const tooBig = await upload(memoryId, randomBytes(MAX_FILE_BYTES + 1), "big.bin");
+      expect(tooBig.status).to.equal(413);
+      expect(tooBig.body.error.code).to.equal("PAYLOAD_TOO_LARGE");
+      const exactly = await upload(memoryId, randomBytes(MAX_FILE_BYTES), "fits.bin");
+      expect(exactly.status).to.equal(201);
+      expect(await objectCount()).to.equal(before + 1);
+      const memory = await api.request("GET", `/api/v1/memories/${memoryId}`);
+      expect(memory.status).to.equal(200);
+    });
+
+    it("answers 400 without a `file` field or without multipart", async () => {
+      const memoryId = await createMemory();
+      const wrongField = await upload(memoryId, Buffer.from("x"), "x.txt", "document");
+      expect(wrongField.status).to.equal(400);
+      expect(wrongField.body.error.code).to.equal("VALIDATION_FAILED");
+      const json = await api.request("POST", `/api/v1/memories/${memoryId}/attachments`, { file: "x" });
+      expect(json.status).to.equal(400);
+      expect(json.body.error.code).to.equal("VALIDATION_FAILED");
+    });
+
+    it("keeps attachments to their owner: another user's memory or attachment is 404", async () => {
+      const memoryId = await createMemory();
+      const mine = await upload(memoryId, Buffer.from("secret"), "secret.txt");
+      expect(mine.status).to.equal(201);
+      const other = new ApiClient(stack.baseUrl);
+      await other.registerUser();
+      const before = await objectCount();
+      const intoMine = await upload(memoryId, Buffer.from("intruder"), "x.txt", "file", other);
+      expect(intoMine.status).to.equal(404);
+      expect((await download(mine.body.id, other)).response.status).to.equal(404);
+      expect((await other.request("DELETE", `/api/v1/attachments/${mine.body.id}`)).status).to.equal(404);
+      expect((await upload(crypto.randomUUID(), Buffer.from("x"), "x.txt")).status).to.equal(404);
+      expect(await objectCount()).to.equal(before);
+      expect((await download(mine.body.id)).response.status).to.equal(200);
+    });
+  });
+}
