@@ -18,6 +18,16 @@ describe("reciprocal-rank fusion", () => {
     expect(fuseByReciprocalRank([["x", "y", "z"]]).map((f) => f.id)).to.deep.equal(["x", "y", "z"]);
     expect(fuseByReciprocalRank([[], []])).to.deep.equal([]);
   });
+
+  it("weighs each vote, and on equal scores keeps the first list's order", () => {
+    const fused = fuseByReciprocalRank([
+      [{ id: "strict" }, { id: "loose", weight: 0.5 }],
+      ["semantic", "loose"],
+    ]);
+    // strict and semantic both score 1/61: the tie goes to the first list (the strict keyword hit).
+    expect(fused.map((f) => f.id)).to.deep.equal(["strict", "semantic", "loose"]);
+    expect(fused[2]!.score).to.be.closeTo(0.5 / 62 + 1 / 62, 1e-12);
+  });
 });
 
 describe("search request normalisation", () => {

@@ -11,7 +11,10 @@ import {
   ownerStatsTable,
   type SearchDocument,
 } from "@second-brain/search-projection/schema";
-import { fuseByReciprocalRank } from "../domain/rank-fusion.ts";
+import { fuseByReciprocalRank, type RankedVote } from "../domain/rank-fusion.ts";
+
+/** How much a keyword hit that shares only some of the query's words counts in hybrid fusion. */
+const LOOSE_KEYWORD_WEIGHT = 0.5;
 import type { NormalizedSearch, SearchHit } from "../domain/search-request.ts";
 import { fetchDocuments, keywordCandidates } from "../adapters/keyword-sql.ts";
 import {
@@ -66,6 +69,15 @@ export function createSearcher(deps: SearchDeps) {
     return value;
   }
 
+  /**
+   * A keyword hit that matches every word of the query (score ≥ 1, see keyword-sql.ts) votes in
+   * full and comes first on ties; one that shares only some words votes at half weight, so loose
+   * word overlap does not push semantic answers to a paraphrase out of the top ranks.
+   */
+  function keywordVote(candidate: Candidate): RankedVote {
+    return { id: candidate.id, weight: candidate.score >= 1 ? 1 : LOOSE_KEYWORD_WEIGHT };
+  }
+
   async function queryVector(embedder: Embedder, text: string): Promise<number[]> {
     const key = `search:qv:${embedder.model}:${sha256(text)}`;
     const cached = await deps.cache.get<number[]>(key);
@@ -117,7 +129,7 @@ export function createSearcher(deps: SearchDeps) {
     ]);
     const ranked =
       mode === "hybrid"
-        ? fuseByReciprocalRank([semantic.map((c) => c.id), keyword.map((c) => c.id)])
+        ? fuseByReciprocalRank([keyword.map(keywordVote), semantic.map((c) => c.id)])
         : mode === "semantic"
           ? semantic
           : keyword;

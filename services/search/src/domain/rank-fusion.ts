@@ -11,10 +11,22 @@ export interface FusedItem {
   score: number;
 }
 
-export function fuseByReciprocalRank(lists: readonly (readonly string[])[], k = RRF_K): FusedItem[] {
+/** An id in a ranked list, with how much its vote counts (1 unless the list says otherwise). */
+export interface RankedVote {
+  id: string;
+  weight?: number;
+}
+
+export function fuseByReciprocalRank(
+  lists: readonly (readonly (string | RankedVote)[])[],
+  k = RRF_K,
+): FusedItem[] {
   const scores = new Map<string, number>();
   for (const list of lists) {
-    list.forEach((id, index) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + index + 1)));
+    list.forEach((entry, index) => {
+      const { id, weight = 1 } = typeof entry === "string" ? { id: entry } : entry;
+      scores.set(id, (scores.get(id) ?? 0) + weight / (k + index + 1));
+    });
   }
   return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }
