@@ -22,11 +22,12 @@ describe("reciprocal-rank fusion", () => {
   it("weighs each vote, and on equal scores keeps the first list's order", () => {
     const fused = fuseByReciprocalRank([
       [{ id: "strict" }, { id: "loose", weight: 0.5 }],
-      ["semantic", "loose"],
+      ["semantic", "other"],
     ]);
-    // strict and semantic both score 1/61: the tie goes to the first list (the strict keyword hit).
-    expect(fused.map((f) => f.id)).to.deep.equal(["strict", "semantic", "loose"]);
-    expect(fused[2]!.score).to.be.closeTo(0.5 / 62 + 1 / 62, 1e-12);
+    // strict and semantic both score 1/61: the tie goes to the first list (the strict keyword hit);
+    // the half-weight vote at rank 2 falls behind a full vote at the same rank.
+    expect(fused.map((f) => f.id)).to.deep.equal(["strict", "semantic", "other", "loose"]);
+    expect(fused[3]!.score).to.be.closeTo(0.5 / 62, 1e-12);
   });
 });
 
