@@ -3,9 +3,16 @@ import type { Resources } from "@second-brain/runtime";
 import { adminService } from "./admin.service.ts";
 import { gatewayService } from "./gateway.service.ts";
 
-/** The REST gateway on the process's resources; it needs only the configuration and the token secret. */
+/**
+ * The REST gateway on the process's resources: the configuration, the token secret, and the object
+ * store it streams uploads into.
+ */
 export function gatewayFromResources(resources: Resources): ServiceSchema {
-  return gatewayService({ config: resources.config, jwtSecret: resources.jwtSecret });
+  return gatewayService({
+    config: resources.config,
+    jwtSecret: resources.jwtSecret,
+    objects: resources.objects,
+  });
 }
 
 /** Admin operations (projection status and rebuilds), run in the gateway's process. */

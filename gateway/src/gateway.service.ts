@@ -2,19 +2,27 @@ import type { AddressInfo } from "node:net";
 import ApiGateway from "moleculer-web";
 import type { Context, Service, ServiceBroker, ServiceSchema } from "moleculer";
 import { verifyAccessToken } from "@second-brain/auth";
-import { createLogger, httpRequestDuration, toMoleculerError, type Config } from "@second-brain/platform";
+import {
+  createLogger,
+  httpRequestDuration,
+  toMoleculerError,
+  type Config,
+  type ObjectStore,
+} from "@second-brain/platform";
 import { API_ROUTES_BY_ID, apiAliases } from "./api-routes.ts";
 import { docsPage, openApiJson, opsAliases } from "./ops-routes.ts";
 import { MethodNotAllowedError, toErrorResponse, writeErrorResponse } from "./error-response.ts";
 import type { GatewayMeta, GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
 import { acceptableRequestId, bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { readJsonBody } from "./request-body.ts";
-import { checkMultipartRequest, multipartLimits } from "./multipart-body.ts";
+import { checkMultipartRequest, multipartLimits, stageUploadBeforeCall } from "./multipart-body.ts";
 import { DEFAULT_READINESS_SERVICES } from "./ops-endpoints.ts";
 
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;
   jwtSecret: string;
+  /** Where uploads are streamed (staged) before the attachment service records them. */
+  objects?: ObjectStore;
   /** Services /health/ready waits for; default memory, memories and identity. */
   readinessServices?: readonly string[];
   /** Milliseconds since the epoch, for token expiry; tests pass a fixed clock. */
@@ -81,8 +89,14 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     if (version !== undefined) ctx.meta.ifMatch = version;
     const key = idempotencyKey(req.headers);
     if (key !== undefined) ctx.meta.idempotencyKey = key;
-    if (apiRoute.multipart) checkMultipartRequest(req, config.limits.maxFileBytes);
-    else req.body = await readJsonBody(req, config.limits.maxBodyBytes);
+    if (apiRoute.multipart) {
+      checkMultipartRequest(req, config.limits.maxFileBytes);
+      stageUploadBeforeCall(req, ctx, {
+        objects: options.objects,
+        ownerId: ctx.meta.caller?.userId ?? "",
+        maxFileBytes: config.limits.maxFileBytes,
+      });
+    } else req.body = await readJsonBody(req, config.limits.maxBodyBytes);
   }
 
   return {

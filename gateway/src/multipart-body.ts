@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import type { Readable } from "node:stream";
+import { PayloadTooLargeError, UnavailableError, ValidationError } from "@second-brain/contracts";
+import { stageUpload, type ObjectStore, type StagedUpload } from "@second-brain/platform";
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -23,9 +26,57 @@ export function checkMultipartRequest(req: IncomingMessage, maxFileBytes: number
 
 /**
  * busboy limits for moleculer-web's multipart aliases: one file, cut off one byte past the limit
- * (so the service sees that it is too large and answers 413), and no form fields, so nothing in
+ * (so the staging sees that it is too large and answers 413), and no form fields, so nothing in
  * the body can stand in for a path parameter.
  */
 export function multipartLimits(maxFileBytes: number) {
   return { limits: { files: 1, fields: 0, parts: 2, fileSize: maxFileBytes + 1 } };
+}
+
+type CallOptions = { stream?: NodeJS.ReadableStream } & Record<string, unknown>;
+type Call = (action: string, params?: unknown, options?: CallOptions) => Promise<unknown>;
+
+/**
+ * moleculer-web's multipart alias hands busboy's file stream to `ctx.call(action, params,
+ * { stream })`. For this one request, that call stages the bytes in the object store first (at
+ * the store's pace: the client is slowed down, nothing piles up in memory, and no broker timeout
+ * runs meanwhile), then calls the action with the facts only: memoryId, filename, stagedKey, size,
+ * sha256 and contentType. No file crosses the broker. A failed upload leaves no staged object.
+ */
+export function stageUploadBeforeCall(
+  req: IncomingMessage,
+  ctx: { call: unknown },
+  options: { objects: ObjectStore | undefined; ownerId: string; maxFileBytes: number },
+): void {
+  const call = (ctx.call as Call).bind(ctx);
+  ctx.call = async (action: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}) => {
+    const { stream: file, ...rest } = callOptions;
+    if (!file) return call(action, params, callOptions);
+    const { $fieldname, $filename, $encoding: _encoding, $mimetype: _mimetype, ...fields } = params;
+    if ($fieldname !== "file") {
+      throw new ValidationError("The file must be sent in the multipart field `file`.", [
+        { field: "file", message: "is required" },
+      ]);
+    }
+    if (!options.objects) throw new UnavailableError("Uploads are not available.");
+    const stagedKey = `${options.ownerId}/staging/${randomUUID()}`;
+    // A client that goes away mid-upload leaves busboy's file stream waiting forever: end it.
+    const onClose = () => {
+      if (!req.complete) (file as Readable).destroy(new Error("The client went away."));
+    };
+    req.once("close", onClose);
+    let staged: StagedUpload;
+    try {
+      staged = await stageUpload(options.objects, stagedKey, file, { maxBytes: options.maxFileBytes });
+    } finally {
+      req.off("close", onClose);
+    }
+    try {
+      const filename = typeof $filename === "string" ? $filename : undefined;
+      return await call(action, { ...fields, filename, stagedKey, ...staged }, rest);
+    } catch (error) {
+      await options.objects.delete(stagedKey).catch(() => undefined);
+      throw error;
+    }
+  };
 }

@@ -37,4 +37,9 @@ export interface ObjectStore {
   signedUrl?(key: string, expiresInSeconds: number): Promise<string>;
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /**
+   * Puts the object under `from` at `to` (replacing what was there) and removes `from`. Not
+   * atomic on every store: after a crash both may exist, never neither. Fails when `from` is missing.
+   */
+  move(from: string, to: string): Promise<void>;
 }

@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { expect } from "chai";
-import { openFolderObjectStore, openS3ObjectStore, type ObjectStore } from "../src/index.ts";
+import { createHash, randomBytes } from "node:crypto";
+import { PayloadTooLargeError } from "@second-brain/contracts";
+import { openFolderObjectStore, openS3ObjectStore, stageUpload, type ObjectStore } from "../src/index.ts";
 import { startS3TestServer, type S3TestServer } from "./support/s3-test-server.ts";
 
 /** One contract, every adapter: what the attachment service relies on. */
@@ -54,6 +55,52 @@ function objectStoreContract(name: string, open: () => Promise<ObjectStore>) {
       let caught: unknown;
       await store.put(k, failing, undefined, "application/octet-stream").catch((error) => (caught = error));
       expect((caught as Error)?.message).to.equal("client went away");
+      expect(await store.exists(k)).to.equal(false);
+    });
+
+    it("moves an object to another key, replacing what was there", async () => {
+      const bytes = randomBytes(200_000);
+      const [from, to] = [key(), key()];
+      await store.put(from, Readable.from([bytes]), undefined, "application/octet-stream");
+      await store.put(to, Readable.from([Buffer.from("old")]), 3, "text/plain");
+      await store.move(from, to);
+      expect(await store.exists(from)).to.equal(false);
+      expect((await readAll(await store.get(to))).equals(bytes)).to.equal(true);
+    });
+
+    it("moving a missing object fails", async () => {
+      let caught: unknown;
+      await store.move(key(), key()).catch((error) => (caught = error));
+      expect(caught).to.be.instanceOf(Error);
+    });
+
+    it("stages an upload: size, sha256 and the sniffed type, the bytes stored whole", async () => {
+      const bytes = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(6 * 1024 * 1024)]);
+      const k = key();
+      const staged = await stageUpload(store, k, chunked(bytes, 64 * 1024), { maxBytes: bytes.length });
+      expect(staged).to.deep.equal({
+        size: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        contentType: "application/pdf",
+      });
+      expect((await readAll(await store.get(k))).equals(bytes)).to.equal(true);
+    });
+
+    it("stages an empty upload", async () => {
+      const k = key();
+      const staged = await stageUpload(store, k, Readable.from([]), { maxBytes: 10 });
+      expect(staged.size).to.equal(0);
+      expect(staged.contentType).to.equal("application/octet-stream");
+      expect(await store.exists(k)).to.equal(true);
+    });
+
+    it("refuses an upload over the limit with 413 and leaves nothing behind", async () => {
+      const k = key();
+      let caught: unknown;
+      await stageUpload(store, k, chunked(randomBytes(300_000), 16 * 1024), { maxBytes: 100_000 }).catch(
+        (error) => (caught = error),
+      );
+      expect(caught).to.be.instanceOf(PayloadTooLargeError);
       expect(await store.exists(k)).to.equal(false);
     });
 

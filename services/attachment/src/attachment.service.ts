@@ -1,10 +1,10 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { UnauthenticatedError, ValidationError, type CallMeta, type Caller } from "@second-brain/contracts";
+import { UnauthenticatedError, type CallMeta, type Caller } from "@second-brain/contracts";
 import { appErrorsMixin, createLogger } from "@second-brain/platform";
 import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
 import { followLog, type LogFollower } from "./application/follow-log.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
-import { uploadAttachment, type AttachmentView } from "./application/upload-attachment.ts";
+import { uploadAttachment, type AttachmentView, type UploadInput } from "./application/upload-attachment.ts";
 
 export interface AttachmentServiceOptions {
   deps: Omit<AttachmentDeps, "memoryExists">;
@@ -17,16 +17,10 @@ export interface AttachmentServiceOptions {
 type Meta = CallMeta & { $responseType?: string; $responseHeaders?: Record<string, string> };
 type Ctx<Params> = Context<Params, Meta>;
 
-/** Params of the upload as moleculer-web's multipart alias sends them (the file is ctx.stream). */
-interface UploadParams {
-  memoryId: string;
-  $fieldname?: unknown;
-  $filename?: unknown;
-}
-
 /**
- * Attachments on the broker. The upload arrives as a Moleculer stream (chunked over the AMQP
- * transporter in the distributed mode), so no process ever holds a whole file.
+ * Attachments on the broker. The gateway streams an upload's bytes straight into the object store
+ * (under `<ownerId>/staging/<uuid>`) and calls `upload` with the facts only: no file ever crosses
+ * the broker, and a slow client is not bounded by the request timeout.
  */
 export function attachmentService(options: AttachmentServiceOptions): ServiceSchema {
   const logger = createLogger("attachment", options.logLevel);
@@ -51,26 +45,17 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
     mixins: [appErrorsMixin],
     actions: {
       upload: {
-        // Multipart metadata fields ($filename, $mimetype, ...) come along; only these are read.
-        params: { memoryId: { type: "uuid" } },
-        handler: (ctx: Ctx<UploadParams>): Promise<AttachmentView> => {
-          const body = (ctx as unknown as { stream?: NodeJS.ReadableStream | null }).stream;
-          if (!body) {
-            throw new ValidationError("The request has no file.", [
-              { field: "file", message: "is required" },
-            ]);
-          }
-          return uploadAttachment(
-            depsFor(ctx),
-            {
-              memoryId: ctx.params.memoryId,
-              fieldname: typeof ctx.params.$fieldname === "string" ? ctx.params.$fieldname : "",
-              filename: typeof ctx.params.$filename === "string" ? ctx.params.$filename : undefined,
-              body,
-            },
-            requestInfo(ctx, now()),
-          );
+        params: {
+          $$strict: true,
+          memoryId: { type: "uuid" },
+          filename: { type: "string", optional: true, max: 1024 },
+          stagedKey: { type: "string", min: 1, max: 200 },
+          size: { type: "number", integer: true, min: 0 },
+          sha256: { type: "string", pattern: /^[0-9a-f]{64}$/ },
+          contentType: { type: "string", min: 1, max: 200 },
         },
+        handler: (ctx: Ctx<UploadInput>): Promise<AttachmentView> =>
+          uploadAttachment(depsFor(ctx), ctx.params, requestInfo(ctx, now())),
       },
       download: {
         params: { $$strict: true, id: { type: "uuid" } },

@@ -1,5 +1,4 @@
 export { attachmentService, type AttachmentServiceOptions } from "./attachment.service.ts";
-export { sniffContentType, SNIFF_BYTES } from "./domain/content-type.ts";
 export { sanitizeFilename, contentDisposition } from "./domain/filename.ts";
 export { decide, evolve, foldAttachment, type AttachmentState } from "./domain/attachment.ts";
 export { attachmentIndex, attachmentIndexMigrations } from "./adapters/attachment-index.ts";

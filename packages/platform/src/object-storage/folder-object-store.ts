@@ -43,6 +43,12 @@ export async function openFolderObjectStore(root: string): Promise<ObjectStore> 
     async exists(key) {
       return isFile(fileOf(key));
     },
+    async move(from, to) {
+      const source = fileOf(from);
+      const target = fileOf(to);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(source, target);
+    },
   };
 }
 

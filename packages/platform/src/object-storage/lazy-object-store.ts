@@ -2,8 +2,8 @@ import type { ObjectStore } from "../ports.ts";
 
 /**
  * Opens the real store on first use. Every process gets `objects` in its resources, but only the
- * attachment service touches it: the others never connect to S3, and cannot fail to start when
- * it is down. A failed open is retried on the next use.
+ * gateway (it stages uploads) and the attachment service touch it: the others never connect to
+ * S3, and cannot fail to start when it is down. A failed open is retried on the next use.
  */
 export function lazyObjectStore(open: () => Promise<ObjectStore>): ObjectStore {
   let opening: Promise<ObjectStore> | undefined;
@@ -24,5 +24,6 @@ export function lazyObjectStore(open: () => Promise<ObjectStore>): ObjectStore {
     },
     delete: async (key) => (await store()).delete(key),
     exists: async (key) => (await store()).exists(key),
+    move: async (from, to) => (await store()).move(from, to),
   };
 }

@@ -18,7 +18,21 @@ export async function uploadInParts(
   contentType: string,
   partSize: number,
 ): Promise<void> {
-  const parts = readParts(body, partSize);
+  const buffers = takePartBuffers(partSize);
+  try {
+    await uploadParts(client, bucket, key, readParts(body, buffers), contentType);
+  } finally {
+    givePartBuffersBack(buffers);
+  }
+}
+
+async function uploadParts(
+  client: Minio.Client,
+  bucket: string,
+  key: string,
+  parts: AsyncGenerator<Buffer>,
+  contentType: string,
+): Promise<void> {
   const first = await parts.next();
   const firstPart = first.done ? Buffer.alloc(0) : first.value;
   const second = first.done ? first : await parts.next();
@@ -49,13 +63,31 @@ export async function uploadInParts(
 }
 
 /**
- * The body in parts of exactly `size` bytes (the last one shorter); pulls only when asked. The
- * parts are views of two buffers used in turn, so a part stays intact until the one after next is
- * asked for (the caller reads one part ahead), and an upload allocates 2 × `size` once instead of
- * a fresh part (garbage the collector may be slow to return) every `size` bytes.
+ * Part buffers of finished uploads, kept for the next ones: an upload then touches no new memory
+ * (a fresh 2 × 5 MB per upload would grow the process until the collector returns the old ones).
+ * A few are kept, enough for the usual number of concurrent uploads; more are allocated at need.
  */
-async function* readParts(body: NodeJS.ReadableStream, size: number): AsyncGenerator<Buffer> {
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+const idlePartBuffers: Buffer[][] = [];
+const MAX_IDLE_PART_BUFFERS = 4;
+
+function takePartBuffers(size: number): [Buffer, Buffer] {
+  const pooled = idlePartBuffers.pop();
+  if (pooled && pooled[0]!.length === size) return pooled as [Buffer, Buffer];
+  // Filled now, so that their memory is committed once, not bit by bit during some later upload.
+  return [Buffer.allocUnsafeSlow(size).fill(0), Buffer.allocUnsafeSlow(size).fill(0)];
+}
+
+function givePartBuffersBack(buffers: [Buffer, Buffer]): void {
+  if (idlePartBuffers.length < MAX_IDLE_PART_BUFFERS) idlePartBuffers.push(buffers);
+}
+
+/**
+ * The body in parts of exactly the buffers' size (the last one shorter); pulls only when asked.
+ * The parts are views of the two buffers used in turn, so a part stays intact until the one after
+ * next is asked for (the caller reads one part ahead).
+ */
+async function* readParts(body: NodeJS.ReadableStream, buffers: [Buffer, Buffer]): AsyncGenerator<Buffer> {
+  const size = buffers[0].length;
   let turn = 0;
   let filled = 0;
   for await (const chunk of body as AsyncIterable<Buffer | string>) {

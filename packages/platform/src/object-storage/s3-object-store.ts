@@ -63,6 +63,16 @@ export async function openS3ObjectStore(options: S3ObjectStoreOptions): Promise<
         throw error;
       }
     },
+    async move(from, to) {
+      assertObjectKey(from);
+      assertObjectKey(to);
+      // S3 has no rename: a server-side copy (no bytes through this process), then the delete.
+      await client.copyObject(
+        new Minio.CopySourceOptions({ Bucket: bucket, Object: from }),
+        new Minio.CopyDestinationOptions({ Bucket: bucket, Object: to }),
+      );
+      await client.removeObject(bucket, from);
+    },
   };
 }
 

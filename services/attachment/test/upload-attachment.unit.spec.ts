@@ -1,0 +1,135 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { expect } from "chai";
+import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import type { ObjectStore } from "@second-brain/platform";
+import type { AttachmentIndex } from "../src/adapters/attachment-index.ts";
+import type { AttachmentDeps, RequestInfo } from "../src/application/deps.ts";
+import { uploadAttachment, type UploadInput } from "../src/application/upload-attachment.ts";
+
+/** Objects in a map: enough to see which keys an upload leaves behind. */
+function mapObjectStore(): ObjectStore & { keys(): string[] } {
+  const objects = new Map<string, string>();
+  return {
+    keys: () => [...objects.keys()].sort(),
+    put: async (key) => void objects.set(key, "bytes"),
+    get: async (key) => (objects.has(key) ? Readable.from([objects.get(key)!]) : undefined),
+    delete: async (key) => void objects.delete(key),
+    exists: async (key) => objects.has(key),
+    move: async (from, to) => {
+      if (!objects.has(from)) throw new Error(`no object ${from}`);
+      objects.set(to, objects.get(from)!);
+      objects.delete(from);
+    },
+  };
+}
+
+const ownerId = randomUUID();
+const sha256 = "a".repeat(64);
+
+function setup(options: { memoryExists?: boolean; existingObject?: string } = {}) {
+  const objects = mapObjectStore();
+  const appended: unknown[] = [];
+  const deps: AttachmentDeps = {
+    store: {
+      readStream: async () => [],
+      appendToStream: async (_stream: string, events: unknown[]) => void appended.push(...events),
+    } as unknown as EventStore,
+    keyring: { getKey: async () => randomBytes(32) } as unknown as AttachmentDeps["keyring"],
+    objects,
+    index: {
+      objectWithHash: async () => options.existingObject,
+      recordAdded: async () => undefined,
+    } as unknown as AttachmentIndex,
+    limits: { maxFileBytes: 1000 },
+    memoryExists: async () => options.memoryExists ?? true,
+  };
+  const info: RequestInfo = {
+    caller: { userId: ownerId } as RequestInfo["caller"],
+    correlationId: "c",
+    commandId: "k",
+    now: new Date(0),
+  };
+  return { objects, appended, deps, info };
+}
+
+async function staged(objects: ObjectStore, owner = ownerId): Promise<string> {
+  const key = `${owner}/staging/${randomUUID()}`;
+  await objects.put(key, Readable.from([]), 0, "x/y");
+  return key;
+}
+
+const input = (stagedKey: string, size = 10): UploadInput => ({
+  memoryId: randomUUID(),
+  filename: "notes.txt",
+  stagedKey,
+  size,
+  sha256,
+  contentType: "text/plain; charset=utf-8",
+});
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail("expected a failure"),
+    (error: unknown) => error,
+  );
+}
+
+describe("uploadAttachment (a staged upload)", () => {
+  it("moves the staged object to <ownerId>/<attachmentId> and records the facts", async () => {
+    const { objects, appended, deps, info } = setup();
+    const key = await staged(objects);
+    const view = await uploadAttachment(deps, input(key), info);
+    expect(objects.keys()).to.deep.equal([`${ownerId}/${view.id}`]);
+    expect(view).to.include({
+      filename: "notes.txt",
+      size: 10,
+      sha256,
+      contentType: "text/plain; charset=utf-8",
+    });
+    expect(appended).to.have.length(1);
+  });
+
+  it("points at the owner's existing object with the same bytes and drops the staged one", async () => {
+    const { objects, deps, info } = setup({ existingObject: `${ownerId}/earlier` });
+    await objects.put(`${ownerId}/earlier`, Readable.from([]), 0, "x/y");
+    const key = await staged(objects);
+    await uploadAttachment(deps, input(key), info);
+    expect(objects.keys()).to.deep.equal([`${ownerId}/earlier`]);
+  });
+
+  it("refuses another owner's staged object, and leaves it alone", async () => {
+    const { objects, deps, info } = setup();
+    const theirs = await staged(objects, randomUUID());
+    for (const stagedKey of [theirs, `${ownerId}/staging/../x`, `${ownerId}/other`, `${ownerId}/staging/`]) {
+      expect(await failure(uploadAttachment(deps, input(stagedKey), info)), stagedKey).to.be.instanceOf(
+        ValidationError,
+      );
+    }
+    expect(objects.keys()).to.deep.equal([theirs]);
+  });
+
+  it("refuses a file over the limit with 413 and deletes the staged object", async () => {
+    const { objects, deps, info } = setup();
+    const key = await staged(objects);
+    expect(await failure(uploadAttachment(deps, input(key, 1001), info))).to.be.instanceOf(
+      PayloadTooLargeError,
+    );
+    expect(objects.keys()).to.deep.equal([]);
+  });
+
+  it("answers 404 for a missing memory and deletes the staged object", async () => {
+    const { objects, appended, deps, info } = setup({ memoryExists: false });
+    const key = await staged(objects);
+    expect(await failure(uploadAttachment(deps, input(key), info))).to.be.instanceOf(NotFoundError);
+    expect(objects.keys()).to.deep.equal([]);
+    expect(appended).to.deep.equal([]);
+  });
+
+  it("answers 400 when the staged object is gone", async () => {
+    const { deps, info } = setup();
+    const key = `${ownerId}/staging/${randomUUID()}`;
+    expect(await failure(uploadAttachment(deps, input(key), info))).to.be.instanceOf(ValidationError);
+  });
+});
