@@ -200,7 +200,11 @@ for (const mode of ["embedded", "distributed"] as const) {
 
     it("refuses bad input with a 4xx in the error shape and changes nothing", async () => {
       const target = await create({ content: "untouched" });
-      const before = await snapshot();
+      // Lists lag a write briefly: take the "before" picture once the read model holds the target.
+      const before = await eventually(async () => {
+        const taken = await snapshot();
+        return taken.items.some((list: string[]) => list.includes(`${target.id}@1`)) ? taken : undefined;
+      });
       const post = (body: unknown, headers: Record<string, string> = {}) =>
         api.request("POST", "/api/v1/memories", body as any, headers);
       const cases: Array<[string, () => Promise<{ status: number; body: any }>, number]> = [

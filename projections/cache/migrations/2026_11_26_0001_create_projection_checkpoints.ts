@@ -1,4 +1,5 @@
 import type { SqlClient } from "@second-brain/platform";
+import { createCheckpointsTable } from "@second-brain/projection";
 
 /**
  * The checkpoints table is shared by the projections of one database; whichever migrates first
@@ -7,12 +8,7 @@ import type { SqlClient } from "@second-brain/platform";
 export const createProjectionCheckpoints = {
   name: "2026_11_26_0001_create_projection_checkpoints",
   async up(client: SqlClient): Promise<void> {
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS projection_checkpoints (
-        name text PRIMARY KEY,
-        position text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createCheckpointsTable(client);
   },
   async down(client: SqlClient): Promise<void> {
     await client.query(`DELETE FROM projection_checkpoints WHERE name = 'cache'`);

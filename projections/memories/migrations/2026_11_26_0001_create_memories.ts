@@ -1,4 +1,5 @@
 import type { SqlClient } from "@second-brain/platform";
+import { createCheckpointsTable } from "@second-brain/projection";
 
 /**
  * The memories read model and the projections' checkpoints.
@@ -49,12 +50,7 @@ export const createMemories = {
     await client.query(
       `CREATE INDEX IF NOT EXISTS memories_embedding ON memories USING hnsw (embedding vector_cosine_ops)`,
     );
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS projection_checkpoints (
-        name text PRIMARY KEY,
-        position text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createCheckpointsTable(client);
   },
   async down(client: SqlClient): Promise<void> {
     await client.query(`DROP TABLE IF EXISTS memories`);

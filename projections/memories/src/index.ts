@@ -22,7 +22,6 @@ export {
 export { readMemory, memoryCacheKey, type MemoryReader } from "./memories.read.ts";
 export { createMemoriesDb, type MemoriesDb } from "./kysely.ts";
 export { migrateMemoriesProjection, MEMORIES_MIGRATIONS } from "./migrate.ts";
-export { CheckpointMovedError, readCheckpoint } from "./checkpoints.ts";
 export { encodeCursor, decodeCursor } from "./list-cursor.ts";
 export type { MemoriesDatabase, MemoriesTable, ProjectionCheckpointsTable } from "./memories.table.ts";
 export { purgeMemoriesOf } from "./memories.purge.ts";

@@ -1,15 +1,11 @@
-import { comparePositions, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
-import { inTransaction, type Keyring, type SqlClient, type SqlPool } from "@second-brain/platform";
-import { compareAndSetCheckpoint } from "./checkpoints.ts";
+import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
+import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
 import { decodeMemoryEvent, prefetchKeys, type KeyLookup } from "./memories.decrypt.ts";
 import { evolveMemoryRow, versionCheck } from "./memories.evolve.ts";
 import { deleteRow, loadRowForUpdate, purgeOwner, upsertRow } from "./memories.rows.ts";
 
-export interface ProjectionLogger {
-  info(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  error(message: string, meta?: Record<string, unknown>): unknown;
-}
+export type { ProjectionLogger };
 
 /** The memory's stream skips versions: an event was lost or reordered, so projecting on would be wrong. */
 export class StreamGapError extends Error {
@@ -64,10 +60,16 @@ export interface BatchTarget {
   logger?: ProjectionLogger;
 }
 
+/** Owners' keys are fetched before the batch transaction (see prefetchKeys), the rows change inside it. */
+export function memoriesBatchHandlers(target: BatchTarget): BatchHandlers<KeyLookup> {
+  return {
+    prepare: (events) => prefetchKeys(target.keyring, events),
+    apply: (client, events, keyOf) => applyMemoryEvents(client, target.table, keyOf, events, target.logger),
+  };
+}
+
 /**
- * One batch, one transaction: the checkpoint moves from `after` to the batch's last position and
- * the rows change together, or neither does. The compare-and-set comes first so a second instance
- * waits on the checkpoint's row lock and then fails fast instead of redoing the work.
+ * Projects one batch into `target.table` with the checkpoint's compare-and-set (see projectBatch).
  * Returns the new position (unchanged when the batch held nothing new).
  */
 export async function projectMemoriesBatch(
@@ -75,16 +77,7 @@ export async function projectMemoriesBatch(
   after: LogPosition,
   events: readonly RecordedEvent[],
 ): Promise<LogPosition> {
-  const fresh = events.filter((event) => comparePositions(event.position, after) > 0);
-  const last = fresh[fresh.length - 1];
-  if (!last) return after;
-  const keyOf = await prefetchKeys(target.keyring, fresh);
-  await inTransaction(target.pool, async (client) => {
-    // A read model is rebuilt from the log, so its commits need not wait for the disk: if the
-    // server crashes, the rows and the checkpoint are lost together and the batch is read again.
-    await client.query("SET LOCAL synchronous_commit TO OFF");
-    await compareAndSetCheckpoint(client, target.checkpoint, after, last.position);
-    await applyMemoryEvents(client, target.table, keyOf, fresh, target.logger);
-  });
-  return last.position;
+  const batch = { pool: target.pool, name: target.checkpoint };
+  const done = await projectBatch(batch, memoriesBatchHandlers(target), after, events);
+  return done?.position ?? after;
 }

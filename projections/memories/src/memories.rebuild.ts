@@ -7,7 +7,7 @@ import {
   type SqlClient,
   type SqlPool,
 } from "@second-brain/platform";
-import { setCheckpoint } from "./checkpoints.ts";
+import { CHECKPOINTS_TABLE, setCheckpoint } from "@second-brain/projection";
 import { applyMemoryEvents, type ProjectionLogger } from "./memories.apply.ts";
 import { prefetchKeys } from "./memories.decrypt.ts";
 import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./memories.table.ts";
@@ -80,7 +80,7 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
  * did not change: they are costly to compute and the log does not hold them.
  */
 async function swapIn(client: SqlClient, table: string, position: LogPosition): Promise<void> {
-  await client.query(`SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
+  await client.query(`SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = $1 FOR UPDATE`, [
     MEMORIES_CHECKPOINT,
   ]);
   await client.query(`LOCK TABLE ${MEMORIES_TABLE} IN ACCESS EXCLUSIVE MODE`);

@@ -10,7 +10,7 @@ import {
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import { appErrorsMixin, createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
-import { readCheckpoint } from "./checkpoints.ts";
+import { readCheckpoint } from "@second-brain/projection";
 import { createMemoriesDb } from "./kysely.ts";
 import { migrateMemoriesProjection } from "./migrate.ts";
 import type { ProjectionLogger } from "./memories.apply.ts";

@@ -47,5 +47,4 @@ export interface MemoriesDatabase {
 export type MemoryRecord = Selectable<MemoriesTable>;
 
 export const MEMORIES_TABLE = "memories";
-export const CHECKPOINTS_TABLE = "projection_checkpoints";
 export const MEMORIES_CHECKPOINT = "memories";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { formatPosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
 import { revertMigrations } from "@second-brain/platform";
-import { CheckpointMovedError, readCheckpoint } from "../src/checkpoints.ts";
+import { CheckpointMovedError, readCheckpoint } from "@second-brain/projection";
 import {
   applyMemoryEvents,
   projectMemoriesBatch,

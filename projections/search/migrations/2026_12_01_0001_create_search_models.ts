@@ -1,4 +1,5 @@
 import type { SqlClient } from "@second-brain/platform";
+import { createCheckpointsTable } from "@second-brain/projection";
 
 /**
  * What every model's documents table shares: the tsvector builder, the registry of models with
@@ -34,12 +35,7 @@ export const createSearchModels = {
         model text NOT NULL REFERENCES search_models (model),
         switched_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS projection_checkpoints (
-        name text PRIMARY KEY,
-        position text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createCheckpointsTable(client);
   },
   async down(client: SqlClient): Promise<void> {
     const { rows } = await client.query<{ model: string }>(`SELECT model FROM search_models`);

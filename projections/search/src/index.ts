@@ -20,5 +20,4 @@ export {
 export { activateModel, registerModel } from "./search-models.ts";
 export { migrateSearchProjection, SEARCH_MIGRATIONS } from "./migrate.ts";
 export { purgeSearchDocumentsOf } from "./search-purge.ts";
-export { CheckpointMovedError, readCheckpoint } from "./checkpoints.ts";
 export * from "./search-schema.ts";

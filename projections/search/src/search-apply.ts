@@ -1,7 +1,7 @@
-import { comparePositions, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
+import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { Embedder } from "@second-brain/embeddings";
-import { inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
-import { compareAndSetCheckpoint } from "./checkpoints.ts";
+import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
+import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
 import { decodeMemoryEvent, prefetchKeys } from "./search-decrypt.ts";
 import { embeddingText, evolveSearchDocument, versionCheck, type SearchDocument } from "./search-document.ts";
 import {
@@ -13,11 +13,7 @@ import {
 } from "./search-rows.ts";
 import { checkpointName, documentsTable, ownerStatsTable } from "./search-schema.ts";
 
-export interface ProjectionLogger {
-  info(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  error(message: string, meta?: Record<string, unknown>): unknown;
-}
+export type { ProjectionLogger };
 
 /** The memory's stream skips versions: an event was lost or reordered, so projecting on would be wrong. */
 export class StreamGapError extends Error {
@@ -40,28 +36,49 @@ export interface BatchOutcome {
   owners: Set<string>;
 }
 
+/** The batch folded onto the documents, outside any transaction; written by writeSearchBatch. */
+export interface SearchBatchPlan {
+  stored: Map<string, SearchDocument>;
+  docs: Map<string, SearchDocument | null>;
+  changed: string[];
+  erased: Set<string>;
+  owners: Set<string>;
+}
+
 /**
  * One batch in three steps, so the slow part never holds a transaction open:
- * 1. decrypt the events and fold them onto the documents as they stand (read without locks);
- * 2. embed every new or re-worded text of the batch in ONE call (seconds on the local model);
- * 3. one transaction: checkpoint compare-and-set first, then the rows and the owner counts.
+ * 1. (prepare) decrypt the events and fold them onto the documents as they stand (read without locks);
+ * 2. (prepare) embed every new or re-worded text of the batch in ONE call (seconds on the local model);
+ * 3. (apply) in the batch transaction, after the checkpoint compare-and-set: the rows and owner counts.
  * Reading before the transaction is safe because the checkpoint compare-and-set admits one writer
  * per position: if another instance wrote in between, the checkpoint moved and this batch rolls back.
  */
+export function searchBatchHandlers(target: SearchBatchTarget): BatchHandlers<SearchBatchPlan> {
+  return {
+    prepare: (events) => planSearchBatch(target, events),
+    apply: (client, _events, plan) => writeSearchBatch(client, target, plan),
+  };
+}
+
 export async function projectSearchBatch(
   target: SearchBatchTarget,
   after: LogPosition,
   events: readonly RecordedEvent[],
 ): Promise<BatchOutcome> {
-  const fresh = events.filter((event) => comparePositions(event.position, after) > 0);
-  const last = fresh[fresh.length - 1];
-  if (!last) return { position: after, owners: new Set() };
-  const model = target.embedder.model;
-  const table = documentsTable(model);
-  const stats = ownerStatsTable(model);
+  const batch = { pool: target.pool, name: checkpointName(target.embedder.model) };
+  const done = await projectBatch(batch, searchBatchHandlers(target), after, events);
+  return done
+    ? { position: done.position, owners: done.context.owners }
+    : { position: after, owners: new Set() };
+}
 
-  const keyOf = await prefetchKeys(target.keyring, fresh);
-  const decoded = await Promise.all(fresh.map((event) => decodeMemoryEvent(event, keyOf)));
+async function planSearchBatch(
+  target: SearchBatchTarget,
+  events: readonly RecordedEvent[],
+): Promise<SearchBatchPlan> {
+  const table = documentsTable(target.embedder.model);
+  const keyOf = await prefetchKeys(target.keyring, events);
+  const decoded = await Promise.all(events.map((event) => decodeMemoryEvent(event, keyOf)));
   const ids = [...new Set(decoded.flatMap((d) => (d.kind === "memory" ? [d.event.data.memoryId] : [])))];
   const stored = await loadDocuments(target.pool, table, ids);
   const docs = new Map<string, SearchDocument | null>(stored);
@@ -84,31 +101,38 @@ export async function projectSearchBatch(
     owners.add(event.metadata.ownerId);
   }
 
-  const changed = [...docs].filter(([id, doc]) => doc !== (stored.get(id) ?? null));
-  for (const [id, doc] of changed) if (doc && erased.has(doc.ownerId)) docs.set(id, null);
-  await embedMissing(target.embedder, changed.map(([id]) => docs.get(id)).filter(isDocument));
+  const changed = [...docs.keys()].filter((id) => docs.get(id) !== (stored.get(id) ?? null));
+  for (const id of changed) {
+    const doc = docs.get(id);
+    if (doc && erased.has(doc.ownerId)) docs.set(id, null);
+  }
+  await embedMissing(target.embedder, changed.map((id) => docs.get(id)).filter(isDocument));
+  return { stored, docs, changed, erased, owners };
+}
 
+async function writeSearchBatch(
+  client: SqlClient,
+  target: SearchBatchTarget,
+  plan: SearchBatchPlan,
+): Promise<void> {
+  const model = target.embedder.model;
+  const table = documentsTable(model);
+  const stats = ownerStatsTable(model);
+  for (const ownerId of plan.erased) {
+    const removed = await purgeOwnerDocuments(client, table, stats, ownerId);
+    if (removed > 0) target.logger?.info("purged an erased owner's search documents", { ownerId, removed });
+  }
   const deltas = new Map<string, number>();
-  await inTransaction(target.pool, async (client) => {
-    // A read model is rebuilt from the log, so its commits need not wait for the disk.
-    await client.query("SET LOCAL synchronous_commit TO OFF");
-    await compareAndSetCheckpoint(client, checkpointName(model), after, last.position);
-    for (const ownerId of erased) {
-      const removed = await purgeOwnerDocuments(client, table, stats, ownerId);
-      if (removed > 0) target.logger?.info("purged an erased owner's search documents", { ownerId, removed });
-    }
-    for (const [id] of changed) {
-      const before = stored.get(id);
-      const doc = docs.get(id) ?? null;
-      const ownerId = doc?.ownerId ?? before?.ownerId;
-      if (!ownerId || erased.has(ownerId)) continue;
-      if (doc) await upsertDocument(client, table, doc);
-      else if (before) await deleteDocument(client, table, id);
-      deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
-    }
-    await adjustOwnerCounts(client, stats, deltas);
-  });
-  return { position: last.position, owners };
+  for (const id of plan.changed) {
+    const before = plan.stored.get(id);
+    const doc = plan.docs.get(id) ?? null;
+    const ownerId = doc?.ownerId ?? before?.ownerId;
+    if (!ownerId || plan.erased.has(ownerId)) continue;
+    if (doc) await upsertDocument(client, table, doc);
+    else if (before) await deleteDocument(client, table, id);
+    deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
+  }
+  await adjustOwnerCounts(client, stats, deltas);
 }
 
 /** Embeds, in one call, each distinct text among documents that have no vector yet. */

@@ -140,9 +140,11 @@ describe("search on PostgreSQL + pgvector", function () {
       tags: ["work"],
     });
 
+    // Three appends may reach the projection in more than one batch: wait for the last one too.
     await eventually(async () =>
       (await ids(alice, { query: "orchid launch", mode: "keyword" })).includes(launch),
     );
+    await eventually(async () => (await ids(bob, { query: "orchid", mode: "keyword" })).includes(bobs));
     for (const mode of ["semantic", "keyword", "hybrid"] as const) {
       const found = await ids(alice, { query: "orchid product launch", mode });
       expect(found[0], mode).to.equal(launch);

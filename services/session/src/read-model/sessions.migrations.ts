@@ -1,5 +1,5 @@
 import { runMigrations, type Migration, type SqlClient, type SqlPool } from "@second-brain/platform";
-import { CHECKPOINTS_DDL } from "./checkpoints.ts";
+import { createCheckpointsTable } from "@second-brain/projection";
 
 export const SESSIONS_CHECKPOINT = "sessions";
 
@@ -33,7 +33,7 @@ const createSessions: Migration = {
     await client.query(
       `CREATE INDEX IF NOT EXISTS session_memories_session ON session_memories (session_id, created_at) WHERE NOT deleted`,
     );
-    await client.query(CHECKPOINTS_DDL);
+    await createCheckpointsTable(client);
   },
   async down(client: SqlClient) {
     await client.query(`DROP TABLE IF EXISTS session_memories`);

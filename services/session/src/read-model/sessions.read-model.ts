@@ -1,6 +1,6 @@
 import type { EventStore } from "@second-brain/event-store";
 import type { Keyring, SqlPool } from "@second-brain/platform";
-import { startCatchUp, type CatchUp, type CatchUpLogger } from "./catch-up.ts";
+import { startProjection, type ProjectionLogger } from "@second-brain/projection";
 import { applySessionEvents, prefetchSessionKeys } from "./sessions.apply.ts";
 import { SESSIONS_CHECKPOINT, migrateSessionsReadModel } from "./sessions.migrations.ts";
 
@@ -8,7 +8,7 @@ export interface SessionsReadModelOptions {
   pool: SqlPool;
   store: EventStore;
   keyring: Keyring;
-  logger: CatchUpLogger;
+  logger: ProjectionLogger;
   project: boolean;
 }
 
@@ -21,7 +21,7 @@ export interface SessionsReadModel {
 export async function startSessionsReadModel(options: SessionsReadModelOptions): Promise<SessionsReadModel> {
   await migrateSessionsReadModel(options.pool);
   if (!options.project) return { wake: () => undefined, stop: async () => undefined };
-  const consumer: CatchUp = await startCatchUp({
+  return startProjection({
     name: SESSIONS_CHECKPOINT,
     pool: options.pool,
     store: options.store,
@@ -29,5 +29,4 @@ export async function startSessionsReadModel(options: SessionsReadModelOptions):
     prepare: (events) => prefetchSessionKeys(options.keyring, events),
     apply: applySessionEvents,
   });
-  return consumer;
 }

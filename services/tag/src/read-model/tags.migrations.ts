@@ -1,5 +1,5 @@
 import { runMigrations, type Migration, type SqlClient, type SqlPool } from "@second-brain/platform";
-import { CHECKPOINTS_DDL } from "./checkpoints.ts";
+import { createCheckpointsTable } from "@second-brain/projection";
 
 export const TAGS_CHECKPOINT = "tags";
 
@@ -44,7 +44,7 @@ const createTags: Migration = {
     await client.query(
       `CREATE INDEX IF NOT EXISTS tag_operations_running ON tag_operations (id) WHERE status = 'running'`,
     );
-    await client.query(CHECKPOINTS_DDL);
+    await createCheckpointsTable(client);
   },
   async down(client: SqlClient) {
     for (const table of ["tag_operations", "tag_styles", "tag_counts", "tag_memories"]) {

@@ -1,6 +1,6 @@
 import type { EventStore } from "@second-brain/event-store";
 import type { SqlPool } from "@second-brain/platform";
-import { startCatchUp, type CatchUpLogger } from "./catch-up.ts";
+import { startProjection, type ProjectionLogger } from "@second-brain/projection";
 import { applyTagEvents } from "./tags.apply.ts";
 import { TAGS_CHECKPOINT, migrateTagsReadModel } from "./tags.migrations.ts";
 
@@ -13,15 +13,14 @@ export interface TagsReadModel {
 export async function startTagsReadModel(options: {
   pool: SqlPool;
   store: EventStore;
-  logger: CatchUpLogger;
+  logger: ProjectionLogger;
 }): Promise<TagsReadModel> {
   await migrateTagsReadModel(options.pool);
-  return startCatchUp({
+  return startProjection({
     name: TAGS_CHECKPOINT,
     pool: options.pool,
     store: options.store,
     logger: options.logger,
-    prepare: async () => undefined,
     apply: (client, events) => applyTagEvents(client, events),
   });
 }

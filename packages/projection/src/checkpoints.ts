@@ -1,6 +1,8 @@
 import { formatPosition, parsePosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
 import type { SqlClient, SqlPool } from "@second-brain/platform";
-import { CHECKPOINTS_TABLE } from "./memories.table.ts";
+
+/** Consumers' positions in the global log, one row per consumer, shared by every read model of a database. */
+export const CHECKPOINTS_TABLE = "projection_checkpoints";
 
 /** Another instance (or a rebuild) moved the checkpoint since this one read it. */
 export class CheckpointMovedError extends Error {
@@ -8,6 +10,19 @@ export class CheckpointMovedError extends Error {
     super(`Checkpoint "${name}" is no longer at ${formatPosition(expected)}`);
     this.name = "CheckpointMovedError";
   }
+}
+
+/**
+ * Creates the shared table if it is missing. Each read model calls this from its own migration, so
+ * none depends on another's schema; the migrations' advisory lock keeps concurrent creates apart.
+ */
+export async function createCheckpointsTable(client: SqlClient): Promise<void> {
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS ${CHECKPOINTS_TABLE} (
+      name text PRIMARY KEY,
+      position text NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`);
 }
 
 export async function readCheckpoint(db: SqlPool | SqlClient, name: string): Promise<LogPosition> {
@@ -43,7 +58,7 @@ export async function compareAndSetCheckpoint(
   if (result.rowCount !== 1) throw new CheckpointMovedError(name, expected);
 }
 
-/** Sets the checkpoint regardless of where it was (used by the rebuild's swap, under its lock). */
+/** Sets the checkpoint regardless of where it was (a rebuild's swap, under its own lock). */
 export async function setCheckpoint(client: SqlClient, name: string, position: LogPosition): Promise<void> {
   await client.query(
     `INSERT INTO ${CHECKPOINTS_TABLE} (name, position) VALUES ($1, $2)

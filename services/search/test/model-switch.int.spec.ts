@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { expect } from "chai";
+import { MEMORY_EVENT_SCHEMA_VERSION, MEMORY_PERSONAL_FIELDS, memoryStreamId } from "@second-brain/contracts";
+import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import type { Embedder } from "@second-brain/embeddings";
+import {
+  createMemoryCache,
+  createSqlKeyring,
+  encryptFields,
+  keyringMigrations,
+  runMigrations,
+  type Keyring,
+} from "@second-brain/platform";
+import {
+  migrateSearchProjection,
+  startSearchProjection,
+  type SearchProjection,
+} from "@second-brain/search-projection";
+import { activeModel } from "@second-brain/search-projection/schema";
+import { createHashedEmbedder } from "@second-brain/search-projection/testing";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { createSearcher } from "../src/application/search-memories.ts";
+import { normalizeSearch } from "../src/domain/search-request.ts";
+
+/** A slow model: each call waits, so the rebuild for a new model takes a while. */
+function slowly(embedder: Embedder, delayMs: number): Embedder {
+  return {
+    ...embedder,
+    embed: async (texts) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return embedder.embed(texts);
+    },
+  };
+}
+
+// Vectors belong to a model. Changing the model fills new storage from the log while search goes
+// on answering from the old one, then switches over: at no moment does search come back empty.
+describe("changing the embedding model (PostgreSQL)", function () {
+  this.timeout(120_000);
+  let database: TestDatabase;
+  let store: EventStore;
+  let keyring: Keyring;
+  const owner = `owner-${randomUUID()}`;
+  const projections: SearchProjection[] = [];
+
+  before(async () => {
+    database = await createTestDatabase("sb_model_switch");
+    await migrateEventStore(database.pool);
+    await runMigrations(database.pool, "keyring", keyringMigrations);
+    await migrateSearchProjection(database.pool);
+    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
+    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    await keyring.ensureKey(owner);
+  });
+
+  after(async () => {
+    for (const projection of projections) await projection.stop();
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function createMemory(content: string): Promise<string> {
+    const key = (await keyring.getKey(owner))!;
+    const memoryId = randomUUID();
+    const data = {
+      memoryId,
+      title: null,
+      content,
+      type: "semantic",
+      status: "active",
+      tags: [],
+      importance: 0.5,
+      confidence: 1,
+      metadata: {},
+      sourceUrl: null,
+      sessionId: null,
+      requestHash: null,
+    };
+    await store.appendToStream(
+      memoryStreamId(memoryId),
+      [
+        {
+          id: randomUUID(),
+          type: "MemoryCreated",
+          data: encryptFields(data, MEMORY_PERSONAL_FIELDS.MemoryCreated, key),
+          metadata: {
+            actor: owner,
+            ownerId: owner,
+            correlationId: randomUUID(),
+            causationId: randomUUID(),
+            occurredAt: new Date().toISOString(),
+            schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
+          },
+        },
+      ],
+      { expectedVersion: 0 },
+    );
+    return memoryId;
+  }
+
+  it("keeps answering from the old model until the new one has caught up, then switches", async () => {
+    const oldModel = createHashedEmbedder(512, "hashed-old");
+    const newModel = slowly(createHashedEmbedder(512, "hashed-new"), 150);
+    const cache = createMemoryCache();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await createMemory(`harbour lighthouse note number ${i}`));
+
+    const oldProjection = await startSearchProjection({
+      pool: database.pool,
+      store,
+      keyring,
+      embedder: oldModel,
+      cache,
+    });
+    projections.push(oldProjection);
+    const oldSearcher = createSearcher({ pool: database.pool, cache, embedder: async () => oldModel });
+    const request = normalizeSearch({ query: "harbour lighthouse", mode: "hybrid", limit: 50 });
+    const deadline = Date.now() + 20_000;
+    while ((await oldSearcher.search(owner, request)).length < 40) {
+      if (Date.now() > deadline) throw new Error("the old model never indexed the memories");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await activeModel(database.pool)).to.equal("hashed-old");
+
+    // Deploy the new model: its projection replays the log from 0 into its own table, slowly
+    // (40 memories in batches of 4, 150 ms per embedding call), while the old one keeps running.
+    const newProjection = await startSearchProjection({
+      pool: database.pool,
+      store,
+      keyring,
+      embedder: newModel,
+      cache,
+      batchSize: 4,
+    });
+    projections.push(newProjection);
+    const newSearcher = createSearcher({
+      pool: database.pool,
+      cache: createMemoryCache(),
+      embedder: async () => newModel,
+    });
+    let answersDuringRebuild = 0;
+    while (!newProjection.ready()) {
+      const hits = await newSearcher.search(owner, request);
+      expect(hits.map((hit) => hit.memory.id).sort()).to.deep.equal([...ids].sort());
+      answersDuringRebuild++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answersDuringRebuild, "searches answered while the new model was being built").to.be.greaterThan(
+      3,
+    );
+    expect(await activeModel(database.pool)).to.equal("hashed-new");
+
+    const after = await createSearcher({
+      pool: database.pool,
+      cache: createMemoryCache(),
+      embedder: async () => newModel,
+    }).search(owner, normalizeSearch({ query: "harbour lighthouse", mode: "semantic", limit: 50 }));
+    expect(after.map((hit) => hit.memory.id).sort()).to.deep.equal([...ids].sort());
+  });
+});
