@@ -108,6 +108,21 @@ for (const mode of ["embedded", "distributed"] as const) {
       );
       expect(back.equals(bytes)).to.equal(true);
 
+      // The memory lists its attachment (the read model learns of it from the log).
+      const listed = await eventually(async () => {
+        const memory = await api.request("GET", `/api/v1/memories/${memoryId}`);
+        return memory.body.attachments?.length === 1 ? memory.body.attachments : undefined;
+      });
+      expect(listed).to.deep.equal([
+        {
+          id: created.body.id,
+          filename: "Résumé final (2).pdf",
+          contentType: "application/pdf",
+          size: bytes.length,
+          sha256: created.body.sha256,
+        },
+      ]);
+
       const before = await objectCount();
       expect((await api.request("DELETE", `/api/v1/memories/${memoryId}`)).status).to.equal(204);
       expect((await download(created.body.id)).response.status).to.equal(404);

@@ -1,15 +1,20 @@
-import { MEMORY_STREAM_PREFIX, type RecordedEvent } from "@second-brain/contracts";
+import { ATTACHMENT_STREAM_PREFIX, MEMORY_STREAM_PREFIX, type RecordedEvent } from "@second-brain/contracts";
 
 /** The key under which the memories service caches one memory for its owner. */
 export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
 
-/** The cache keys a batch of events makes stale, each once. Only memory streams have cached entries. */
+/** The cache keys a batch of events makes stale, each once: memories, and memories whose attachments changed. */
 export function staleCacheKeys(events: readonly RecordedEvent[]): string[] {
   const keys = new Set<string>();
   for (const event of events) {
-    if (!event.streamId.startsWith(MEMORY_STREAM_PREFIX)) continue;
-    const memoryId = event.streamId.slice(MEMORY_STREAM_PREFIX.length);
-    keys.add(memoryCacheKey(event.metadata.ownerId, memoryId));
+    if (event.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
+      const memoryId = event.streamId.slice(MEMORY_STREAM_PREFIX.length);
+      keys.add(memoryCacheKey(event.metadata.ownerId, memoryId));
+    } else if (event.streamId.startsWith(ATTACHMENT_STREAM_PREFIX)) {
+      // A memory lists its attachments, so an attachment fact changes the cached memory too.
+      const memoryId = (event.data as { memoryId?: unknown }).memoryId;
+      if (typeof memoryId === "string") keys.add(memoryCacheKey(event.metadata.ownerId, memoryId));
+    }
   }
   return [...keys];
 }

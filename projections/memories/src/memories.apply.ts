@@ -2,7 +2,7 @@ import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
 import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
 import { decodeMemoryEvent, prefetchKeys, type KeyLookup } from "./memories.decrypt.ts";
-import { evolveMemoryRow, versionCheck } from "./memories.evolve.ts";
+import { evolveAttachments, evolveMemoryRow, versionCheck } from "./memories.evolve.ts";
 import { deleteRow, loadRowForUpdate, purgeOwner, upsertRow } from "./memories.rows.ts";
 
 export type { ProjectionLogger };
@@ -39,6 +39,13 @@ export async function applyMemoryEvents(
         if (removed > 0)
           logger?.info("purged an erased owner's memories", { ownerId: decoded.ownerId, removed });
       }
+      continue;
+    }
+    if (decoded.kind === "attachment") {
+      // The memory's own version does not move: attachments are another stream's facts.
+      const row = await loadRowForUpdate(client, table, decoded.memoryId);
+      if (row && row.status !== "deleted")
+        await upsertRow(client, table, evolveAttachments(row, decoded.change));
       continue;
     }
     const event = decoded.event;

@@ -1,4 +1,4 @@
-import type { EventMetadata, Memory, MemoryEvent } from "@second-brain/contracts";
+import type { AttachmentRef, EventMetadata, Memory, MemoryEvent } from "@second-brain/contracts";
 
 /** A memory as the read model keeps it: the client's view plus its owner. */
 export interface MemoryRow extends Memory {
@@ -75,6 +75,21 @@ export function evolveMemoryRow(row: MemoryRow | null, event: DecryptedMemoryEve
 }
 
 /** Whether an event continues the row's history, was already applied, or skips ahead (a bug). */
+/**
+ * Attachments live in streams of their own and point at their memory; the row lists them. Adding
+ * an id already listed, or removing one that is not, changes nothing, so redelivery is harmless.
+ */
+export type AttachmentChange = { add: AttachmentRef } | { remove: string };
+
+export function evolveAttachments(row: MemoryRow, change: AttachmentChange): MemoryRow {
+  if ("add" in change) {
+    if (row.attachments.some((attachment) => attachment.id === change.add.id)) return row;
+    return { ...row, attachments: [...row.attachments, change.add] };
+  }
+  if (!row.attachments.some((attachment) => attachment.id === change.remove)) return row;
+  return { ...row, attachments: row.attachments.filter((attachment) => attachment.id !== change.remove) };
+}
+
 export function versionCheck(row: MemoryRow | null, streamVersion: number): "apply" | "applied" | "gap" {
   if (!row) return "apply";
   if (streamVersion <= row.version) return "applied";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { MemoryCreatedData } from "@second-brain/contracts";
 import {
+  evolveAttachments,
   evolveMemoryRow,
   toMemory,
   versionCheck,
@@ -151,5 +152,22 @@ describe("toMemory", () => {
     const memory = toMemory(base());
     expect(memory).to.not.have.property("ownerId");
     expect(memory.id).to.equal(ID);
+  });
+});
+
+describe("attachments on the memories read model", () => {
+  const ref = { id: "a1", filename: "notes.pdf", contentType: "application/pdf", size: 10, sha256: "ab" };
+
+  it("lists an added attachment once, however often the fact is delivered", () => {
+    const once = evolveAttachments(base(), { add: ref });
+    expect(once.attachments).to.deep.equal([ref]);
+    expect(evolveAttachments(once, { add: ref })).to.equal(once);
+    expect(once.version).to.equal(base().version);
+  });
+
+  it("drops a deleted attachment, and ignores the removal of one it does not list", () => {
+    const listed = evolveAttachments(base(), { add: ref });
+    expect(evolveAttachments(listed, { remove: "a1" }).attachments).to.deep.equal([]);
+    expect(evolveAttachments(listed, { remove: "zz" })).to.equal(listed);
   });
 });
