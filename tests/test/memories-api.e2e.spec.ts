@@ -1,49 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { DISTRIBUTED_PROCESSES, startStack, type Stack } from "@second-brain/launcher";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { DISTRIBUTED_PROCESSES } from "@second-brain/launcher";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { RUN_MODES, useStack } from "../src/stack-fixture.ts";
 
 // The memories part of the REST contract (API.md), driven over HTTP against the real processes:
 // once on the embedded mode, once on the distributed processes over RabbitMQ.
-for (const mode of ["embedded", "distributed"] as const) {
+for (const mode of RUN_MODES) {
   describe(`memories API (${mode})`, function () {
     this.timeout(120_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
-    let api: ApiClient;
-
-    before(async () => {
-      if (mode === "distributed") database = await createTestDatabase("sb_e2e");
-      stack = await startStack({ mode, ...(database ? { databaseUrl: database.url } : {}) });
-      api = new ApiClient(stack.baseUrl);
-      await api.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-    });
-
-    afterEach(function () {
-      if (this.currentTest?.state === "failed")
-        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-    });
+    const env = useStack(mode);
 
     /** Everything the caller can see: used to show that a refused request changed nothing. */
     async function snapshot() {
       const statuses = ["draft", "active", "archived"];
       const lists = await Promise.all(
-        statuses.map((s) => api.request("GET", `/api/v1/memories?status=${s}&limit=100`)),
+        statuses.map((s) => env.api.request("GET", `/api/v1/memories?status=${s}&limit=100`)),
       );
-      const events = database
-        ? (await database.pool.query("SELECT count(*)::int AS n FROM event_store.events")).rows[0]
+      const events = env.database
+        ? (await env.database.pool.query("SELECT count(*)::int AS n FROM event_store.events")).rows[0]
         : null;
       return { items: lists.map((l) => l.body.items.map((m: any) => `${m.id}@${m.version}`).sort()), events };
     }
 
     async function create(body: Record<string, unknown>) {
-      const res = await api.request("POST", "/api/v1/memories", body);
+      const res = await env.api.request("POST", "/api/v1/memories", body);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       return res.body;
     }
@@ -63,11 +44,11 @@ for (const mode of ["embedded", "distributed"] as const) {
       });
       expect(created.tags).to.deep.equal(["paris", "food"]);
 
-      const read = await api.request("GET", `/api/v1/memories/${created.id}`);
+      const read = await env.api.request("GET", `/api/v1/memories/${created.id}`);
       expect(read.status).to.equal(200);
       expect(read.body).to.deep.equal(created);
 
-      const edited = await api.request(
+      const edited = await env.api.request(
         "PATCH",
         `/api/v1/memories/${created.id}`,
         { content: "Met Léa again" },
@@ -76,9 +57,9 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
       expect(edited.body).to.include({ version: 2, content: "Met Léa again" });
       // read-your-writes: the very next read sees the edit
-      expect((await api.request("GET", `/api/v1/memories/${created.id}`)).body.version).to.equal(2);
+      expect((await env.api.request("GET", `/api/v1/memories/${created.id}`)).body.version).to.equal(2);
 
-      const stale = await api.request(
+      const stale = await env.api.request(
         "PATCH",
         `/api/v1/memories/${created.id}`,
         { content: "lost update" },
@@ -88,10 +69,10 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(stale.body.error.code).to.equal("VERSION_CONFLICT");
       expect(stale.body.error.details.currentVersion).to.equal(2);
 
-      const noIfMatch = await api.request("PATCH", `/api/v1/memories/${created.id}`, { content: "x" });
+      const noIfMatch = await env.api.request("PATCH", `/api/v1/memories/${created.id}`, { content: "x" });
       expect(noIfMatch.status).to.equal(428);
 
-      const history = await api.request("GET", `/api/v1/memories/${created.id}/history`);
+      const history = await env.api.request("GET", `/api/v1/memories/${created.id}/history`);
       expect(history.status).to.equal(200);
       expect(history.body.events.map((e: any) => [e.type, e.version])).to.deep.equal([
         ["MemoryCreated", 1],
@@ -99,7 +80,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       ]);
       expect(history.body.events[1].data.content).to.equal("Met Léa again");
       const createdAt = history.body.events[0].occurredAt;
-      const asOf = await api.request(
+      const asOf = await env.api.request(
         "GET",
         `/api/v1/memories/${created.id}?asOf=${encodeURIComponent(createdAt)}`,
       );
@@ -110,28 +91,30 @@ for (const mode of ["embedded", "distributed"] as const) {
     it("tags, links, archives, restores and deletes", async () => {
       const a = await create({ content: "alpha" });
       const b = await create({ content: "beta" });
-      const tagged = await api.request("PUT", `/api/v1/memories/${a.id}/tags`, { tags: ["One", "two"] });
+      const tagged = await env.api.request("PUT", `/api/v1/memories/${a.id}/tags`, { tags: ["One", "two"] });
       expect(tagged.status).to.equal(200);
       expect(tagged.body.tags).to.deep.equal(["one", "two"]);
-      const linked = await api.request("POST", `/api/v1/memories/${a.id}/links`, {
+      const linked = await env.api.request("POST", `/api/v1/memories/${a.id}/links`, {
         targetId: b.id,
         type: "related",
       });
       expect(linked.status, JSON.stringify(linked.body)).to.be.oneOf([200, 201]);
       expect(linked.body.links).to.deep.equal([{ targetId: b.id, type: "related" }]);
-      expect((await api.request("POST", `/api/v1/memories/${a.id}/archive`)).body.status).to.equal(
+      expect((await env.api.request("POST", `/api/v1/memories/${a.id}/archive`)).body.status).to.equal(
         "archived",
       );
       const activeList = await eventually(async () => {
-        const list = await api.request("GET", "/api/v1/memories?limit=100");
+        const list = await env.api.request("GET", "/api/v1/memories?limit=100");
         return list.body.items.some((m: any) => m.id === a.id) ? undefined : list;
       });
       expect(activeList.status).to.equal(200);
-      expect((await api.request("POST", `/api/v1/memories/${a.id}/restore`)).body.status).to.equal("active");
-      expect((await api.request("DELETE", `/api/v1/memories/${b.id}`)).status).to.equal(204);
-      expect((await api.request("GET", `/api/v1/memories/${b.id}`)).status).to.equal(404);
+      expect((await env.api.request("POST", `/api/v1/memories/${a.id}/restore`)).body.status).to.equal(
+        "active",
+      );
+      expect((await env.api.request("DELETE", `/api/v1/memories/${b.id}`)).status).to.equal(204);
+      expect((await env.api.request("GET", `/api/v1/memories/${b.id}`)).status).to.equal(404);
       await eventually(async () => {
-        const list = await api.request("GET", "/api/v1/memories?limit=100");
+        const list = await env.api.request("GET", "/api/v1/memories?limit=100");
         return list.body.items.some((m: any) => m.id === b.id) ? undefined : true;
       });
     });
@@ -147,7 +130,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         let cursor: string | null = null;
         do {
           const query: string = `/api/v1/memories?tag=${tag}&type=episodic&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-          const res = await api.request("GET", query);
+          const res = await env.api.request("GET", query);
           expect(res.status).to.equal(200);
           expect(res.body.items.length).to.be.at.most(2);
           pages.push(...res.body.items.map((m: any) => m.id));
@@ -161,7 +144,7 @@ for (const mode of ["embedded", "distributed"] as const) {
 
     it("never shows one user's memory to another (404, not 403)", async () => {
       const mine = await create({ content: "private" });
-      const other = new ApiClient(stack.baseUrl);
+      const other = new ApiClient(env.stack.baseUrl);
       await other.registerUser();
       expect((await other.request("GET", `/api/v1/memories/${mine.id}`)).status).to.equal(404);
       expect((await other.request("GET", `/api/v1/memories/${mine.id}/history`)).status).to.equal(404);
@@ -172,14 +155,14 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect((await other.request("DELETE", `/api/v1/memories/${mine.id}`)).status).to.equal(404);
       const list = await other.request("GET", "/api/v1/memories?limit=100");
       expect(list.body.items).to.deep.equal([]);
-      expect((await api.request("GET", `/api/v1/memories/${mine.id}`)).body.content).to.equal("private");
+      expect((await env.api.request("GET", `/api/v1/memories/${mine.id}`)).body.content).to.equal("private");
     });
 
     it("answers an Idempotency-Key retry with the same memory, once", async () => {
       const key = randomUUID();
       const body = { content: "exactly once" };
       const results = await Promise.all(
-        [1, 2, 3, 4].map(() => api.request("POST", "/api/v1/memories", body, { "idempotency-key": key })),
+        [1, 2, 3, 4].map(() => env.api.request("POST", "/api/v1/memories", body, { "idempotency-key": key })),
       );
       const ids = new Set(results.map((r) => r.body.id));
       expect(
@@ -187,9 +170,9 @@ for (const mode of ["embedded", "distributed"] as const) {
         JSON.stringify(results.map((r) => r.body)),
       ).to.equal(true);
       expect(ids.size).to.equal(1);
-      const history = await api.request("GET", `/api/v1/memories/${[...ids][0]}/history`);
+      const history = await env.api.request("GET", `/api/v1/memories/${[...ids][0]}/history`);
       expect(history.body.events).to.have.length(1);
-      const other = await api.request(
+      const other = await env.api.request(
         "POST",
         "/api/v1/memories",
         { content: "another body" },
@@ -206,7 +189,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         return taken.items.some((list: string[]) => list.includes(`${target.id}@1`)) ? taken : undefined;
       });
       const post = (body: unknown, headers: Record<string, string> = {}) =>
-        api.request("POST", "/api/v1/memories", body as any, headers);
+        env.api.request("POST", "/api/v1/memories", body as any, headers);
       const cases: Array<[string, () => Promise<{ status: number; body: any }>, number]> = [
         ["malformed JSON", () => post('{"content": "x",'), 400],
         ["not an object", () => post("[1,2,3]"), 400],
@@ -221,39 +204,50 @@ for (const mode of ["embedded", "distributed"] as const) {
         ["empty tag", () => post({ content: "x", tags: [" "] }), 400],
         ["tag of 500 characters", () => post({ content: "x", tags: ["t".repeat(500)] }), 400],
         ["65 tags", () => post({ content: "x", tags: Array.from({ length: 65 }, (_, i) => `t${i}`) }), 400],
-        ["id that is not a UUID", () => api.request("GET", "/api/v1/memories/not-a-uuid"), 400],
+        ["id that is not a UUID", () => env.api.request("GET", "/api/v1/memories/not-a-uuid"), 400],
         [
           "patch with a non-UUID id",
           () =>
-            api.request("PATCH", "/api/v1/memories/1%27%20OR%201=1", { content: "x" }, { "if-match": "1" }),
+            env.api.request(
+              "PATCH",
+              "/api/v1/memories/1%27%20OR%201=1",
+              { content: "x" },
+              { "if-match": "1" },
+            ),
           400,
         ],
         [
           "patch with an unknown field",
-          () => api.request("PATCH", `/api/v1/memories/${target.id}`, { owner: "me" }, { "if-match": "1" }),
+          () =>
+            env.api.request("PATCH", `/api/v1/memories/${target.id}`, { owner: "me" }, { "if-match": "1" }),
           400,
         ],
         [
           "patch with a bad If-Match",
           () =>
-            api.request("PATCH", `/api/v1/memories/${target.id}`, { content: "x" }, { "if-match": "banana" }),
+            env.api.request(
+              "PATCH",
+              `/api/v1/memories/${target.id}`,
+              { content: "x" },
+              { "if-match": "banana" },
+            ),
           400,
         ],
         [
           "no credentials",
-          () => new ApiClient(stack.baseUrl).request("POST", "/api/v1/memories", { content: "x" }),
+          () => new ApiClient(env.stack.baseUrl).request("POST", "/api/v1/memories", { content: "x" }),
           401,
         ],
         [
           "forged token",
           () =>
-            new ApiClient(stack.baseUrl, `${api.token}x`).request("POST", "/api/v1/memories", {
+            new ApiClient(env.stack.baseUrl, `${env.api.token}x`).request("POST", "/api/v1/memories", {
               content: "x",
             }),
           401,
         ],
-        ["unknown memory", () => api.request("GET", `/api/v1/memories/${randomUUID()}`), 404],
-        ["list limit not a number", () => api.request("GET", "/api/v1/memories?limit=lots"), 400],
+        ["unknown memory", () => env.api.request("GET", `/api/v1/memories/${randomUUID()}`), 404],
+        ["list limit not a number", () => env.api.request("GET", "/api/v1/memories?limit=lots"), 400],
       ];
       for (const [name, run, status] of cases) {
         const res = await run();
@@ -270,32 +264,32 @@ for (const mode of ["embedded", "distributed"] as const) {
       const content = "'; DROP TABLE events; -- <script>alert(1)</script> ${process.env} \u0000-free 中文 🧠";
       const safe = content.replace("\u0000", "");
       const created = await create({ content: safe, metadata: { "k'ey": 'v"al', nested: { n: 1 } } });
-      const read = await api.request("GET", `/api/v1/memories/${created.id}`);
+      const read = await env.api.request("GET", `/api/v1/memories/${created.id}`);
       expect(read.body.content).to.equal(safe);
       expect(read.body.metadata).to.deep.equal({ "k'ey": 'v"al', nested: { n: 1 } });
     });
 
     it("serves health, metrics and the OpenAPI document", async () => {
-      expect((await api.request("GET", "/health/live")).status).to.equal(200);
-      const ready = await api.request("GET", "/health/ready");
+      expect((await env.api.request("GET", "/health/live")).status).to.equal(200);
+      const ready = await env.api.request("GET", "/health/ready");
       expect(ready.status).to.equal(200);
       expect(ready.body.dependencies.memory).to.include({ database: "up", eventStore: "up" });
       if (mode === "distributed") expect(ready.body.dependencies.memories).to.include({ cache: "up" });
-      const openapi = await api.request("GET", "/openapi.json");
+      const openapi = await env.api.request("GET", "/openapi.json");
       expect(openapi.body.openapi).to.match(/^3\./);
       expect(Object.keys(openapi.body.paths)).to.include("/api/v1/memories");
-      const metrics = await api.request("GET", "/metrics");
+      const metrics = await env.api.request("GET", "/metrics");
       expect(metrics.status).to.equal(200);
     });
 
     it("keeps memories and tokens across a restart", async () => {
       const created = await create({ content: "survives restarts" });
-      const names = mode === "embedded" ? ["embedded"] : Object.keys(stack.pids());
-      for (const n of names) await stack.kill(n as any);
-      for (const n of names) stack.start(n as any);
-      await stack.waitReady();
+      const names = mode === "embedded" ? ["embedded"] : Object.keys(env.stack.pids());
+      for (const n of names) await env.stack.kill(n as any);
+      for (const n of names) env.stack.start(n as any);
+      await env.stack.waitReady();
       const read = await eventually(async () => {
-        const res = await api.request("GET", `/api/v1/memories/${created.id}`);
+        const res = await env.api.request("GET", `/api/v1/memories/${created.id}`);
         return res.status === 200 ? res : undefined;
       }, 20_000);
       expect(read.body.content).to.equal("survives restarts");
@@ -303,7 +297,7 @@ for (const mode of ["embedded", "distributed"] as const) {
 
     if (mode === "distributed") {
       it("runs each service as its own OS process", () => {
-        const pids = stack.pids();
+        const pids = env.stack.pids();
         expect(Object.keys(pids).sort()).to.deep.equal(Object.keys(DISTRIBUTED_PROCESSES).sort());
         expect(new Set(Object.values(pids)).size).to.equal(Object.keys(DISTRIBUTED_PROCESSES).length);
       });

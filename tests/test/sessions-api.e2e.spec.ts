@@ -1,37 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { RUN_MODES, useStack } from "../src/stack-fixture.ts";
 
 // The sessions part of the REST contract (API.md), over HTTP, in both run modes: a session with
 // messages and the memories created in it, learned by the session service from memory events.
-for (const mode of ["embedded", "distributed"] as const) {
+for (const mode of RUN_MODES) {
   describe(`sessions API (${mode})`, function () {
     this.timeout(120_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
-    let api: ApiClient;
-
-    before(async () => {
-      if (mode === "distributed") database = await createTestDatabase("sb_e2e");
-      stack = await startStack({ mode, ...(database ? { databaseUrl: database.url } : {}) });
-      api = new ApiClient(stack.baseUrl);
-      await api.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-    });
-
-    afterEach(function () {
-      if (this.currentTest?.state === "failed")
-        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-    });
+    const env = useStack(mode);
 
     async function startSession(body: Record<string, unknown> = {}) {
-      const res = await api.request("POST", "/api/v1/sessions", body);
+      const res = await env.api.request("POST", "/api/v1/sessions", body);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.headers.get("location")).to.equal(`/api/v1/sessions/${res.body.id}`);
       return res.body;
@@ -50,19 +30,22 @@ for (const mode of ["embedded", "distributed"] as const) {
         ["user", "Where should we go? 🌍"],
         ["assistant", "Lisbon in May."],
       ]) {
-        const res = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, { role, content });
+        const res = await env.api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
+          role,
+          content,
+        });
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
       }
-      const memory = await api.request("POST", "/api/v1/memories", {
+      const memory = await env.api.request("POST", "/api/v1/memories", {
         content: "Decided: Lisbon in May",
         sessionId: session.id,
       });
       expect(memory.status, JSON.stringify(memory.body)).to.equal(201);
-      const other = await api.request("POST", "/api/v1/memories", { content: "not in the session" });
+      const other = await env.api.request("POST", "/api/v1/memories", { content: "not in the session" });
       expect(other.status).to.equal(201);
 
       const read = await eventually(async () => {
-        const res = await api.request("GET", `/api/v1/sessions/${session.id}`);
+        const res = await env.api.request("GET", `/api/v1/sessions/${session.id}`);
         return res.body.memoryIds?.length === 1 ? res : undefined;
       });
       expect(read.status).to.equal(200);
@@ -74,27 +57,27 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(read.body).to.include({ version: 3, messageCount: 2 });
 
       // A deleted memory leaves the session.
-      expect((await api.request("DELETE", `/api/v1/memories/${memory.body.id}`)).status).to.equal(204);
+      expect((await env.api.request("DELETE", `/api/v1/memories/${memory.body.id}`)).status).to.equal(204);
       await eventually(async () => {
-        const res = await api.request("GET", `/api/v1/sessions/${session.id}`);
+        const res = await env.api.request("GET", `/api/v1/sessions/${session.id}`);
         return res.body.memoryIds.length === 0 ? true : undefined;
       });
     });
 
     it("closes, refuses messages while closed, reopens, and updates the context", async () => {
       const session = await startSession();
-      const closed = await api.request("POST", `/api/v1/sessions/${session.id}/close`);
+      const closed = await env.api.request("POST", `/api/v1/sessions/${session.id}/close`);
       expect(closed.status).to.equal(200);
       expect(closed.body.status).to.equal("closed");
-      const refused = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
+      const refused = await env.api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
         role: "user",
         content: "hello?",
       });
       expect(refused.status).to.equal(409);
       expect(refused.body.error.code).to.equal("ILLEGAL_STATE");
-      const reopened = await api.request("POST", `/api/v1/sessions/${session.id}/reopen`);
+      const reopened = await env.api.request("POST", `/api/v1/sessions/${session.id}/reopen`);
       expect(reopened.body.status).to.equal("open");
-      const updated = await api.request("PATCH", `/api/v1/sessions/${session.id}`, {
+      const updated = await env.api.request("PATCH", `/api/v1/sessions/${session.id}`, {
         context: { mood: "good" },
       });
       expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
@@ -105,16 +88,16 @@ for (const mode of ["embedded", "distributed"] as const) {
       const first = await startSession({ title: "one" });
       const second = await startSession({ title: "two" });
       const list = await eventually(async () => {
-        const res = await api.request("GET", "/api/v1/sessions?limit=2");
+        const res = await env.api.request("GET", "/api/v1/sessions?limit=2");
         return res.body.items?.[0]?.id === second.id ? res : undefined;
       });
       expect(list.body.items.map((s: any) => s.id)).to.deep.equal([second.id, first.id]);
       expect(list.body.nextCursor).to.be.a("string");
-      const next = await api.request("GET", `/api/v1/sessions?limit=2&cursor=${list.body.nextCursor}`);
+      const next = await env.api.request("GET", `/api/v1/sessions?limit=2&cursor=${list.body.nextCursor}`);
       expect(next.status).to.equal(200);
       expect(next.body.items.map((s: any) => s.id)).to.not.include(second.id);
 
-      const stranger = new ApiClient(stack.baseUrl);
+      const stranger = new ApiClient(env.stack.baseUrl);
       await stranger.registerUser();
       expect((await stranger.request("GET", "/api/v1/sessions")).body.items).to.deep.equal([]);
       const theirs = await stranger.request("GET", `/api/v1/sessions/${first.id}`);
@@ -129,8 +112,8 @@ for (const mode of ["embedded", "distributed"] as const) {
     });
 
     it("refuses bad input with the error shape and changes nothing", async () => {
-      const before = await api.request("GET", "/api/v1/memories?limit=100");
-      const unknownSession = await api.request("POST", "/api/v1/memories", {
+      const before = await env.api.request("GET", "/api/v1/memories?limit=100");
+      const unknownSession = await env.api.request("POST", "/api/v1/memories", {
         content: "lost",
         sessionId: randomUUID(),
       });
@@ -143,7 +126,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         ["/api/v1/sessions", { context: "not an object" }],
         ["/api/v1/sessions", { title: "x".repeat(1001) }],
       ] as const) {
-        const res = await api.request("POST", path, body);
+        const res = await env.api.request("POST", path, body);
         expect(res.status, `${path} ${JSON.stringify(body)}`).to.equal(400);
         expect(res.body.error.code).to.equal("VALIDATION_FAILED");
       }
@@ -153,15 +136,15 @@ for (const mode of ["embedded", "distributed"] as const) {
         { role: "user", content: "" },
         { role: "user" },
       ]) {
-        const res = await api.request("POST", `/api/v1/sessions/${session.id}/messages`, body);
+        const res = await env.api.request("POST", `/api/v1/sessions/${session.id}/messages`, body);
         expect(res.status, JSON.stringify(body)).to.equal(400);
       }
-      expect((await api.request("GET", `/api/v1/sessions/${randomUUID()}`)).status).to.equal(404);
-      expect((await api.request("GET", "/api/v1/sessions/not-a-uuid")).status).to.equal(400);
+      expect((await env.api.request("GET", `/api/v1/sessions/${randomUUID()}`)).status).to.equal(404);
+      expect((await env.api.request("GET", "/api/v1/sessions/not-a-uuid")).status).to.equal(400);
 
-      const read = await api.request("GET", `/api/v1/sessions/${session.id}`);
+      const read = await env.api.request("GET", `/api/v1/sessions/${session.id}`);
       expect(read.body).to.include({ version: 1, messageCount: 0 });
-      const after = await api.request("GET", "/api/v1/memories?limit=100");
+      const after = await env.api.request("GET", "/api/v1/memories?limit=100");
       expect(after.body.items.map((m: any) => m.id)).to.deep.equal(before.body.items.map((m: any) => m.id));
     });
   });

@@ -1,37 +1,17 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { RUN_MODES, useStack } from "../src/stack-fixture.ts";
 
 // The tags part of the REST contract (API.md), over HTTP, in both run modes: usage counts
 // projected from memory events, and rename and merge re-tagging every memory through the
 // memory service's commands.
-for (const mode of ["embedded", "distributed"] as const) {
+for (const mode of RUN_MODES) {
   describe(`tags API (${mode})`, function () {
     this.timeout(120_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
-    let api: ApiClient;
-
-    before(async () => {
-      if (mode === "distributed") database = await createTestDatabase("sb_e2e");
-      stack = await startStack({ mode, ...(database ? { databaseUrl: database.url } : {}) });
-      api = new ApiClient(stack.baseUrl);
-      await api.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-    });
-
-    afterEach(function () {
-      if (this.currentTest?.state === "failed")
-        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-    });
+    const env = useStack(mode);
 
     async function create(tags: string[], extra: Record<string, unknown> = {}) {
-      const res = await api.request("POST", "/api/v1/memories", {
+      const res = await env.api.request("POST", "/api/v1/memories", {
         content: `tagged ${tags.join(",")}`,
         tags,
         ...extra,
@@ -40,7 +20,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       return res.body.id as string;
     }
 
-    const tags = async (client = api) => {
+    const tags = async (client = env.api) => {
       const res = await client.request("GET", "/api/v1/tags");
       expect(res.status).to.equal(200);
       return res.body as { name: string; count: number; color?: string; parent?: string }[];
@@ -52,27 +32,27 @@ for (const mode of ["embedded", "distributed"] as const) {
         const sorted = (o: Record<string, number>) => JSON.stringify(Object.entries(o).sort());
         return sorted(counts) === sorted(expected) ? counts : undefined;
       });
-    const tagsOf = async (id: string) => (await api.request("GET", `/api/v1/memories/${id}`)).body.tags;
+    const tagsOf = async (id: string) => (await env.api.request("GET", `/api/v1/memories/${id}`)).body.tags;
 
     it("counts tags per owner: archived memories count, deleted ones do not", async () => {
       const a = await create([" Work ", "home"]);
       await create(["work"]);
       const c = await create(["work", "urgent"]);
       await until({ home: 1, urgent: 1, work: 3 });
-      expect((await api.request("POST", `/api/v1/memories/${a}/archive`)).status).to.equal(200);
-      expect((await api.request("DELETE", `/api/v1/memories/${c}`)).status).to.equal(204);
+      expect((await env.api.request("POST", `/api/v1/memories/${a}/archive`)).status).to.equal(200);
+      expect((await env.api.request("DELETE", `/api/v1/memories/${c}`)).status).to.equal(204);
       await until({ home: 1, work: 2 });
       // Names travel URL-encoded in the path.
       const accented = await create(["Café Bar"]);
       await until({ "café bar": 1, home: 1, work: 2 });
-      const styled = await api.request("PATCH", `/api/v1/tags/${encodeURIComponent("café bar")}`, {
+      const styled = await env.api.request("PATCH", `/api/v1/tags/${encodeURIComponent("café bar")}`, {
         color: "#123456",
       });
       expect(styled.status, JSON.stringify(styled.body)).to.equal(200);
       expect(styled.body).to.deep.equal({ name: "café bar", count: 1, color: "#123456" });
-      expect((await api.request("DELETE", `/api/v1/memories/${accented}`)).status).to.equal(204);
+      expect((await env.api.request("DELETE", `/api/v1/memories/${accented}`)).status).to.equal(204);
       await until({ "café bar": 0, home: 1, work: 2 });
-      const stranger = new ApiClient(stack.baseUrl);
+      const stranger = new ApiClient(env.stack.baseUrl);
       await stranger.registerUser();
       expect(await tags(stranger)).to.deep.equal([]);
     });
@@ -83,14 +63,14 @@ for (const mode of ["embedded", "distributed"] as const) {
       const z = await create(["ideas"]);
       await until({ "café bar": 0, "draft-ideas": 2, home: 1, ideas: 1, misc: 1, work: 2 });
 
-      const styled = await api.request("PATCH", "/api/v1/tags/draft-ideas", {
+      const styled = await env.api.request("PATCH", "/api/v1/tags/draft-ideas", {
         color: "#00AA00",
         parent: "work",
       });
       expect(styled.status, JSON.stringify(styled.body)).to.equal(200);
       expect(styled.body).to.deep.include({ name: "draft-ideas", color: "#00aa00", parent: "work" });
 
-      const renamed = await api.request("PATCH", "/api/v1/tags/Draft-Ideas", { name: "brainstorm" });
+      const renamed = await env.api.request("PATCH", "/api/v1/tags/Draft-Ideas", { name: "brainstorm" });
       expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
       expect(renamed.body.operation).to.include({ status: "completed", total: 2, retagged: 2 });
       expect(await tagsOf(x)).to.deep.equal(["brainstorm", "misc"]);
@@ -99,14 +79,14 @@ for (const mode of ["embedded", "distributed"] as const) {
       const brainstorm = (await tags()).find((t) => t.name === "brainstorm");
       expect(brainstorm).to.deep.equal({ name: "brainstorm", count: 2, color: "#00aa00", parent: "work" });
 
-      const merged = await api.request("POST", "/api/v1/tags/brainstorm/merge", { into: "ideas" });
+      const merged = await env.api.request("POST", "/api/v1/tags/brainstorm/merge", { into: "ideas" });
       expect(merged.status, JSON.stringify(merged.body)).to.equal(200);
       expect(merged.body).to.include({ status: "completed", from: "brainstorm", into: "ideas", total: 2 });
       expect(await tagsOf(x)).to.deep.equal(["ideas", "misc"]);
       expect(await tagsOf(y)).to.deep.equal(["ideas"]);
       expect(await tagsOf(z)).to.deep.equal(["ideas"]);
       await until({ "café bar": 0, home: 1, ideas: 3, misc: 1, work: 2 });
-      const listed = await api.request("GET", "/api/v1/memories?tag=brainstorm");
+      const listed = await env.api.request("GET", "/api/v1/memories?tag=brainstorm");
       expect(listed.body.items).to.deep.equal([]);
     });
 
@@ -130,7 +110,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         ["PATCH", "/api/v1/tags/nope", { color: "#000000" }, 404],
       ];
       for (const [method, path, body, status] of cases) {
-        const res = await api.request(method, path, body);
+        const res = await env.api.request(method, path, body);
         expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).to.equal(status);
         expect(res.body.error.code).to.be.a("string");
       }
