@@ -76,6 +76,25 @@ describe("PostgreSQL event store — transactions in flight", function () {
     });
   }
 
+  it("is not held back by a transaction that writes elsewhere and never appends", async () => {
+    // A read model's batch transaction (or anything else on the server) holding a transaction id
+    // must not stall the log's readers: only appends in flight can still add events behind them.
+    const other = await database.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("CREATE TEMP TABLE busy (n int)");
+      await other.query("INSERT INTO busy VALUES (1)"); // now it holds a transaction id
+      const start = await markLogEnd(store);
+      const event = newEvent();
+      await store.appendToStream(newStreamId(), [event], { expectedVersion: 0 });
+      const read = await store.readAll({ after: start, limit: 10 });
+      expect(read.map((e) => e.id)).to.deep.equal([event.id]);
+    } finally {
+      await other.query("ROLLBACK").catch(() => undefined);
+      other.release();
+    }
+  });
+
   it("appends atomically with the caller's transaction", async () => {
     const streamId = newStreamId();
     const client = await database.pool.connect();

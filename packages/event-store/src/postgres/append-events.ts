@@ -3,6 +3,7 @@ import type { AppendResult, ExpectedVersion } from "../event-store.ts";
 import { validateAppend } from "../validate-append.ts";
 import type { Queryable } from "./event-rows.ts";
 import { readStreamVersion } from "./read-events.ts";
+import { TAKE_APPEND_LOCK_SQL } from "./log-horizon.ts";
 import { EVENT_STORE_SCHEMA, EVENTS_CHANNEL } from "./schema.ts";
 
 /**
@@ -30,7 +31,8 @@ export async function appendOnClient(
   // and is atomic even outside a transaction. A lost compare-and-set claims nothing and so inserts
   // nothing.
   const { rows } = await client.query<{ version: number; position: string; transaction_id: string }>(
-    `WITH claimed AS (${claimStatement(expectedVersion)}),
+    `WITH append_lock AS (${TAKE_APPEND_LOCK_SQL}),
+     claimed AS (${claimStatement(expectedVersion)}),
      inserted AS (
        INSERT INTO ${EVENT_STORE_SCHEMA}.events (stream_id, stream_version, event_id, type, data, metadata)
        SELECT $1, c.version - $2::int + e.ord::int, (e.value->>'id')::uuid, e.value->>'type',
@@ -111,20 +113,24 @@ export async function findStoredAppend(
   };
 }
 
-/** The compare-and-set on the stream's version; returns the new version, or no row when it is lost. */
+/**
+ * The compare-and-set on the stream's version; returns the new version, or no row when it is lost.
+ * It reads from `append_lock`, so the append lock is held before the transaction takes its id.
+ */
 function claimStatement(expectedVersion: ExpectedVersion): string {
   const streams = `${EVENT_STORE_SCHEMA}.event_streams`;
   if (expectedVersion === "any") {
-    return `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
+    return `INSERT INTO ${streams} AS s (stream_id, version) SELECT $1, $2 FROM append_lock
             ON CONFLICT (stream_id) DO UPDATE SET version = s.version + EXCLUDED.version
             RETURNING version`;
   }
   if (expectedVersion === 0) {
-    return `INSERT INTO ${streams} AS s (stream_id, version) VALUES ($1, $2)
+    return `INSERT INTO ${streams} AS s (stream_id, version) SELECT $1, $2 FROM append_lock
             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version WHERE s.version = 0
             RETURNING version`;
   }
-  return `UPDATE ${streams} SET version = version + $2 WHERE stream_id = $1 AND version = $4 RETURNING version`;
+  return `UPDATE ${streams} SET version = version + $2 FROM append_lock
+          WHERE stream_id = $1 AND version = $4 RETURNING version`;
 }
 
 function serializeEvents(events: NewEvent[]): string {

@@ -1,6 +1,7 @@
 import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { ReadAllOptions, ReadStreamOptions } from "../event-store.ts";
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type Queryable } from "./event-rows.ts";
+import { horizonSql, probeAppenders } from "./log-horizon.ts";
 import { EVENT_STORE_SCHEMA } from "./schema.ts";
 
 const MAX_VERSION = 2_147_483_647;
@@ -28,18 +29,25 @@ export async function readStreamVersion(db: Queryable, streamId: string): Promis
 }
 
 /**
- * The gap guard: only transactions older than the oldest one still running are read. Every
- * transaction below that horizon has either committed or rolled back, so nothing can appear later
- * behind a position a reader has already passed.
+ * The gap guard (see log-horizon.ts): only events of transactions below the oldest append still in
+ * flight are read. Every append below that horizon has committed or rolled back, so nothing can
+ * appear later behind a position a reader has already passed.
  */
 export async function readAllEvents(db: Queryable, options: ReadAllOptions): Promise<RecordedEvent[]> {
+  const probe = await probeAppenders(db);
   const { rows } = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
       WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND transaction_id < ${horizonSql("$4", "$5")}
       ORDER BY events.transaction_id, events.position
       LIMIT $3`,
-    [String(options.after.commit), String(options.after.prepare), options.limit],
+    [
+      String(options.after.commit),
+      String(options.after.prepare),
+      options.limit,
+      probe.nextXid,
+      probe.appenders,
+    ],
   );
   return rows.map(toRecordedEvent);
 }
@@ -50,13 +58,14 @@ export async function readAllEvents(db: Queryable, options: ReadAllOptions): Pro
  * may not touch the log at all, and then no notification would wake it.
  */
 export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
+  const probe = await probeAppenders(db);
   const { rows } = await db.query<{ held_back: boolean }>(
     `SELECT EXISTS (
        SELECT 1 FROM ${EVENT_STORE_SCHEMA}.events
         WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-          AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id >= ${horizonSql("$3", "$4")}
      ) AS held_back`,
-    [String(after.commit), String(after.prepare)],
+    [String(after.commit), String(after.prepare), probe.nextXid, probe.appenders],
   );
   return rows[0]?.held_back === true;
 }
