@@ -1,9 +1,9 @@
 import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
 import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
-import { decodeMemoryEvent, prefetchKeys, type KeyLookup } from "./memories.decrypt.ts";
+import { decodeMemoryEvent, prefetchKeys, type DecodedEvent, type KeyLookup } from "./memories.decrypt.ts";
 import { evolveAttachments, evolveMemoryRow, versionCheck } from "./memories.evolve.ts";
-import { deleteRow, loadRowForUpdate, purgeOwner, upsertRow } from "./memories.rows.ts";
+import { deleteRows, loadRowsForUpdate, purgeOwner, upsertRows } from "./memories.rows.ts";
 
 export type { ProjectionLogger };
 
@@ -16,10 +16,12 @@ export class StreamGapError extends Error {
 }
 
 /**
- * Applies events to `table` on the caller's client (inside its transaction): each memory is
- * locked, evolved and written back. Events the row already reflects are skipped, so applying a
- * batch twice leaves the table as applying it once. Owners' keys come from `keyOf`, fetched before
- * the transaction (see prefetchKeys).
+ * Applies events to `table` on the caller's client (inside its transaction). The batch's rows are
+ * read and locked in one query, evolved in memory in log order, and written back in one
+ * statement, so a batch costs a few round trips however many events it holds (row by row, a
+ * CPU-starved projection kept its transaction open long enough to fall seconds behind under load).
+ * Events a row already reflects are skipped, so applying a batch twice leaves the table as
+ * applying it once. Owners' keys come from `keyOf`, fetched before the transaction (prefetchKeys).
  */
 export async function applyMemoryEvents(
   client: SqlClient,
@@ -28,35 +30,64 @@ export async function applyMemoryEvents(
   events: readonly RecordedEvent[],
   logger?: ProjectionLogger,
 ): Promise<void> {
+  const decoded: DecodedEvent[] = [];
+  for (const recorded of events) decoded.push(await decodeMemoryEvent(recorded, keyOf));
+  const touched = new Set<string>();
+  for (const item of decoded) {
+    if (item.kind === "memory") touched.add(item.event.data.memoryId);
+    else if (item.kind === "attachment") touched.add(item.memoryId);
+  }
+  const rows = await loadRowsForUpdate(client, table, [...touched]);
+  const changed = new Set<string>();
+  const removed = new Set<string>();
   const purged = new Set<string>();
-  for (const recorded of events) {
-    const decoded = await decodeMemoryEvent(recorded, keyOf);
-    if (decoded.kind === "other") continue;
-    if (decoded.kind === "erased") {
-      if (!purged.has(decoded.ownerId)) {
-        purged.add(decoded.ownerId);
-        const removed = await purgeOwner(client, table, decoded.ownerId);
-        if (removed > 0)
-          logger?.info("purged an erased owner's memories", { ownerId: decoded.ownerId, removed });
+  for (const item of decoded) {
+    if (item.kind === "other") continue;
+    if (item.kind === "erased") {
+      if (purged.has(item.ownerId)) continue;
+      purged.add(item.ownerId);
+      for (const [id, row] of rows) {
+        if (row.ownerId !== item.ownerId) continue;
+        rows.delete(id);
+        changed.delete(id);
+      }
+      const count = await purgeOwner(client, table, item.ownerId);
+      if (count > 0)
+        logger?.info("purged an erased owner's memories", { ownerId: item.ownerId, removed: count });
+      continue;
+    }
+    if (item.kind === "attachment") {
+      // The memory's own version does not move: attachments are another stream's facts.
+      const row = rows.get(item.memoryId);
+      if (row && row.status !== "deleted") {
+        rows.set(row.id, evolveAttachments(row, item.change));
+        changed.add(row.id);
       }
       continue;
     }
-    if (decoded.kind === "attachment") {
-      // The memory's own version does not move: attachments are another stream's facts.
-      const row = await loadRowForUpdate(client, table, decoded.memoryId);
-      if (row && row.status !== "deleted")
-        await upsertRow(client, table, evolveAttachments(row, decoded.change));
-      continue;
-    }
-    const event = decoded.event;
-    const row = await loadRowForUpdate(client, table, event.data.memoryId);
+    const event = item.event;
+    const id = event.data.memoryId;
+    const row = rows.get(id) ?? null;
     const check = versionCheck(row, event.streamVersion);
     if (check === "applied") continue;
-    if (check === "gap") throw new StreamGapError(event.data.memoryId, row!.version, event.streamVersion);
+    if (check === "gap") throw new StreamGapError(id, row!.version, event.streamVersion);
     const next = evolveMemoryRow(row, event);
-    if (next) await upsertRow(client, table, next);
-    else if (row) await deleteRow(client, table, row.id);
+    if (next) {
+      rows.set(id, next);
+      changed.add(id);
+      removed.delete(id);
+    } else if (row) {
+      rows.delete(id);
+      changed.delete(id);
+      removed.add(id);
+    }
   }
+  await upsertRows(
+    client,
+    table,
+    [...changed].map((id) => rows.get(id)!),
+  );
+  await deleteRows(client, table, [...removed]);
 }
 
 export interface BatchTarget {

@@ -56,51 +56,64 @@ function isoOf(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
-/** `table` is never user input: it is the live table or a rebuild table this package named. */
-export async function loadRowForUpdate(
+/** The batch's rows in one round trip, locked until the batch commits. `table` is never user input. */
+export async function loadRowsForUpdate(
   client: SqlClient,
   table: string,
-  id: string,
-): Promise<MemoryRow | null> {
+  ids: readonly string[],
+): Promise<Map<string, MemoryRow>> {
+  if (ids.length === 0) return new Map();
   const { rows } = await client.query<StoredRecord>(
-    `SELECT ${MEMORY_COLUMNS_SQL} FROM ${table} WHERE id = $1 FOR UPDATE`,
-    [id],
+    `SELECT ${MEMORY_COLUMNS_SQL} FROM ${table} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [ids],
   );
-  return rows[0] ? rowFromRecord(rows[0]) : null;
+  return new Map(rows.map((record) => [record.id, rowFromRecord(record)]));
 }
 
-export async function upsertRow(client: SqlClient, table: string, row: MemoryRow): Promise<void> {
+const RECORD_TYPES =
+  "id uuid, owner_id text, version int, title text, content text, type text, status text, tags text[], " +
+  "importance real, confidence real, links jsonb, source_url text, session_id text, attachments jsonb, " +
+  "metadata jsonb, created_at timestamptz, updated_at timestamptz";
+
+/** Writes many rows in one statement: a batch costs the same round trips however many it holds. */
+export async function upsertRows(
+  client: SqlClient,
+  table: string,
+  rows: readonly MemoryRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
   const updates = COLUMNS.filter((column) => column !== "id")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
+  const records = rows.map((row) => ({
+    id: row.id,
+    owner_id: row.ownerId,
+    version: row.version,
+    title: row.title,
+    content: row.content,
+    type: row.type,
+    status: row.status,
+    tags: row.tags,
+    importance: row.importance,
+    confidence: row.confidence,
+    links: row.links,
+    source_url: row.sourceUrl,
+    session_id: row.sessionId,
+    attachments: row.attachments,
+    metadata: row.metadata,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  }));
   await client.query(
     `INSERT INTO ${table} (${MEMORY_COLUMNS_SQL})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb, $16, $17)
+     SELECT ${MEMORY_COLUMNS_SQL} FROM jsonb_to_recordset($1::text::jsonb) AS r(${RECORD_TYPES})
      ON CONFLICT (id) DO UPDATE SET ${updates}`,
-    [
-      row.id,
-      row.ownerId,
-      row.version,
-      row.title,
-      row.content,
-      row.type,
-      row.status,
-      row.tags,
-      row.importance,
-      row.confidence,
-      JSON.stringify(row.links),
-      row.sourceUrl,
-      row.sessionId,
-      JSON.stringify(row.attachments),
-      JSON.stringify(row.metadata),
-      row.createdAt,
-      row.updatedAt,
-    ],
+    [JSON.stringify(records)],
   );
 }
 
-export async function deleteRow(client: SqlClient, table: string, id: string): Promise<void> {
-  await client.query(`DELETE FROM ${table} WHERE id = $1`, [id]);
+export async function deleteRows(client: SqlClient, table: string, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await client.query(`DELETE FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
 }
 
 /** Crypto-shredding: once an owner's key is gone, nothing of theirs stays in the read model. */
