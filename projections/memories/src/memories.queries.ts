@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { DEFAULT_LIMITS, type Memory, type MemoryType } from "@second-brain/contracts";
 import type { MemoriesDb } from "./kysely.ts";
 import { toMemory, type MemoryRow } from "./memories.evolve.ts";
-import { rowFromRecord } from "./memories.rows.ts";
+import { MEMORY_COLUMNS, rowFromRecord } from "./memories.rows.ts";
 import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 
 export type ListableStatus = "draft" | "active" | "archived";
@@ -23,31 +23,11 @@ export interface MemoryPage {
 
 export const DEFAULT_LIST_LIMIT = 20;
 
-const STORED_COLUMNS = [
-  "id",
-  "owner_id",
-  "version",
-  "title",
-  "content",
-  "type",
-  "status",
-  "tags",
-  "importance",
-  "confidence",
-  "links",
-  "source_url",
-  "session_id",
-  "attachments",
-  "metadata",
-  "created_at",
-  "updated_at",
-] as const;
-
 /** The owner's row for this memory, deleted ones included (the caller decides what to show). */
 export async function getMemoryRow(db: MemoriesDb, ownerId: string, id: string): Promise<MemoryRow | null> {
   const record = await db
     .selectFrom("memories")
-    .select(STORED_COLUMNS)
+    .select(MEMORY_COLUMNS)
     .where("owner_id", "=", ownerId)
     .where("id", "=", id)
     .executeTakeFirst();
@@ -69,7 +49,7 @@ export async function listMemories(
   const limit = Math.min(Math.max(options.limit ?? DEFAULT_LIST_LIMIT, 1), DEFAULT_LIMITS.maxListLimit);
   let query = db
     .selectFrom("memories")
-    .select(STORED_COLUMNS)
+    .select(MEMORY_COLUMNS)
     .where("owner_id", "=", ownerId)
     .where("status", "=", options.status ?? "active");
   if (options.type) query = query.where("type", "=", options.type);

@@ -6,7 +6,7 @@ import type { MemoryRecord } from "./memories.table.ts";
  * Moving rows between the database and the pure evolve: one place knows the column names, so the
  * live projection, the rebuild and the queries all read and write rows the same way.
  */
-const COLUMNS = [
+export const MEMORY_COLUMNS = [
   "id",
   "owner_id",
   "version",
@@ -26,7 +26,7 @@ const COLUMNS = [
   "updated_at",
 ] as const;
 
-export const MEMORY_COLUMNS_SQL = COLUMNS.join(", ");
+export const MEMORY_COLUMNS_SQL = MEMORY_COLUMNS.join(", ");
 
 type StoredRecord = Omit<MemoryRecord, "embedding" | "search_text">;
 
@@ -82,7 +82,7 @@ export async function upsertRows(
   rows: readonly MemoryRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const updates = COLUMNS.filter((column) => column !== "id")
+  const updates = MEMORY_COLUMNS.filter((column) => column !== "id")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
   const records = rows.map((row) => ({
