@@ -6,3 +6,4 @@ export * from "./actions.ts";
 export * from "./session.ts";
 export * from "./tag.ts";
 export * from "./attachment.ts";
+export * from "./json-values.ts";

@@ -1,4 +1,7 @@
 import {
+  canonicalJson,
+  checkJsonObject,
+  isPlainObject,
   MEMORY_TYPES,
   type FieldProblem,
   type Limits,
@@ -104,27 +107,7 @@ export function checkTags(value: unknown, limits: Limits, problems: Problems): s
 }
 
 export function checkMetadata(value: unknown, limits: Limits, problems: Problems): Metadata {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push({ field: "metadata", message: "metadata must be a JSON object" });
-    return {};
-  }
-  let serialised: string;
-  try {
-    serialised = JSON.stringify(value);
-  } catch {
-    problems.push({ field: "metadata", message: "metadata must be serialisable as JSON" });
-    return {};
-  }
-  if (Buffer.byteLength(serialised, "utf8") > limits.maxMetadataBytes) {
-    problems.push({
-      field: "metadata",
-      message: `metadata must be at most ${limits.maxMetadataBytes} bytes as JSON`,
-    });
-    return {};
-  }
-  // What is stored is what JSON keeps (no undefined values, no functions, no class instances).
-  return JSON.parse(serialised) as Metadata;
+  return checkJsonObject("metadata", value, limits.maxMetadataBytes, problems);
 }
 
 export function checkSourceUrl(value: unknown, problems: Problems): string | null {
@@ -159,21 +142,4 @@ export function checkLinkType(value: unknown, problems: Problems): string {
   return linkType;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/** Key-order-independent JSON, so equal objects compare (and hash) equal. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isPlainObject(value)) {
-    const entries = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+export { canonicalJson, isPlainObject };

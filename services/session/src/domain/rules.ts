@@ -1,4 +1,11 @@
-import { MESSAGE_ROLES, type FieldProblem, type Limits, type MessageRole } from "@second-brain/contracts";
+import {
+  MESSAGE_ROLES,
+  canonicalJson,
+  checkJsonObject,
+  type FieldProblem,
+  type Limits,
+  type MessageRole,
+} from "@second-brain/contracts";
 
 /**
  * Field rules and limits of a session. Title and message lengths follow the memory limits (a
@@ -23,26 +30,7 @@ export function checkTitle(value: unknown, limits: Limits, problems: Problems): 
 }
 
 export function checkContext(value: unknown, limits: Limits, problems: Problems): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push({ field: "context", message: "context must be a JSON object" });
-    return {};
-  }
-  let serialised: string;
-  try {
-    serialised = JSON.stringify(value);
-  } catch {
-    problems.push({ field: "context", message: "context must be serialisable as JSON" });
-    return {};
-  }
-  if (Buffer.byteLength(serialised, "utf8") > limits.maxMetadataBytes) {
-    problems.push({
-      field: "context",
-      message: `context must be at most ${limits.maxMetadataBytes} bytes as JSON`,
-    });
-    return {};
-  }
-  return JSON.parse(serialised) as Record<string, unknown>;
+  return checkJsonObject("context", value, limits.maxMetadataBytes, problems);
 }
 
 export function checkRole(value: unknown, problems: Problems): MessageRole {
@@ -71,20 +59,4 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID_PATTERN.test(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/** Key-order-independent JSON, so an update that changes nothing emits nothing. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+export { canonicalJson };
