@@ -2,7 +2,8 @@ import type { Context, ServiceSchema } from "moleculer";
 import { UnauthenticatedError, type CallMeta, type Caller } from "@second-brain/contracts";
 import { appErrorsMixin, createLogger } from "@second-brain/platform";
 import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
-import { followLog, type LogFollower } from "./application/follow-log.ts";
+import type { RunningProjection } from "@second-brain/projection";
+import { followLog } from "./application/follow-log.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
 import { uploadAttachment, type AttachmentView, type UploadInput } from "./application/upload-attachment.ts";
 
@@ -25,7 +26,7 @@ type Ctx<Params> = Context<Params, Meta>;
 export function attachmentService(options: AttachmentServiceOptions): ServiceSchema {
   const logger = createLogger("attachment", options.logLevel);
   const now = options.now ?? (() => new Date());
-  let follower: LogFollower | undefined;
+  let follower: RunningProjection | undefined;
 
   const depsFor = (ctx: Ctx<unknown>): AttachmentDeps => ({
     ...options.deps,

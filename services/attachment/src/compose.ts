@@ -10,6 +10,7 @@ export const attachmentFromResources = (resources: Resources) =>
       store: resources.store,
       keyring: resources.keyring,
       objects: resources.objects,
+      pool: resources.pool,
       index: attachmentIndex(resources.pool),
       limits: resources.config.limits,
     },

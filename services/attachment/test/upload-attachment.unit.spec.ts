@@ -32,6 +32,7 @@ function setup(options: { memoryExists?: boolean; existingObject?: string } = {}
   const objects = mapObjectStore();
   const appended: unknown[] = [];
   const deps: AttachmentDeps = {
+    pool: {} as AttachmentDeps["pool"], // the upload path never touches it
     store: {
       readStream: async () => [],
       appendToStream: async (_stream: string, events: unknown[]) => void appended.push(...events),

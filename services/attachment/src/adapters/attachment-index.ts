@@ -1,4 +1,4 @@
-import { formatPosition, parsePosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
+import { createCheckpointsTable } from "@second-brain/projection";
 import type { Migration, SqlPool } from "@second-brain/platform";
 
 /**
@@ -30,6 +30,19 @@ export const attachmentIndexMigrations: Migration[] = [
     down: async (client) => {
       await client.query("DROP TABLE attachment_index");
       await client.query("DROP TABLE attachment_checkpoints");
+    },
+  },
+  {
+    // The log follower moved onto the shared projection consumer and its checkpoints table.
+    name: "2026_12_02_0001_use_projection_checkpoints",
+    up: async (client) => {
+      await createCheckpointsTable(client);
+      await client.query("DROP TABLE attachment_checkpoints");
+    },
+    down: async (client) => {
+      await client.query(
+        "CREATE TABLE attachment_checkpoints (name text PRIMARY KEY, position text NOT NULL)",
+      );
     },
   },
 ];
@@ -81,20 +94,6 @@ export function attachmentIndex(pool: SqlPool) {
         [ownerId, memoryId],
       );
       return rows.map((row) => row.attachment_id);
-    },
-    async readCheckpoint(name: string): Promise<LogPosition> {
-      const { rows } = await pool.query<{ position: string }>(
-        "SELECT position FROM attachment_checkpoints WHERE name = $1",
-        [name],
-      );
-      return rows[0] ? parsePosition(rows[0].position) : START_OF_LOG;
-    },
-    async writeCheckpoint(name: string, position: LogPosition): Promise<void> {
-      await pool.query(
-        `INSERT INTO attachment_checkpoints (name, position) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
-        [name, formatPosition(position)],
-      );
     },
   };
 }

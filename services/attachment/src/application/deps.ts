@@ -1,10 +1,12 @@
 import type { Caller, Limits } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import type { Keyring, ObjectStore } from "@second-brain/platform";
+import type { Keyring, ObjectStore, SqlPool } from "@second-brain/platform";
 import type { AttachmentIndex } from "../adapters/attachment-index.ts";
 
 /** What the attachment service needs from the outside world, given by the composition root. */
 export interface AttachmentDeps {
+  /** Where the attachment index and the log follower's checkpoint live. */
+  pool: SqlPool;
   store: EventStore;
   keyring: Keyring;
   objects: ObjectStore;

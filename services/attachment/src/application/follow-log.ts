@@ -1,51 +1,34 @@
 import { createHash } from "node:crypto";
 import {
   AppError,
-  formatPosition,
   type AttachmentAddedData,
   type AttachmentDeletedData,
   type RecordedEvent,
 } from "@second-brain/contracts";
-import type { Subscription } from "@second-brain/event-store";
+import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { loadAttachment, runAttachmentCommand } from "./attachment-stream.ts";
 import type { AttachmentDeps } from "./deps.ts";
 
-export interface FollowerLogger {
-  info(message: string, meta?: object): unknown;
-  error(message: string, meta?: object): unknown;
-}
-
 export const ATTACHMENT_CHECKPOINT = "attachment-service";
-
-export interface LogFollower {
-  stop(): Promise<void>;
-  wake(): void;
-}
 
 /**
  * Follows the global log from the service's own checkpoint (catching up after downtime): keeps
  * the attachment index, deletes the attachments of deleted memories, and removes objects nothing
- * uses any more. Every step is idempotent, so a batch replayed after a crash changes nothing.
+ * uses any more. Those effects reach outside the database (events appended, objects deleted), so
+ * they run first and the checkpoint moves after: a crash in between repeats them, and each one is
+ * idempotent, so a batch replayed changes nothing.
  */
-export async function followLog(deps: AttachmentDeps, logger: FollowerLogger): Promise<LogFollower> {
-  let position = await deps.index.readCheckpoint(ATTACHMENT_CHECKPOINT);
-  const subscription: Subscription = deps.store.subscribe({
-    after: position,
-    batchSize: 200,
-    handle: async (events) => {
-      if (events.length === 0) return;
+export function followLog(deps: AttachmentDeps, logger: ProjectionLogger): Promise<RunningProjection> {
+  return startProjection({
+    name: ATTACHMENT_CHECKPOINT,
+    pool: deps.pool,
+    store: deps.store,
+    logger,
+    prepare: async (events) => {
       for (const event of events) await handleEvent(deps, event);
-      position = events[events.length - 1]!.position;
-      await deps.index.writeCheckpoint(ATTACHMENT_CHECKPOINT, position);
     },
-    onError: (error) =>
-      logger.error("attachment log batch failed; it will be retried", {
-        position: formatPosition(position),
-        error: { name: (error as Error)?.name, message: (error as Error)?.message },
-      }),
+    apply: async () => undefined,
   });
-  logger.info("attachment log follower started", { position: formatPosition(position) });
-  return { stop: () => subscription.stop(), wake: () => subscription.wake() };
 }
 
 export async function handleEvent(deps: AttachmentDeps, event: RecordedEvent): Promise<void> {
