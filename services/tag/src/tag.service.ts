@@ -1,21 +1,14 @@
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
-import {
-  NotFoundError,
-  UnauthenticatedError,
-  ValidationError,
-  type CallMeta,
-  type Caller,
-  type Tag,
-} from "@second-brain/contracts";
+import { UnauthenticatedError, type CallMeta, type Caller, type Tag } from "@second-brain/contracts";
 import { appErrorsMixin, createLogger } from "@second-brain/platform";
 import { brokerMemoryCommands } from "./adapters/broker-memory-commands.ts";
 import { startOperationSupervisor, type OperationSupervisor } from "./application/operation-supervisor.ts";
-import { styleTag, tagNameOf } from "./application/style-tag.ts";
+import { tagNameOf } from "./application/style-tag.ts";
+import { updateTag, type UpdateTagRequest } from "./application/update-tag.ts";
 import type { MemoryCommands, TagDeps, TagRequestInfo } from "./application/tag-deps.ts";
 import { startTagOperation, type TagOperationResult } from "./application/tag-operation-runner.ts";
 import { startTagsReadModel, type TagsReadModel } from "./read-model/tags.read-model.ts";
-import { ancestorsOf, findTag, listTags } from "./read-model/tags.queries.ts";
-import { checkStyling } from "./domain/tag-rules.ts";
+import { listTags } from "./read-model/tags.queries.ts";
 import { listParams, mergeParams, updateParams } from "./tag-params.ts";
 
 export interface TagServiceDeps extends Omit<TagDeps, "memories"> {
@@ -28,7 +21,6 @@ export interface TagServiceDeps extends Omit<TagDeps, "memories"> {
 }
 
 type Ctx<Params> = Context<Params, CallMeta>;
-type UpdateParams = { tag: string; name?: string; color?: string | null; parent?: string | null };
 
 /** A rename answers within the broker's request timeout (10 s); longer ones finish in the background. */
 const DEFAULT_WAIT_MS = 7_000;
@@ -77,26 +69,10 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
       },
       update: {
         params: updateParams,
-        handler: async (ctx: Ctx<UpdateParams>) => {
-          const { deps } = ready();
-          const from = tagNameOf(ctx.params.tag, "name", deps);
-          const into = ctx.params.name === undefined ? from : tagNameOf(ctx.params.name, "name", deps);
-          const styling = { ...pick(ctx.params, "color"), ...pick(ctx.params, "parent") };
-          const parent = typeof styling.parent === "string" ? styling.parent.trim().toLowerCase() : null;
-          const ancestors = parent ? await ancestorsOf(deps.pool, callerOf(ctx).userId, parent) : [];
-          const problems = checkStyling(into, styling, ancestors, deps.limits);
-          if (problems.length > 0) throw new ValidationError("The tag is not valid.", problems);
-          let operation: TagOperationResult | undefined;
-          if (into !== from) operation = await retag(ctx, "rename", from, into);
-          if (Object.keys(styling).length === 0) {
-            const tag = await findTag(deps.pool, callerOf(ctx).userId, into);
-            if (!tag && !operation) throw new NotFoundError("Tag");
-            return { ...(tag ?? { name: into, count: 0 }), ...(operation ? { operation } : {}) };
-          }
-          const known = operation !== undefined;
-          const tag = await styleTag(deps, requestInfo(ctx), into, styling, now(), known);
-          return { ...tag, ...(operation ? { operation } : {}) };
-        },
+        handler: (ctx: Ctx<UpdateTagRequest>) =>
+          updateTag(ready().deps, requestInfo(ctx), ctx.params, now(), (from, into) =>
+            retag(ctx, "rename", from, into),
+          ),
       },
       merge: {
         params: mergeParams,
@@ -131,10 +107,6 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
       readModel = null;
     },
   };
-}
-
-function pick<T extends object, K extends keyof T>(object: T, key: K): Partial<Pick<T, K>> {
-  return object[key] === undefined ? {} : ({ [key]: object[key] } as Partial<Pick<T, K>>);
 }
 
 function callerOf(ctx: Ctx<unknown>): Caller {
