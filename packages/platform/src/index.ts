@@ -14,3 +14,4 @@ export * from "./broker.ts";
 export * from "./metrics.ts";
 export * from "./telemetry.ts";
 export * from "./object-storage/index.ts";
+export * from "./call-context.ts";

@@ -3,13 +3,19 @@ import {
   ForbiddenError,
   formatPosition,
   MEMORY_TYPES,
-  UnauthenticatedError,
   type CallMeta,
   type Caller,
   type Memory,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { appErrorsMixin, createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
+import {
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  type Cache,
+  type Keyring,
+  type SqlPool,
+} from "@second-brain/platform";
 import { readCheckpoint } from "@second-brain/projection";
 import { createMemoriesDb } from "./kysely.ts";
 import { migrateMemoriesProjection } from "./migrate.ts";
@@ -118,12 +124,6 @@ export function memoriesService(options: MemoriesServiceOptions): ServiceSchema 
       await rebuilding;
     },
   };
-}
-
-function callerOf(ctx: Context<unknown, CallMeta>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller?.userId) throw new UnauthenticatedError();
-  return caller;
 }
 
 function requireAdmin(caller: Caller): void {

@@ -1,6 +1,6 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { UnauthenticatedError, type CallMeta, type Caller } from "@second-brain/contracts";
-import { appErrorsMixin, createLogger } from "@second-brain/platform";
+import { type CallMeta, type Caller } from "@second-brain/contracts";
+import { callInfoOf, callerOf, appErrorsMixin, createLogger } from "@second-brain/platform";
 import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
 import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
@@ -86,17 +86,6 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
   };
 }
 
-function callerOf(ctx: Ctx<unknown>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
-  return caller;
-}
-
 function requestInfo(ctx: Ctx<unknown>, now: Date): RequestInfo {
-  return {
-    caller: callerOf(ctx),
-    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
-    now,
-  };
+  return { ...callInfoOf(ctx), now };
 }

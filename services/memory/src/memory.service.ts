@@ -1,7 +1,6 @@
 import type { Context, ServiceSchema } from "moleculer";
 import {
   PreconditionRequiredError,
-  UnauthenticatedError,
   ValidationError,
   memoryStreamId,
   type CallMeta,
@@ -10,7 +9,7 @@ import {
   type Memory,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { appErrorsMixin, type Keyring } from "@second-brain/platform";
+import { callInfoOf, callerOf, appErrorsMixin, type Keyring } from "@second-brain/platform";
 import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
 import type { MemoryDeps } from "./application/deps.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
@@ -67,7 +66,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
             { ...deps, sessionExists },
             { ...ctx.params },
             {
-              ...requestInfo(ctx),
+              ...callInfoOf(ctx),
               now: now(),
               ...(idempotencyKey ? { idempotencyKey } : {}),
             },
@@ -159,22 +158,8 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
   };
 }
 
-function callerOf(ctx: Ctx<unknown>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
-  return caller;
-}
-
-function requestInfo(ctx: Ctx<unknown>) {
-  return {
-    caller: callerOf(ctx),
-    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
-  };
-}
-
 function handleOptions(ctx: Ctx<unknown>, ifMatch: "required" | "optional"): HandleOptions {
-  const info = requestInfo(ctx);
+  const info = callInfoOf(ctx);
   const expectedVersion = parseIfMatch(ctx.meta.ifMatch);
   if (expectedVersion === undefined && ifMatch === "required") throw new PreconditionRequiredError();
   return expectedVersion === undefined ? info : { ...info, expectedVersion };

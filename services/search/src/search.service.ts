@@ -1,12 +1,6 @@
 import type { Context, ServiceSchema } from "moleculer";
-import {
-  MEMORY_TYPES,
-  UnauthenticatedError,
-  ValidationError,
-  type CallMeta,
-  type Caller,
-} from "@second-brain/contracts";
-import { appErrorsMixin } from "@second-brain/platform";
+import { MEMORY_TYPES, ValidationError, type CallMeta } from "@second-brain/contracts";
+import { callerOf, appErrorsMixin } from "@second-brain/platform";
 import { createSearcher, type SearchDeps } from "./application/search-memories.ts";
 import {
   DEFAULT_SEARCH_LIMIT,
@@ -93,12 +87,6 @@ export function searchService(options: SearchServiceOptions): ServiceSchema {
       },
     },
   };
-}
-
-function callerOf(ctx: Context<unknown, CallMeta>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller?.userId) throw new UnauthenticatedError();
-  return caller;
 }
 
 function invalid(field: string, message: string): ValidationError {

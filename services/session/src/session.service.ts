@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
-import { UnauthenticatedError, type CallMeta, type Caller, type Session } from "@second-brain/contracts";
-import { appErrorsMixin, createLogger, type SqlPool } from "@second-brain/platform";
+import { type CallMeta, type Session } from "@second-brain/contracts";
+import { callInfoOf, callerOf, appErrorsMixin, createLogger, type SqlPool } from "@second-brain/platform";
 import { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
 import type { SessionDeps } from "./application/session-stream.ts";
 import type { SessionCommand } from "./domain/decide.ts";
@@ -32,7 +32,7 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
   let readModel: SessionsReadModel | null = null;
 
   const run = async (ctx: Ctx<unknown>, command: SessionCommand): Promise<Session> => {
-    const state = await handleSessionCommand(deps, command, requestInfo(ctx));
+    const state = await handleSessionCommand(deps, command, callInfoOf(ctx));
     return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
   };
 
@@ -127,19 +127,5 @@ export function toSession(state: SessionFields, memoryIds: string[]): Session {
     updatedAt: state.updatedAt,
     messages: state.messages.map((message) => ({ ...message })),
     memoryIds,
-  };
-}
-
-function callerOf(ctx: Ctx<unknown>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
-  return caller;
-}
-
-function requestInfo(ctx: Ctx<unknown>) {
-  return {
-    caller: callerOf(ctx),
-    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
   };
 }

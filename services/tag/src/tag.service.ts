@@ -1,11 +1,11 @@
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
-import { UnauthenticatedError, type CallMeta, type Caller, type Tag } from "@second-brain/contracts";
-import { appErrorsMixin, createLogger } from "@second-brain/platform";
+import { type CallMeta, type Tag } from "@second-brain/contracts";
+import { callInfoOf, callerOf, appErrorsMixin, createLogger } from "@second-brain/platform";
 import { brokerMemoryCommands } from "./adapters/broker-memory-commands.ts";
 import { startOperationSupervisor, type OperationSupervisor } from "./application/operation-supervisor.ts";
 import { tagNameOf } from "./application/style-tag.ts";
 import { updateTag, type UpdateTagRequest } from "./application/update-tag.ts";
-import type { MemoryCommands, TagDeps, TagRequestInfo } from "./application/tag-deps.ts";
+import type { MemoryCommands, TagDeps } from "./application/tag-deps.ts";
 import { startTagOperation, type TagOperationResult } from "./application/tag-operation-runner.ts";
 import { startTagsReadModel, type TagsReadModel } from "./read-model/tags.read-model.ts";
 import { listTags } from "./read-model/tags.queries.ts";
@@ -41,7 +41,7 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
   /** Starts a rename or merge and waits for it a while; it always finishes, answered or not. */
   const retag = async (ctx: Ctx<unknown>, kind: "rename" | "merge", from: string, into: string) => {
     const { deps, supervisor } = ready();
-    const operationId = await startTagOperation(deps, requestInfo(ctx), kind, from, into, now());
+    const operationId = await startTagOperation(deps, callInfoOf(ctx), kind, from, into, now());
     let progress: TagOperationResult | null = null;
     const finished = supervisor.run(operationId, (p) => (progress = p));
     const waited = await Promise.race([
@@ -70,7 +70,7 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
       update: {
         params: updateParams,
         handler: (ctx: Ctx<UpdateTagRequest>) =>
-          updateTag(ready().deps, requestInfo(ctx), ctx.params, now(), (from, into) =>
+          updateTag(ready().deps, callInfoOf(ctx), ctx.params, now(), (from, into) =>
             retag(ctx, "rename", from, into),
           ),
       },
@@ -106,19 +106,5 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
       supervisor = null;
       readModel = null;
     },
-  };
-}
-
-function callerOf(ctx: Ctx<unknown>): Caller {
-  const caller = ctx.meta.caller;
-  if (!caller || typeof caller.userId !== "string" || caller.userId === "") throw new UnauthenticatedError();
-  return caller;
-}
-
-function requestInfo(ctx: Ctx<unknown>): TagRequestInfo {
-  return {
-    caller: callerOf(ctx),
-    correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
   };
 }
