@@ -53,19 +53,19 @@ export async function readAllEvents(db: Queryable, options: ReadAllOptions): Pro
 }
 
 /**
- * Whether events after `after` exist that the gap guard still holds back (committed or not). A
- * subscriber that sees this polls again soon: the transaction holding the horizon may roll back, or
- * may not touch the log at all, and then no notification would wake it.
+ * Whether the log holds anything after `after`, read or not. Asked right after a read came back
+ * short: anything there was held back by an append in flight (or committed just after the read),
+ * so the subscriber polls again soon. Asking for "held back by the horizon now" instead would race:
+ * an append committing between the read and this check would leave its events unread until the
+ * next full poll, and a transaction appending through `appendOnClient` sends no notification.
  */
 export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
-  const probe = await probeAppenders(db);
   const { rows } = await db.query<{ held_back: boolean }>(
     `SELECT EXISTS (
        SELECT 1 FROM ${EVENT_STORE_SCHEMA}.events
         WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-          AND transaction_id >= ${horizonSql("$3", "$4")}
      ) AS held_back`,
-    [String(after.commit), String(after.prepare), probe.nextXid, probe.appenders],
+    [String(after.commit), String(after.prepare)],
   );
   return rows[0]?.held_back === true;
 }
