@@ -21,6 +21,10 @@ describe("metrics", () => {
 describe("telemetry", () => {
   it("is a no-op without OTEL_EXPORTER_OTLP_ENDPOINT", async () => {
     const stop = startTelemetry("test-service", {});
+    // No SDK registered: spans stay non-recording, so nothing is traced or exported.
+    const span = trace.getTracer("test").startSpan("probe");
+    expect(span.isRecording()).to.equal(false);
+    span.end();
     await stop();
   });
 

@@ -72,16 +72,21 @@ describe("memory service on a real PostgreSQL event store", () => {
 
   it("lets one of two concurrent writers win and refuses the other (409), never merging", async () => {
     const created = await memory.call<Memory>(alice, "create", { content: "contended" });
+    // Both writers last read version 1: whichever appends second is refused, whether it read the
+    // stream before the first append (the store's version check) or after it (the If-Match check).
     const results = await Promise.allSettled(
       ["first", "second"].map((tag) =>
-        memory.call<Memory>(alice, "setTags", { id: created.id, tags: [tag] }),
+        memory.call<Memory>(alice, "setTags", { id: created.id, tags: [tag] }, { ifMatch: 1 }),
       ),
     );
+    const won = results.filter((r): r is PromiseFulfilledResult<Memory> => r.status === "fulfilled");
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    const rows = await rawEvents(created.id);
-    // Both may also succeed one after the other when the first commits before the second reads.
-    expect(rows).to.have.length(3 - rejected.length);
-    for (const r of rejected) expect(r.reason).to.deep.include({ code: 409, type: "VERSION_CONFLICT" });
+    expect(won).to.have.length(1);
+    expect(rejected).to.have.length(1);
+    expect(rejected[0]!.reason).to.deep.include({ code: 409, type: "VERSION_CONFLICT" });
+    expect(await rawEvents(created.id)).to.have.length(2);
+    const stored = await memory.call<Memory>(alice, "get", { id: created.id });
+    expect(stored.tags).to.deep.equal(won[0]!.value.tags);
   });
 
   it("stores one stream with one event for an idempotent create retried 5 times at once", async () => {
