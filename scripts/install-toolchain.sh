@@ -36,7 +36,7 @@ else
 fi
 
 # Debian's docker-compose (v1) validates docker-compose.yml offline in the deploy-manifest tests;
-# without it that check is skipped.
+# the tests fail without it.
 if command -v docker-compose >/dev/null; then
   log "docker-compose present"
 else

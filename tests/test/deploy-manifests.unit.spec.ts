@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { DISTRIBUTED_PROCESSES } from "@second-brain/launcher";
@@ -151,26 +152,34 @@ describe("deployment manifests", () => {
         expect(compose.services[name]?.environment?.SB_MODE, name).to.equal("distributed");
     });
 
-    const dockerCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" });
-    const runCompose = (env: Record<string, string>) =>
-      spawnSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], {
-        cwd: repoRoot,
-        encoding: "utf8",
-        // Only PATH and the given variables: a developer's own .env-like shell settings must not leak in.
-        env: { PATH: process.env.PATH ?? "", ...env },
-      });
+    // Debian's docker-compose (v1) renders a file offline; .ci/run installs it. Missing, these
+    // checks fail rather than skip, so a run without it cannot look green.
+    const runCompose = (env: Record<string, string>) => {
+      // An empty env file stands in for a developer's own .env, which must not leak into the check.
+      const envFile = join(mkdtempSync(join(tmpdir(), "sb-compose-")), "empty.env");
+      writeFileSync(envFile, "");
+      return spawnSync(
+        "docker-compose",
+        ["--env-file", envFile, "-f", "docker-compose.yml", "config", "-q"],
+        {
+          cwd: repoRoot,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "", ...env },
+        },
+      );
+    };
 
     it("passes `docker-compose config -q` when the secrets are set", function () {
-      if (dockerCompose.error) this.skip();
       this.timeout(30_000);
       const result = runCompose(composeDummySecrets);
+      expect(result.error, "docker-compose must be installed").to.equal(undefined);
       expect(result.status, result.stderr).to.equal(0);
     });
 
     it("refuses to render without the secrets", function () {
-      if (dockerCompose.error || existsSync(join(repoRoot, ".env"))) this.skip();
       this.timeout(30_000);
       const result = runCompose({});
+      expect(result.error, "docker-compose must be installed").to.equal(undefined);
       expect(result.status).to.not.equal(0);
       expect(result.stderr).to.match(/POSTGRES_PASSWORD|JWT_SECRET|MASTER_KEY/);
     });
