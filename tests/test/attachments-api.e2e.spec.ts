@@ -12,7 +12,7 @@ const MAX_FILE_BYTES = 256 * 1024;
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 // The attachments part of the REST contract (API.md) over HTTP: embedded (objects in a folder)
-// and distributed (objects in an S3-protocol server, the upload streamed over RabbitMQ).
+// and distributed (objects in an S3-protocol server, the gateway streaming each upload straight into it).
 for (const mode of ["embedded", "distributed"] as const) {
   describe(`attachments API (${mode})`, function () {
     this.timeout(120_000);

@@ -2,7 +2,8 @@ import { expect } from "chai";
 // A relative import: @second-brain/testing depends on this package, so it is not one of its dependencies.
 import { createTestDatabase, type TestDatabase } from "../../testing/src/index.ts";
 import type { EventStore } from "../src/event-store.ts";
-import { appendOnClient, createPostgresEventStore, migrateEventStore } from "../src/index.ts";
+import { createPostgresEventStore, migrateEventStore } from "../src/index.ts";
+import { appendOnClient } from "../src/postgres/append-events.ts";
 import {
   markLogEnd,
   newEvent,

@@ -7,9 +7,13 @@ import { TAKE_APPEND_LOCK_SQL } from "./log-horizon.ts";
 import { EVENT_STORE_SCHEMA, EVENTS_CHANNEL } from "./schema.ts";
 
 /**
- * Appends on a client whose transaction the caller owns, so events can be written atomically with
- * other rows (an idempotency record, an outbox). The stream row is updated by compare-and-set, which
+ * Appends in one statement on `client`. The stream row is updated by compare-and-set, which
  * serialises concurrent writers of one stream on its row lock.
+ *
+ * Only for an append that is its transaction's first write: the gap guard lets readers wait for
+ * transactions holding the append lock, so a transaction that wrote other rows first would hold a
+ * transaction id from before it took the lock, and a reader could pass it. That is why this is not
+ * exported from the package (tests import it from this file to hold an append open on purpose).
  *
  * No NOTIFY is sent here: PostgreSQL takes a database-wide lock when a transaction with a pending
  * NOTIFY commits and keeps it until the commit is flushed to disk, which would queue the commits of
