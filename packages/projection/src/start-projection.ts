@@ -77,6 +77,7 @@ export type RetryParkedResult =
 const RESTART_DELAY_MS = 1_000;
 const TRANSIENT_RETRY_FIRST_MS = 100;
 const TRANSIENT_RETRY_MAX_MS = 10_000;
+const HEALTH_COUNT_TIMEOUT_MS = 1_000;
 const LAG_PROBE_INTERVAL_MS = 1_000;
 const LAG_PROBE_LIMIT = 10_000;
 
@@ -273,9 +274,16 @@ export async function startProjection<Context>(
   // An empty log (or one already projected) delivers no batch, so the end is looked for here too.
   await noticeEnd(batchSize);
   subscribeFrom(state.position);
-  // Counted in the database: another instance may have parked or re-applied a stream since.
+  // Counted in the database (another instance may have parked or re-applied a stream since), or
+  // as this instance last saw it when the database does not answer at once: health must not hang.
   const unregister = registerReadModel(label, async () => {
-    const parked = await countParkedStreams(pool, name).catch(() => state.parkedStreams.size);
+    let timer: NodeJS.Timeout | undefined;
+    const lastSeen = new Promise<number>((resolve) => {
+      timer = setTimeout(() => resolve(state.parkedStreams.size), HEALTH_COUNT_TIMEOUT_MS);
+    });
+    const parked = await Promise.race([countParkedStreams(pool, name), lastSeen])
+      .catch(() => state.parkedStreams.size)
+      .finally(() => clearTimeout(timer));
     projectionParkedStreams.set({ projection: label }, parked);
     return parked;
   });
