@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { formatPosition, START_OF_LOG } from "@second-brain/contracts";
 import { startMemoriesProjection } from "../src/memories.projection.ts";
 import { getMemory } from "../src/memories.queries.ts";
-import { created, lifeOf, newId, openFixture, waitFor, type Fixture } from "./fixture.ts";
+import { rebuildMemories } from "../src/memories.rebuild.ts";
+import { created, lifeOf, newId, openFixture, snapshotRows, waitFor, type Fixture } from "./fixture.ts";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -52,6 +53,17 @@ for (const kind of ["postgres", "pglite"] as const) {
       const retry = await projection.retryParked(`memory-${poisoned}`);
       expect(retry).to.deep.include({ outcome: "failed", parkedEvents: 2 });
       expect(await getMemory(fixture.db, alice, poisoned)).to.equal(null);
+
+      // A rebuild from 0 meets the same event: it parks it too instead of failing, and swaps in.
+      const rowsBefore = await snapshotRows(fixture.pool);
+      await rebuildMemories({ ...fixture, logger: quiet, batchSize: 3 });
+      expect(await snapshotRows(fixture.pool)).to.deep.equal(rowsBefore);
+      const parkedAfter = await projection.parkedEvents();
+      expect(parkedAfter.map((event) => event.eventId)).to.deep.equal(parked.map((event) => event.eventId));
+      const rest = await fixture.pool.query(
+        `SELECT name FROM projection_checkpoints WHERE name <> 'memories'`,
+      );
+      expect(rest.rows).to.deep.equal([]);
       await projection.stop();
     });
   });
