@@ -26,8 +26,7 @@ export {
   startProjection,
   type ProjectionLogger,
   type ProjectionOptions,
-  type ProjectionStatus,
-  type RetryParkedResult,
   type RunningProjection,
 } from "./start-projection.ts";
+export type { ProjectionStatus, RetryParkedResult } from "./read-model-admin.ts";
 export { isTransientError } from "./transient-errors.ts";

@@ -1,23 +1,17 @@
 import { formatPosition, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
 import type { EventStore, Subscription } from "@second-brain/event-store";
-import {
-  projectionLag,
-  projectionParkedStreams,
-  registerReadModel,
-  type SqlPool,
-} from "@second-brain/platform";
+import { projectionLag, projectionParkedStreams, type SqlPool } from "@second-brain/platform";
 import {
   CheckpointMovedError,
-  countParkedStreams,
   ensureCheckpoint,
   migrateProjectionTables,
   readCheckpoint,
   readParkedStreams,
 } from "./checkpoints.ts";
-import { listParkedEvents, type ParkedEvent } from "./parked-events.ts";
+import type { ParkedEvent } from "./parked-events.ts";
 import type { BatchHandlers, ProjectedBatch } from "./project-batch.ts";
 import { describeError, projectOrPark, type ConsumerState } from "./project-or-park.ts";
-import { retryParkedStream } from "./retry-parked.ts";
+import { administerReadModel, type ProjectionStatus, type RetryParkedResult } from "./read-model-admin.ts";
 import { isTransientError } from "./transient-errors.ts";
 
 export interface ProjectionLogger {
@@ -62,22 +56,9 @@ export interface RunningProjection {
   retryParked(streamId: string): Promise<RetryParkedResult>;
 }
 
-export interface ProjectionStatus {
-  name: string;
-  position: string;
-  lagEvents: number;
-  parkedStreams: number;
-}
-
-export type RetryParkedResult =
-  | { outcome: "not-parked" }
-  | { outcome: "applied"; events: number }
-  | { outcome: "failed"; parkedEvents: number; error: string };
-
 const RESTART_DELAY_MS = 1_000;
 const TRANSIENT_RETRY_FIRST_MS = 100;
 const TRANSIENT_RETRY_MAX_MS = 10_000;
-const HEALTH_COUNT_TIMEOUT_MS = 1_000;
 const LAG_PROBE_INTERVAL_MS = 1_000;
 const LAG_PROBE_LIMIT = 10_000;
 
@@ -241,66 +222,36 @@ export async function startProjection<Context>(
     })().finally(() => (restarting = null));
   };
 
-  const status = async (): Promise<ProjectionStatus> => {
-    const position = await readCheckpoint(pool, name);
-    // Counted up to a cap: beyond it, "at least" is all an admin needs to know.
-    const pending = await store.readAll({ after: position, limit: LAG_PROBE_LIMIT });
-    return {
-      name: label,
-      position: formatPosition(position),
-      lagEvents: pending.length,
-      parkedStreams: await countParkedStreams(pool, name),
-    };
-  };
-
-  const retryParked = async (streamId: string): Promise<RetryParkedResult> => {
-    const result = await retryParkedStream(target, options, store, streamId);
-    if (result.outcome === "failed") {
-      logger.warn("parked stream retried and failed again; it stays parked", {
-        projection: name,
-        streamId,
-        error: result.error,
-      });
-      return result;
-    }
-    if (result.outcome === "not-parked") return result;
-    logger.info("parked stream re-applied", { projection: name, streamId, events: result.events.length });
-    projectionParkedStreams.set({ projection: label }, await countParkedStreams(pool, name));
-    await afterCommit(result.events, result.context);
-    subscription.wake();
-    return { outcome: "applied", events: result.events.length };
-  };
-
+  const admin = administerReadModel({
+    name,
+    label,
+    store,
+    logger,
+    handlers: options,
+    target,
+    state,
+    afterRetry: async (events, context) => {
+      await afterCommit(events, context);
+      subscription.wake();
+    },
+  });
   // An empty log (or one already projected) delivers no batch, so the end is looked for here too.
   await noticeEnd(batchSize);
   subscribeFrom(state.position);
-  // Counted in the database (another instance may have parked or re-applied a stream since), or
-  // as this instance last saw it when the database does not answer at once: health must not hang.
-  const unregister = registerReadModel(label, async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const lastSeen = new Promise<number>((resolve) => {
-      timer = setTimeout(() => resolve(state.parkedStreams.size), HEALTH_COUNT_TIMEOUT_MS);
-    });
-    const parked = await Promise.race([countParkedStreams(pool, name), lastSeen])
-      .catch(() => state.parkedStreams.size)
-      .finally(() => clearTimeout(timer));
-    projectionParkedStreams.set({ projection: label }, parked);
-    return parked;
-  });
   logger.info("projection started", { projection: name, position: formatPosition(state.position) });
   return {
     stop: async () => {
       stopped = true;
-      unregister();
+      admin.unregister();
       cutPauseShort?.();
       await restarting;
       await subscription.stop();
     },
     wake: () => subscription.wake(),
     position: () => state.position,
-    status,
-    parkedEvents: () => listParkedEvents(pool, name),
-    retryParked,
+    status: admin.status,
+    parkedEvents: admin.parkedEvents,
+    retryParked: admin.retryParked,
   };
 }
 
