@@ -259,7 +259,12 @@ describe("parking poison events (projection mechanism)", function () {
     const streams = Array.from({ length: 6 }, () => `amount-${randomUUID()}`);
     const poisons: string[] = [];
     const good: string[] = [];
-    await Promise.all([start({ batchSize: 7 }), start({ batchSize: 5 })]);
+    let collisions = 0;
+    const counting = {
+      ...quiet,
+      warn: (message: string) => void (message.startsWith("checkpoint moved") && collisions++),
+    };
+    await Promise.all([start({ batchSize: 7, logger: counting }), start({ batchSize: 5, logger: counting })]);
     for (let round = 0; round < 5; round++) {
       for (const [i, stream] of streams.entries()) {
         if (round === 2 && i % 3 === 0) poisons.push(...(await append(stream, ["poison"])));
@@ -286,6 +291,8 @@ describe("parking poison events (projection mechanism)", function () {
     expect(new Set(parked.map((entry) => entry.streamId))).to.deep.equal(new Set(poisonedStreams));
     expect([...(await readParkedStreams(pool, NAME))]).to.have.members(poisonedStreams);
 
+    // The two really competed: batches of one were refused because the other moved the checkpoint.
+    expect(collisions).to.be.greaterThan(0);
     // Both instances are alive: a new event is applied by one of them.
     const last = await append(streams[1]!, [99]);
     await waitFor(async () => (await storedIds()).includes(last[0]!));
