@@ -17,4 +17,18 @@ export const ADMIN_ROUTES: readonly ApiRoute[] = [
     status: 202,
     params: ({ path }) => ({ name: path.name }),
   },
+  {
+    id: "listParkedStreams",
+    method: "GET",
+    path: "/admin/projections/:name/parked",
+    action: "admin.parked",
+    params: ({ path }) => ({ name: path.name }),
+  },
+  {
+    id: "retryParkedStream",
+    method: "POST",
+    path: "/admin/projections/:name/parked/:streamId/retry",
+    action: "admin.retryParked",
+    params: ({ path }) => ({ name: path.name, streamId: path.streamId }),
+  },
 ];

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Embedder } from "./embedder.ts";
 import { createBatchingQueue } from "./batching-queue.ts";
+import { EmbeddingUnavailableError } from "./embedding-errors.ts";
 import {
   LOCAL_MODEL_DIMENSIONS,
   LOCAL_MODEL_NAME,
@@ -111,8 +112,14 @@ export function createLocalEmbedder(options: LocalEmbedderOptions = {}): LocalEm
     model: LOCAL_MODEL_NAME,
     dimensions: LOCAL_MODEL_DIMENSIONS,
     async embed(texts) {
-      if (closed) throw new Error("The local embedder is closed.");
-      return queue.submit(texts.map((text) => (text.length > maxChars ? text.slice(0, maxChars) : text)));
+      try {
+        if (closed) throw new Error("The local embedder is closed.");
+        return await queue.submit(
+          texts.map((text) => (text.length > maxChars ? text.slice(0, maxChars) : text)),
+        );
+      } catch (error) {
+        throw unavailable(error);
+      }
     },
     stats: () => ({ ...stats }),
     async close() {
@@ -120,4 +127,15 @@ export function createLocalEmbedder(options: LocalEmbedderOptions = {}): LocalEm
       await Promise.all(slots.map((slot) => slot.worker?.terminate()));
     },
   };
+}
+
+/**
+ * Whatever stops the local model from answering (a worker that crashed or ran out of memory, a
+ * model that did not load, an embedder shut down) is the provider being unavailable, as for a
+ * remote one (openai-embedder.ts): a search answers 503, and the search projection retries the
+ * batch later instead of taking the memories in it for events it cannot store.
+ */
+function unavailable(error: unknown): EmbeddingUnavailableError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new EmbeddingUnavailableError(`The local embedding model failed: ${reason}`, undefined, 1, error);
 }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { EmbeddingUnavailableError } from "../src/embedding-errors.ts";
 import { createLocalEmbedder, type LocalEmbedder } from "../src/local-embedder.ts";
 import { cosineSimilarity } from "../src/vector-math.ts";
 
@@ -75,10 +76,11 @@ describe("local embedder (USE-lite in a worker thread)", function () {
 });
 
 describe("local embedder lifecycle", () => {
-  it("refuses work after close", async () => {
+  it("refuses work after close, as a provider that is unavailable", async () => {
     const embedder = createLocalEmbedder();
     await embedder.close();
     const failure = await embedder.embed(["x"]).catch((error: unknown) => error);
+    expect(failure).to.be.instanceOf(EmbeddingUnavailableError);
     expect(String(failure)).to.contain("closed");
   });
 });

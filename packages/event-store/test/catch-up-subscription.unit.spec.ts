@@ -99,6 +99,44 @@ describe("catch-up subscription loop", function () {
     await subscription.stop();
   });
 
+  it("waits twice as long after each failure in a row, up to a cap, and from the start after a success", async () => {
+    const log = memoryLog();
+    log.append();
+    let failing = true;
+    const reads: number[] = [];
+    const source: CatchUpSource = {
+      read: async (after, limit) => {
+        reads.push(Date.now());
+        if (failing) throw new Error("the database is down");
+        return log.read(after, limit);
+      },
+      pollIntervalMs: 60_000,
+      retryDelayMs: 20,
+      maxRetryDelayMs: 200,
+    };
+    const handled: RecordedEvent[] = [];
+    const subscription = startCatchUp(source, {
+      after: START_OF_LOG,
+      handle: async (events) => void handled.push(...events),
+    });
+    await waitFor(() => reads.length === 6, "six failed reads", 2_000);
+    const pauses = reads.slice(1).map((at, i) => at - reads[i]!);
+    // 20, 40, 80, 160, then capped at 200 (timers fire late, never early).
+    for (const [i, expected] of [20, 40, 80, 160, 200].entries()) {
+      expect(pauses[i]).to.be.at.least(expected - 2);
+      expect(pauses[i]).to.be.below(expected + 60);
+    }
+    failing = false;
+    await waitFor(() => handled.length === 1, "the read after the database came back", 1_000);
+
+    failing = true;
+    const before = reads.length;
+    subscription.wake();
+    await waitFor(() => reads.length === before + 2, "a new failure and its retry", 1_000);
+    expect(reads[before + 1]! - reads[before]!).to.be.below(100);
+    await subscription.stop();
+  });
+
   it("stops while sleeping without waiting for the poll", async () => {
     const log = memoryLog();
     const subscription = startCatchUp(

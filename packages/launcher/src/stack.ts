@@ -30,6 +30,8 @@ export interface StackOptions {
 export interface Stack {
   baseUrl: string;
   mode: "embedded" | "distributed";
+  /** The data folder (the embedded mode's database lives in its `pgdata`). */
+  dataDir: string;
   /** Process name → pid, for `ps`-style checks. */
   pids(): Record<string, number | undefined>;
   kill(name: ProcessName | "embedded", signal?: NodeJS.Signals): Promise<void>;
@@ -104,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stack: Stack = {
     baseUrl,
     mode: options.mode,
+    dataDir,
     pids: () => Object.fromEntries([...children].map(([name, child]) => [name, child.pid])),
     kill,
     start,

@@ -12,6 +12,8 @@ export * from "./secrets.ts";
 export * from "./moleculer-errors.ts";
 export * from "./broker.ts";
 export * from "./metrics.ts";
+export * from "./read-model-health.ts";
+export * from "./read-model-admin.ts";
 export * from "./telemetry.ts";
 export * from "./object-storage/index.ts";
 export * from "./call-context.ts";

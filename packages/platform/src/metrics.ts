@@ -25,3 +25,10 @@ export const projectionLag = new Gauge({
   labelNames: ["projection"] as const,
   registers: [metricsRegistry],
 });
+
+export const projectionParkedStreams = new Gauge({
+  name: "projection_parked_streams",
+  help: "Streams a projection has parked: an event of each failed in a way a retry cannot fix.",
+  labelNames: ["projection"] as const,
+  registers: [metricsRegistry],
+});

@@ -33,9 +33,16 @@ export function postgresPool(connectionString: string, max = 10): SqlPool {
     query: (text, params) => pool.query(text, params as unknown[]) as never,
     connect: async () => {
       const client = await pool.connect();
+      // A checked-out client that loses its server fails its query and also emits "error", which
+      // unheard would end the process; the failed query already tells the caller.
+      const ignore = () => undefined;
+      client.on("error", ignore);
       return {
         query: (text, params) => client.query(text, params as unknown[]) as never,
-        release: (destroy) => client.release(destroy),
+        release: (destroy) => {
+          client.off("error", ignore);
+          client.release(destroy);
+        },
       };
     },
     end: () => pool.end(),

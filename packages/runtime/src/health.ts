@@ -1,4 +1,5 @@
 import type { ServiceSchema } from "moleculer";
+import { readModelHealth, type ReadModelHealth } from "@second-brain/platform";
 import type { Resources } from "./resources.ts";
 
 export type DependencyStatus = "up" | "down";
@@ -6,6 +7,11 @@ export type DependencyStatus = "up" | "down";
 export interface ServiceHealth {
   status: DependencyStatus;
   dependencies: Record<string, DependencyStatus>;
+  /**
+   * The read models this process runs, by name: "degraded" while any stream is parked (its events
+   * are skipped until an admin re-applies it). Absent when the process runs none.
+   */
+  readModels?: Record<string, ReadModelHealth>;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -31,7 +37,8 @@ export function healthMixin(resources: Resources): Partial<ServiceSchema> {
           );
           const dependencies = Object.fromEntries(entries);
           const status = entries.every(([, result]) => result === "up") ? "up" : "down";
-          return { status, dependencies };
+          const readModels = await readModelHealth();
+          return { status, dependencies, ...(Object.keys(readModels).length > 0 ? { readModels } : {}) };
         },
       },
     },

@@ -1,6 +1,6 @@
 import type { ServiceSchema } from "moleculer";
 import type { EventStore } from "@second-brain/event-store";
-import { appErrorsMixin, type Cache, type SqlPool } from "@second-brain/platform";
+import { appErrorsMixin, readModelAdminMixin, type Cache, type SqlPool } from "@second-brain/platform";
 import {
   startCacheProjection,
   type CacheProjectionLogger,
@@ -19,7 +19,7 @@ export function cacheProjection(options: CacheProjectionServiceOptions): Service
   let projection: RunningCacheProjection | null = null;
   return {
     name: "cache-projection",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
     events: {
       // The log relay's notification; the payload does not matter, the log is read from the checkpoint.
       "log.appended": {

@@ -7,9 +7,16 @@ import {
   type SqlClient,
   type SqlPool,
 } from "@second-brain/platform";
-import { CHECKPOINTS_TABLE, setCheckpoint } from "@second-brain/projection";
-import { applyMemoryEvents, type ProjectionLogger } from "./memories.apply.ts";
-import { prefetchKeys } from "./memories.decrypt.ts";
+import {
+  CHECKPOINTS_TABLE,
+  ensureCheckpoint,
+  migrateProjectionTables,
+  PARKED_EVENTS_TABLE,
+  projectOrPark,
+  setCheckpoint,
+  type ConsumerState,
+} from "@second-brain/projection";
+import { memoriesBatchHandlers, type ProjectionLogger } from "./memories.apply.ts";
 import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./memories.table.ts";
 
 export interface RebuildMemoriesOptions {
@@ -33,6 +40,10 @@ export interface RebuildResult {
  * in and moves the checkpoint in one transaction. Readers see the old table until the swap and the
  * new one after; a running projection finds its checkpoint moved and resumes from the rebuild's
  * position on the new table. If the rebuild fails, the live table is untouched.
+ *
+ * The replay parks like the live projection (under a checkpoint of its own), so an event no
+ * table can store does not make every rebuild fail; the swap makes the rebuild's parked streams
+ * the live ones, since they describe the table swapped in.
  */
 export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<RebuildResult> {
   const { pool, store, keyring } = options;
@@ -40,19 +51,26 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
   const batchSize = options.batchSize ?? 500;
   const progressEvery = options.progressEvery ?? 10_000;
   const table = `${MEMORIES_TABLE}_rebuild_${Date.now()}`;
+  const checkpoint = `${MEMORIES_CHECKPOINT}:${table}`;
   const started = Date.now();
   await pool.query(`CREATE TABLE ${table} (LIKE ${MEMORIES_TABLE} INCLUDING ALL)`);
+  await migrateProjectionTables(pool);
+  await ensureCheckpoint(pool, checkpoint);
   logger.info("memories rebuild started", { table });
-  let position = START_OF_LOG;
+  const handlers = memoriesBatchHandlers({ pool, keyring, table, checkpoint, logger });
+  const state: ConsumerState = { position: START_OF_LOG, parkedStreams: new Set() };
+  const hooks = {
+    committed: async () => undefined,
+    parked: (event: { streamId: string; id: string }, error: string) =>
+      logger.warn("memories rebuild parked a stream", { streamId: event.streamId, eventId: event.id, error }),
+  };
   let events = 0;
   let nextReport = progressEvery;
   try {
     for (;;) {
-      const batch = await store.readAll({ after: position, limit: batchSize });
+      const batch = await store.readAll({ after: state.position, limit: batchSize });
       if (batch.length === 0) break;
-      const keyOf = await prefetchKeys(keyring, batch);
-      await inTransaction(pool, (client) => applyMemoryEvents(client, table, keyOf, batch, logger));
-      position = batch[batch.length - 1]!.position;
+      await projectOrPark({ pool, name: checkpoint }, handlers, state, batch, hooks);
       events += batch.length;
       if (events >= nextReport) {
         nextReport += progressEvery;
@@ -60,15 +78,17 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
         logger.info("memories rebuild progress", {
           events,
           eventsPerSecond: Math.round(events / Math.max(seconds, 0.001)),
-          position: formatPosition(position),
+          position: formatPosition(state.position),
         });
       }
     }
-    await inTransaction(pool, (client) => swapIn(client, table, position));
+    await inTransaction(pool, (client) => swapIn(client, table, checkpoint, state.position));
   } catch (error) {
     await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await forgetCheckpoint(pool, checkpoint).catch(() => undefined);
     throw error;
   }
+  const position = state.position;
   const seconds = (Date.now() - started) / 1000;
   logger.info("memories rebuild swapped in", { events, seconds, position: formatPosition(position) });
   return { events, position, seconds };
@@ -79,7 +99,12 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
  * queue behind each other instead of deadlocking. Embeddings are carried over for rows whose text
  * did not change: they are costly to compute and the log does not hold them.
  */
-async function swapIn(client: SqlClient, table: string, position: LogPosition): Promise<void> {
+async function swapIn(
+  client: SqlClient,
+  table: string,
+  checkpoint: string,
+  position: LogPosition,
+): Promise<void> {
   await client.query(`SELECT position FROM ${CHECKPOINTS_TABLE} WHERE name = $1 FOR UPDATE`, [
     MEMORIES_CHECKPOINT,
   ]);
@@ -101,7 +126,24 @@ async function swapIn(client: SqlClient, table: string, position: LogPosition): 
     const liveName = liveIndexes.get(shape);
     if (liveName && liveName !== name) await client.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
   }
+  await client.query(`DELETE FROM ${PARKED_EVENTS_TABLE} WHERE projection = $1`, [MEMORIES_CHECKPOINT]);
+  await client.query(`UPDATE ${PARKED_EVENTS_TABLE} SET projection = $1 WHERE projection = $2`, [
+    MEMORIES_CHECKPOINT,
+    checkpoint,
+  ]);
+  await client.query(
+    `UPDATE ${CHECKPOINTS_TABLE} SET parked_streams =
+       (SELECT parked_streams FROM ${CHECKPOINTS_TABLE} WHERE name = $2) WHERE name = $1`,
+    [MEMORIES_CHECKPOINT, checkpoint],
+  );
+  await forgetCheckpoint(client, checkpoint);
   await setCheckpoint(client, MEMORIES_CHECKPOINT, position);
+}
+
+/** Removes the rebuild's own checkpoint and whatever it parked. */
+async function forgetCheckpoint(db: SqlPool | SqlClient, checkpoint: string): Promise<void> {
+  await db.query(`DELETE FROM ${PARKED_EVENTS_TABLE} WHERE projection = $1`, [checkpoint]);
+  await db.query(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE name = $1`, [checkpoint]);
 }
 
 /** The table's indexes keyed by their definition with the index and table names blanked out. */

@@ -12,6 +12,7 @@ import {
   callerOf,
   appErrorsMixin,
   createLogger,
+  readModelAdminMixin,
   type Cache,
   type Keyring,
   type SqlPool,
@@ -46,7 +47,7 @@ export function memoriesService(options: MemoriesServiceOptions): ServiceSchema 
 
   return {
     name: "memories",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
     actions: {
       get: {
         params: { $$strict: true, id: { type: "uuid" } },

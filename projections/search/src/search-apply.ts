@@ -67,9 +67,10 @@ export async function projectSearchBatch(
 ): Promise<BatchOutcome> {
   const batch = { pool: target.pool, name: checkpointName(target.embedder.model) };
   const done = await projectBatch(batch, searchBatchHandlers(target), after, events);
-  return done
-    ? { position: done.position, owners: done.context.owners }
-    : { position: after, owners: new Set() };
+  return {
+    position: done?.position ?? after,
+    owners: done?.applied?.context.owners ?? new Set(),
+  };
 }
 
 async function planSearchBatch(

@@ -2,7 +2,14 @@ import type { Context, ServiceSchema } from "moleculer";
 import { ForbiddenError, formatPosition, UnauthenticatedError, type CallMeta } from "@second-brain/contracts";
 import type { Embedder } from "@second-brain/embeddings";
 import type { EventStore } from "@second-brain/event-store";
-import { appErrorsMixin, createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
+import {
+  appErrorsMixin,
+  createLogger,
+  readModelAdminMixin,
+  type Cache,
+  type Keyring,
+  type SqlPool,
+} from "@second-brain/platform";
 import type { ProjectionLogger } from "./search-apply.ts";
 import { migrateSearchProjection } from "./migrate.ts";
 import { startSearchProjection, type SearchProjection } from "./search-projection.ts";
@@ -26,7 +33,7 @@ export function searchProjectionService(options: SearchProjectionServiceOptions)
 
   return {
     name: "search-projection",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
     actions: {
       /** Admin: the model, where its projection stands in the log, and whether it caught up. */
       status: {

@@ -1,6 +1,12 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { type CallMeta, type Caller } from "@second-brain/contracts";
-import { callInfoOf, callerOf, appErrorsMixin, createLogger } from "@second-brain/platform";
+import {
+  callInfoOf,
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  readModelAdminMixin,
+} from "@second-brain/platform";
 import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
 import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
@@ -43,7 +49,7 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
 
   return {
     name: "attachment",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => follower ?? null)],
     actions: {
       upload: {
         params: {

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { type CallMeta, type Session } from "@second-brain/contracts";
-import { callInfoOf, callerOf, appErrorsMixin, createLogger, type SqlPool } from "@second-brain/platform";
+import {
+  callInfoOf,
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  readModelAdminMixin,
+  type SqlPool,
+} from "@second-brain/platform";
 import { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
 import type { SessionDeps } from "./application/session-stream.ts";
 import type { SessionCommand } from "./domain/decide.ts";
@@ -38,7 +45,7 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
 
   return {
     name: "session",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => readModel)],
     actions: {
       start: {
         params: startParams,

@@ -127,7 +127,7 @@ describe("sessions read model (PostgreSQL)", function () {
       project: true,
     });
     await eventually(async () => (await listSessions(database.pool, alice.userId, {})).items.length === 2);
-    await first.stop();
+    await first!.stop();
     const later = await startSession("While stopped");
     const second = await startSessionsReadModel({
       pool: database.pool,
@@ -144,7 +144,7 @@ describe("sessions read model (PostgreSQL)", function () {
       "Trip",
       "Secret plan",
     ]);
-    await second.stop();
+    await second!.stop();
   });
 });
 

@@ -1,6 +1,12 @@
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import { type CallMeta, type Tag } from "@second-brain/contracts";
-import { callInfoOf, callerOf, appErrorsMixin, createLogger } from "@second-brain/platform";
+import {
+  callInfoOf,
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  readModelAdminMixin,
+} from "@second-brain/platform";
 import { brokerMemoryCommands } from "./adapters/broker-memory-commands.ts";
 import { startOperationSupervisor, type OperationSupervisor } from "./application/operation-supervisor.ts";
 import { tagNameOf } from "./application/style-tag.ts";
@@ -60,7 +66,7 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
 
   return {
     name: "tag",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, readModelAdminMixin(() => readModel)],
     actions: {
       list: {
         params: listParams,

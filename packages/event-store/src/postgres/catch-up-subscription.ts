@@ -10,7 +10,10 @@ export interface CatchUpSource {
   pollIntervalMs: number;
   /** The short poll used while events are held back; default 20 ms. */
   heldBackPollMs?: number;
+  /** The pause after a failed read or batch; it doubles with each failure in a row, up to maxRetryDelayMs. */
   retryDelayMs: number;
+  /** Default 10 s. */
+  maxRetryDelayMs?: number;
   /**
    * After handling a short batch, wait this long before reading again even if notices arrive, so
    * that under load events gather into fewer, larger batches (one transaction each for the
@@ -18,6 +21,8 @@ export interface CatchUpSource {
    */
   settleMs?: number;
 }
+
+const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
 
 /**
  * Reads the log from the checkpoint in batches and hands each to the subscriber. When caught up it
@@ -54,6 +59,7 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
   const stopListening = source.onAppendNotice?.(notice);
 
   const run = async () => {
+    let failuresInARow = 0;
     while (!stopping) {
       noticed = false;
       let caughtUp = true;
@@ -70,10 +76,13 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
         if (caughtUp && !stopping && source.heldBack) heldBack = await source.heldBack(checkpoint);
       } catch (error) {
         reportError(options, error);
-        // Not cut short by notices: a failing handler must not be retried in a tight loop.
-        await sleep(source.retryDelayMs, false);
+        // Not cut short by notices: a failing handler must not be retried in a tight loop, and one
+        // that keeps failing (a database that is down) is tried less and less often.
+        const delay = source.retryDelayMs * 2 ** Math.min(failuresInARow++, 16);
+        await sleep(Math.min(delay, source.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS), false);
         continue;
       }
+      failuresInARow = 0;
       if (caughtUp && handled) await sleep(source.settleMs ?? 10, false);
       if (caughtUp) {
         const pollMs = heldBack

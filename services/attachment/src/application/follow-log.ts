@@ -21,6 +21,7 @@ export const ATTACHMENT_CHECKPOINT = "attachment-service";
 export function followLog(deps: AttachmentDeps, logger: ProjectionLogger): Promise<RunningProjection> {
   return startProjection({
     name: ATTACHMENT_CHECKPOINT,
+    lagLabel: "attachments",
     pool: deps.pool,
     store: deps.store,
     logger,

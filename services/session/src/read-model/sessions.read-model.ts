@@ -1,6 +1,6 @@
 import type { EventStore } from "@second-brain/event-store";
 import type { Keyring, SqlPool } from "@second-brain/platform";
-import { startProjection, type ProjectionLogger } from "@second-brain/projection";
+import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { applySessionEvents, prefetchSessionKeys } from "./sessions.apply.ts";
 import { SESSIONS_CHECKPOINT, migrateSessionsReadModel } from "./sessions.migrations.ts";
 
@@ -12,15 +12,13 @@ export interface SessionsReadModelOptions {
   project: boolean;
 }
 
-export interface SessionsReadModel {
-  wake(): void;
-  stop(): Promise<void>;
-}
+/** The running projection; null on a node that only queries the read model. */
+export type SessionsReadModel = RunningProjection | null;
 
 /** Migrates the sessions read model and keeps it up to date from the log (its own checkpoint). */
 export async function startSessionsReadModel(options: SessionsReadModelOptions): Promise<SessionsReadModel> {
   await migrateSessionsReadModel(options.pool);
-  if (!options.project) return { wake: () => undefined, stop: async () => undefined };
+  if (!options.project) return null;
   return startProjection({
     name: SESSIONS_CHECKPOINT,
     pool: options.pool,

@@ -1,13 +1,10 @@
 import type { EventStore } from "@second-brain/event-store";
 import type { SqlPool } from "@second-brain/platform";
-import { startProjection, type ProjectionLogger } from "@second-brain/projection";
+import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { applyTagEvents } from "./tags.apply.ts";
 import { TAGS_CHECKPOINT, migrateTagsReadModel } from "./tags.migrations.ts";
 
-export interface TagsReadModel {
-  wake(): void;
-  stop(): Promise<void>;
-}
+export type TagsReadModel = RunningProjection;
 
 /** Migrates the tag read model and keeps it up to date from the log with its own checkpoint. */
 export async function startTagsReadModel(options: {

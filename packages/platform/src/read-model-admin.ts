@@ -1,0 +1,42 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { ForbiddenError, UnavailableError, type CallMeta } from "@second-brain/contracts";
+import { callerOf } from "./call-context.ts";
+
+/** What a running read model offers an admin (packages/projection's RunningProjection has it). */
+export interface AdministeredReadModel {
+  status(): Promise<object>;
+  parkedEvents(): Promise<object[]>;
+  retryParked(streamId: string): Promise<object>;
+}
+
+/**
+ * Gives the service that runs a read model the admin actions every read model shares:
+ * `readModelStatus` (checkpoint, lag, parked streams), `parkedEvents` and `retryParked`. The
+ * gateway's admin service finds them by service name. `current` is null until the read model has
+ * started, or when this node only queries it.
+ */
+export function readModelAdminMixin(current: () => AdministeredReadModel | null): Partial<ServiceSchema> {
+  const running = (ctx: Context<unknown, CallMeta>) => {
+    if (callerOf(ctx).role !== "admin") throw new ForbiddenError("Only an admin can manage projections.");
+    const readModel = current();
+    if (!readModel) throw new UnavailableError("This read model is not running on this node.");
+    return readModel;
+  };
+  return {
+    actions: {
+      readModelStatus: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>) => running(ctx).status(),
+      },
+      parkedEvents: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>) => running(ctx).parkedEvents(),
+      },
+      retryParked: {
+        params: { $$strict: true, streamId: { type: "string", min: 1, max: 200 } },
+        handler: (ctx: Context<{ streamId: string }, CallMeta>) =>
+          running(ctx).retryParked(ctx.params.streamId),
+      },
+    },
+  };
+}
