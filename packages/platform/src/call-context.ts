@@ -19,6 +19,8 @@ export function callInfoOf(ctx: Context<unknown, CallMeta>): CallInfo {
   return {
     caller: callerOf(ctx),
     correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
+    // A retried call is a new context (new ctx.id) with the same meta: the command id is in meta.
+    // A call made without one (a test, a script) is a command of its own.
+    commandId: ctx.meta.commandId ?? ctx.id,
   };
 }
