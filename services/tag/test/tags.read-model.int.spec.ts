@@ -12,7 +12,9 @@ import { createPostgresEventStore, migrateEventStore, type EventStore } from "@s
 import { inTransaction } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
+import { styleTag } from "../src/application/style-tag.ts";
 import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
+import { tagStreamId } from "../src/application/tag-streams.ts";
 import { retaggedTags } from "../src/domain/tag-operation.ts";
 import { applyTagEvents } from "../src/read-model/tags.apply.ts";
 import { migrateTagsReadModel } from "../src/read-model/tags.migrations.ts";
@@ -171,6 +173,29 @@ describe("tag read model and operations (PostgreSQL)", function () {
       return rows[0]?.status === "completed";
     });
     await readModel.stop();
+  });
+
+  it("answers a retried styling as its first attempt did, without a second append", async () => {
+    const deps: TagDeps = {
+      store,
+      pool: database.pool,
+      limits: DEFAULT_LIMITS,
+      memories: {} as MemoryCommands,
+    };
+    const caller: Caller = { userId: `styler-${randomUUID()}`, role: "user" };
+    const style = (color: string, commandId: string) =>
+      styleTag(deps, { caller, correlationId: "c", commandId }, "palette", { color }, new Date(), true);
+    const red = randomUUID();
+    const first = await style("#ff0000", red);
+    await style("#0000ff", randomUUID());
+    // The red request delivered again after the blue one: still its own answer, and no third event.
+    expect(await style("#ff0000", red)).to.deep.equal(first);
+    expect(first).to.include({ name: "palette", color: "#ff0000" });
+    const events = await store.readStream(tagStreamId(caller.userId, "palette"));
+    expect(events.map((event) => (event.data as { color?: string }).color)).to.deep.equal([
+      "#ff0000",
+      "#0000ff",
+    ]);
   });
 });
 
