@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import ApiGateway from "moleculer-web";
 import type { Context, Service, ServiceBroker, ServiceSchema } from "moleculer";
@@ -5,6 +6,7 @@ import { verifyAccessToken } from "@second-brain/auth";
 import {
   createLogger,
   httpRequestDuration,
+  keyedCommandId,
   toMoleculerError,
   type Config,
   type ObjectStore,
@@ -89,6 +91,8 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     if (version !== undefined) ctx.meta.ifMatch = version;
     const key = idempotencyKey(req.headers);
     if (key !== undefined) ctx.meta.idempotencyKey = key;
+    ctx.meta.commandId =
+      key === undefined ? randomUUID() : keyedCommandId(ctx.meta.caller?.userId ?? "", apiRoute.id, key);
     if (apiRoute.multipart) {
       checkMultipartRequest(req, config.limits.maxFileBytes);
       stageUploadBeforeCall(req, ctx, {

@@ -10,6 +10,7 @@ import {
 import {
   appErrorsMixin,
   createSqlKeyring,
+  keyedCommandId,
   keyringMigrations,
   loadConfig,
   runMigrations,
@@ -207,6 +208,17 @@ describe("gateway", function () {
     expect(call.params).to.deep.equal({ content: "The gateway passes the body through." });
     expect(call.meta.caller).to.include({ role: "user" });
     expect(call.meta).to.include({ idempotencyKey: "key-1", requestId: "req-123" });
+    expect(call.meta.commandId).to.equal(keyedCommandId(call.meta.caller!.userId, "createMemory", "key-1"));
+
+    // Without a key every request is a command of its own, with a fresh id.
+    const unkeyedIds = [];
+    for (const content of ["one", "two"]) {
+      const unkeyed = await request("/api/v1/memories", { method: "POST", json: { content } });
+      expect(unkeyed.status).to.equal(201);
+      unkeyedIds.push(lastCall().meta.commandId);
+    }
+    expect(unkeyedIds[0]).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    expect(unkeyedIds[1]).to.not.equal(unkeyedIds[0]);
 
     const badKey = await request("/api/v1/memories", {
       method: "POST",

@@ -2,18 +2,25 @@ import { expect } from "chai";
 import { startStack, type Stack } from "@second-brain/launcher";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { recordRowWrites, rowsBehindTheirStreams, rowWriteProblems } from "../src/row-writes.ts";
 
-// Invariant 3: nothing appended is ever missed or doubled by a projection. The memories projection
-// process is killed with SIGKILL (no chance to finish its batch or say goodbye) while memories are
-// being created, then started again; the read model must end up holding exactly the appended events.
-describe("memories projection killed mid-stream (distributed)", function () {
-  this.timeout(180_000);
+// Invariants 3 and 9: nothing appended is ever missed or applied twice by a projection. Every
+// memory of the load gets three events (created, edited, tagged), and a trigger records every
+// write of a row, so an event applied twice (the same version written again) or out of order (a
+// row moved back) shows, and so does a lost one (a row behind its stream).
+describe("memories projection killed mid-stream, and two live instances (distributed)", function () {
+  this.timeout(240_000);
   let stack: Stack;
   let database: TestDatabase;
+  let api: ApiClient;
 
   before(async () => {
     database = await createTestDatabase("sb_fault");
-    stack = await startStack({ mode: "distributed", databaseUrl: database.url });
+    // Info logs, so the test can see a second instance say it has started.
+    stack = await startStack({ mode: "distributed", databaseUrl: database.url, env: { LOG_LEVEL: "info" } });
+    await recordRowWrites(database.pool);
+    api = new ApiClient(stack.baseUrl);
+    await api.registerUser();
   });
 
   after(async () => {
@@ -26,48 +33,88 @@ describe("memories projection killed mid-stream (distributed)", function () {
       console.log(stack.recentOutput().split("\n").slice(-60).join("\n"));
   });
 
-  it("holds exactly the appended memories after a SIGKILL and restart", async () => {
-    const api = new ApiClient(stack.baseUrl);
-    await api.registerUser();
-    const created: string[] = [];
-    let writing = true;
-    const writer = (async () => {
-      let i = 0;
-      while (writing || i < 60) {
-        const batch = await Promise.all(
-          [0, 1, 2, 3].map((j) => api.request("POST", "/api/v1/memories", { content: `memory ${i}-${j}` })),
+  /** Writes `count` memories, four at a time, each created, edited and tagged; their final states. */
+  function writeLoad(label: string, count: number) {
+    const written = new Map<string, { content: string; tags: string[] }>();
+    const done = (async () => {
+      for (let i = 0; i < count; i += 4) {
+        await Promise.all(
+          [0, 1, 2, 3].map(async (j) => {
+            const created = await api.request("POST", "/api/v1/memories", { content: `${label} ${i + j}` });
+            expect(created.status, JSON.stringify(created.body)).to.equal(201);
+            const id: string = created.body.id;
+            const content = `${label} ${i + j}, edited`;
+            const edited = await api.request(
+              "PATCH",
+              `/api/v1/memories/${id}`,
+              { content },
+              { "if-match": "1" },
+            );
+            expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
+            const tags = [`${label}-${j}`];
+            const tagged = await api.request("PUT", `/api/v1/memories/${id}/tags`, { tags });
+            expect(tagged.status, JSON.stringify(tagged.body)).to.equal(200);
+            written.set(id, { content, tags });
+          }),
         );
-        for (const res of batch) {
-          expect(res.status, JSON.stringify(res.body)).to.equal(201);
-          created.push(res.body.id);
-        }
-        i++;
-        if (i >= 150) break;
       }
     })();
+    return { written, done };
+  }
 
-    await eventually(async () => (created.length >= 40 ? true : undefined), 30_000);
-    await stack.kill("memories-projection", "SIGKILL");
-    await eventually(async () => (created.length >= 200 ? true : undefined), 60_000);
-    stack.start("memories-projection");
-    writing = false;
-    await writer;
-
-    // Every appended memory is in the read model once, at the version of its stream.
-    await eventually(async () => {
-      const { rows } = await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM memories");
-      return rows[0]!.n === created.length ? true : undefined;
-    }, 60_000);
-    const { rows: mismatches } = await database.pool.query(
-      `SELECT s.stream_id, s.version, m.version AS row_version
-         FROM event_store.event_streams s LEFT JOIN memories m ON s.stream_id = 'memory-' || m.id::text
-        WHERE s.stream_id LIKE 'memory-%' AND (m.id IS NULL OR m.version <> s.version)`,
+  /** Every memory written is in the read model once, in its final state, written version by version. */
+  async function expectReadModelHolds(written: Map<string, { content: string; tags: string[] }>) {
+    await eventually(
+      async () => ((await rowsBehindTheirStreams(database.pool)).length === 0 ? true : undefined),
+      60_000,
     );
-    expect(mismatches).to.deep.equal([]);
-    const { rows: ids } = await database.pool.query<{ id: string }>("SELECT id::text FROM memories");
-    expect(ids.map((r) => r.id).sort()).to.deep.equal([...created].sort());
-    const listed = await api.request("GET", "/api/v1/memories?limit=100");
+    expect(await rowWriteProblems(database.pool)).to.deep.equal([]);
+    const { rows } = await database.pool.query<{
+      id: string;
+      version: number;
+      content: string;
+      tags: string[];
+    }>("SELECT id::text, version, content, tags FROM memories WHERE id = ANY($1::uuid[])", [
+      [...written.keys()],
+    ]);
+    expect(rows).to.have.length(written.size);
+    for (const row of rows) {
+      expect({ version: row.version, content: row.content, tags: row.tags }, row.id).to.deep.equal({
+        version: 3,
+        ...written.get(row.id),
+      });
+    }
+  }
+
+  it("holds exactly the appended events after a SIGKILL and restart", async () => {
+    const load = writeLoad("killed", 120);
+    await eventually(async () => (load.written.size >= 20 ? true : undefined), 60_000);
+    await stack.kill("memories-projection", "SIGKILL");
+    await eventually(async () => (load.written.size >= 60 ? true : undefined), 60_000);
+    stack.start("memories-projection");
+    await load.done;
+    await expectReadModelHolds(load.written);
+    // The restarted process answers lists once the gateway sees it again (503 until then).
+    const listed = await eventually(async () => {
+      const response = await api.request("GET", "/api/v1/memories?limit=100");
+      return response.status === 503 ? undefined : response;
+    }, 30_000);
     expect(listed.status).to.equal(200);
     expect(listed.body.items).to.have.length(100);
+  });
+
+  it("runs two live instances over one database: nothing applied twice, both still alive", async () => {
+    stack.start("memories-projection#2");
+    await eventually(
+      async () => (/^\[memories-projection#2\] .*"started"/m.test(stack.recentOutput()) ? true : undefined),
+      60_000,
+    );
+    const pids = [stack.pids()["memories-projection"], stack.pids()["memories-projection#2"]];
+    const load = writeLoad("twice", 120);
+    await load.done;
+    await expectReadModelHolds(load.written);
+    // Both processes are still the ones started (neither crashed and was replaced).
+    expect([stack.pids()["memories-projection"], stack.pids()["memories-projection#2"]]).to.deep.equal(pids);
+    for (const pid of pids) expect(() => process.kill(pid!, 0), `process ${pid}`).to.not.throw();
   });
 });

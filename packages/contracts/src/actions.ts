@@ -14,6 +14,12 @@ export interface CallMeta {
   caller?: Caller;
   requestId?: string;
   idempotencyKey?: string;
+  /**
+   * The command's identity, set where it entered the system (the gateway: the Idempotency-Key
+   * scoped to the caller and route, else a fresh UUID). Kept by broker retries and redeliveries;
+   * services derive new stream and event ids from it (ARCHITECTURE.md, invariant 9).
+   */
+  commandId?: string;
   /** The version from If-Match, when the client sent one. */
   ifMatch?: number;
 }

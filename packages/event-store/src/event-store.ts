@@ -11,6 +11,13 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Position of the last appended event in the global log. */
   position: LogPosition;
+  /**
+   * True when these very events (same ids, same versions) were already stored by an earlier
+   * attempt and nothing was appended now: the caller's copy of the data may differ from the
+   * stored one (another timestamp), so it should answer from the stream. A store that cannot tell
+   * (EventStoreDB deduplicating silently) leaves it out.
+   */
+  alreadyStored?: true;
 }
 
 export interface ReadStreamOptions {

@@ -34,13 +34,17 @@ export interface Stack {
   dataDir: string;
   /** Process name → pid, for `ps`-style checks. */
   pids(): Record<string, number | undefined>;
-  kill(name: ProcessName | "embedded", signal?: NodeJS.Signals): Promise<void>;
-  start(name: ProcessName | "embedded"): void;
+  kill(name: InstanceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a process again, or (`memory#2`) one more instance of it beside the running one. */
+  start(name: InstanceName): void;
   waitReady(timeoutMs?: number): Promise<void>;
   /** The last lines each process printed, for failure reports. */
   recentOutput(): string;
   stop(): Promise<void>;
 }
+
+/** A process by name; `name#n` is a further instance of the same entry (a replica). */
+export type InstanceName = ProcessName | "embedded" | `${ProcessName}#${number}`;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const port = await freePort();
@@ -73,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const output: string[] = [];
 
   const start = (name: string) => {
-    const entry = entries[name];
+    const entry = entries[name.split("#")[0]!];
     if (!entry) throw new Error(`No process named ${name}`);
     const child = spawn(process.execPath, [entryPath(entry)], {
       cwd: REPO_ROOT,

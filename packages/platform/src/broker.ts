@@ -45,9 +45,15 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
     heartbeatInterval: 2,
     heartbeatTimeout: 6,
     registry: { preferLocal: true },
-    // A call sent to a node that died before taking it is rejected when the node is declared
-    // dead; the request never ran, so it is safe to send again to a live node. Time-outs are
-    // not retried: that request may have run.
+    // A call pending on a node that is declared dead is rejected and sent again to a live node.
+    // The dead node may have run it (appended, then died before answering), so what makes this
+    // safe is the command id in ctx.meta, which the retry keeps: services derive their new stream
+    // and event ids from it, and the event store keeps one copy (ARCHITECTURE.md, invariant 9).
+    // Time-outs are not retried, although the ids would make that safe for the event log: the
+    // caller has already waited the whole request timeout, a timeout mostly means an overloaded
+    // service that retries would load further, and a few actions outside the log are not
+    // idempotent (a refresh token used twice counts as stolen). A client that wants to retry sends
+    // an Idempotency-Key and retries itself.
     retryPolicy: {
       enabled: true,
       retries: 5,

@@ -19,6 +19,15 @@ export function callInfoOf(ctx: Context<unknown, CallMeta>): CallInfo {
   return {
     caller: callerOf(ctx),
     correlationId: ctx.requestID ?? ctx.meta.requestId ?? ctx.id,
-    commandId: ctx.id,
+    commandId: commandIdOf(ctx),
   };
+}
+
+/**
+ * The identity of the command a call carries (ARCHITECTURE.md, invariant 9). A retried call is a
+ * new context (new ctx.id) with the same meta, so the id lives in meta; a call made without one
+ * (a test, a script) is a command of its own.
+ */
+export function commandIdOf(ctx: Context<unknown, CallMeta>): string {
+  return ctx.meta.commandId ?? ctx.id;
 }

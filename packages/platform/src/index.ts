@@ -17,3 +17,4 @@ export * from "./read-model-admin.ts";
 export * from "./telemetry.ts";
 export * from "./object-storage/index.ts";
 export * from "./call-context.ts";
+export * from "./command-identity.ts";

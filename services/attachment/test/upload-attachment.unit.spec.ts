@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { expect } from "chai";
-import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import { NotFoundError, PayloadTooLargeError, ValidationError, type NewEvent } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import type { ObjectStore } from "@second-brain/platform";
 import type { AttachmentIndex } from "../src/adapters/attachment-index.ts";
@@ -30,14 +30,19 @@ const sha256 = "a".repeat(64);
 
 function setup(options: { memoryExists?: boolean; existingObject?: string } = {}) {
   const objects = mapObjectStore();
-  const appended: unknown[] = [];
+  const appended: (NewEvent & { streamId: string })[] = [];
+  const dataKey = randomBytes(32);
   const deps: AttachmentDeps = {
     pool: {} as AttachmentDeps["pool"], // the upload path never touches it
     store: {
-      readStream: async () => [],
-      appendToStream: async (_stream: string, events: unknown[]) => void appended.push(...events),
+      readStream: async (streamId: string) =>
+        appended
+          .filter((event) => event.streamId === streamId)
+          .map((event, index) => ({ ...event, streamVersion: index + 1 })),
+      appendToStream: async (streamId: string, events: NewEvent[]) =>
+        void appended.push(...events.map((event) => ({ ...event, streamId }))),
     } as unknown as EventStore,
-    keyring: { getKey: async () => randomBytes(32) } as unknown as AttachmentDeps["keyring"],
+    keyring: { getKey: async () => dataKey } as unknown as AttachmentDeps["keyring"],
     objects,
     index: {
       objectWithHash: async () => options.existingObject,
@@ -90,6 +95,20 @@ describe("uploadAttachment (a staged upload)", () => {
       contentType: "text/plain; charset=utf-8",
     });
     expect(appended).to.have.length(1);
+  });
+
+  it("answers a retry of a recorded upload with the same attachment, recorded once", async () => {
+    const { objects, appended, deps, info } = setup();
+    const upload = input(await staged(objects));
+    const first = await uploadAttachment(deps, upload, info);
+    // The same command again (a broker retry): its staged object is gone by now.
+    expect(await uploadAttachment(deps, upload, info)).to.deep.equal(first);
+    expect(appended).to.have.length(1);
+    expect(objects.keys()).to.deep.equal([`${ownerId}/${first.id}`]);
+    // Another command is another attachment.
+    const other = await uploadAttachment(deps, input(await staged(objects)), { ...info, commandId: "k2" });
+    expect(other.id).to.not.equal(first.id);
+    expect(appended).to.have.length(2);
   });
 
   it("points at the owner's existing object with the same bytes and drops the staged one", async () => {

@@ -1,6 +1,12 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
-import { appErrorsMixin, runMigrations, type Keyring, type SqlPool } from "@second-brain/platform";
+import {
+  appErrorsMixin,
+  commandIdOf,
+  runMigrations,
+  type Keyring,
+  type SqlPool,
+} from "@second-brain/platform";
 import type { EventStore } from "@second-brain/event-store";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
@@ -36,8 +42,8 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
           password: { type: "string", min: 8, max: 1024 },
           name: { type: "string", max: 200, optional: true, nullable: true },
         },
-        handler: (ctx: Context<{ email: string; password: string; name?: string | null }>) =>
-          register(deps, ctx.params),
+        handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) =>
+          register(deps, ctx.params, commandIdOf(ctx)),
       },
       login: {
         params: {

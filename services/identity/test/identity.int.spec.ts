@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { verifyAccessToken } from "@second-brain/auth";
@@ -149,6 +149,42 @@ describe("identity service", function () {
     const { refreshToken } = await register("barbara@example.com");
     clock += 3601_000;
     await expectError(broker.call("identity.refresh", { refreshToken }), 401, "UNAUTHENTICATED");
+  });
+
+  it("answers a retried registration as its first attempt did, and keeps the user's data key", async () => {
+    const commandId = randomUUID();
+    const registerAs = (email: string, password: string, id = commandId) =>
+      broker.call("identity.register", { email, password }, { meta: { commandId: id } }) as Promise<
+        TokenPair & { user: User }
+      >;
+    const first = await registerAs("hedy@example.com", "frequency hopping");
+    const key = await keyring.getKey(first.user.id);
+    // Delivered again (its reply was lost): the same user, fresh working tokens.
+    const again = await registerAs("hedy@example.com", "frequency hopping");
+    expect(again.user).to.deep.equal(first.user);
+    expect(verifyAccessToken(again.accessToken, JWT_SECRET, clock)).to.include({ userId: first.user.id });
+    // The same command with another password is not the same registration: 409, and nothing shredded.
+    await expectError(registerAs("hedy@example.com", "a guessed password"), 409, "ALREADY_EXISTS");
+    // Another email under the same command id (strangers sharing a key) is another account.
+    const other = await registerAs("grete@example.com", "another password");
+    expect(other.user.id).to.not.equal(first.user.id);
+    expect(await keyring.getKey(first.user.id)).to.deep.equal(key);
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM users WHERE email = 'hedy@example.com'",
+    );
+    expect(rows[0]!.n).to.equal(1);
+  });
+
+  it("erases a user once, however often the erasure is delivered", async () => {
+    const { user } = await register("ada-erased@example.com");
+    const meta = { caller: { userId: user.id, role: "user" } };
+    await broker.call("identity.erase", {}, { meta });
+    await broker.call("identity.erase", {}, { meta });
+    const { rows } = await db.pool.query<{ type: string }>(
+      "SELECT type FROM event_store.events WHERE stream_id = $1",
+      [`user-${user.id}`],
+    );
+    expect(rows.map((row) => row.type)).to.deep.equal(["UserErased"]);
   });
 
   it("answers me for the caller in ctx.meta, and 401 without one", async () => {

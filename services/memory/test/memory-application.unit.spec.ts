@@ -10,11 +10,11 @@ import {
   memoryStreamId,
   type Caller,
 } from "@second-brain/contracts";
+import { keyedCommandId } from "@second-brain/platform";
 import type { MemoryDeps, RequestInfo } from "../src/application/deps.ts";
 import { createMemory, type CreateMemoryBody } from "../src/application/create-memory.ts";
 import { handleCommand } from "../src/application/handle-command.ts";
 import { linkMemory } from "../src/application/link-memory.ts";
-import { nameBasedUuid } from "../src/application/idempotency.ts";
 import { readAsOf, readHistory } from "../src/application/read-history.ts";
 import type { MemoryCommand } from "../src/domain/decide.ts";
 import { createInMemoryEventStore, type InMemoryEventStore } from "./support/in-memory-event-store.ts";
@@ -23,10 +23,10 @@ import { createInMemoryKeyring } from "./support/in-memory-keyring.ts";
 const alice: Caller = { userId: "alice", role: "user" };
 const bob: Caller = { userId: "bob", role: "user" };
 const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
-const info = (caller: Caller = alice): RequestInfo => ({
+const info = (caller: Caller = alice, commandId: string = randomUUID()): RequestInfo => ({
   caller,
   correlationId: "req-1",
-  commandId: randomUUID(),
+  commandId,
 });
 
 describe("memory application (in-memory store and keyring)", () => {
@@ -34,20 +34,26 @@ describe("memory application (in-memory store and keyring)", () => {
   let deps: MemoryDeps;
   const create = (
     body: CreateMemoryBody,
-    extra: { caller?: Caller; now?: Date; idempotencyKey?: string } = {},
+    extra: { caller?: Caller; now?: Date; idempotencyKey?: string; commandId?: string } = {},
   ) =>
     createMemory(deps, body, {
-      ...info(extra.caller),
+      ...info(
+        extra.caller,
+        extra.commandId ??
+          (extra.idempotencyKey
+            ? keyedCommandId((extra.caller ?? alice).userId, "createMemory", extra.idempotencyKey)
+            : undefined),
+      ),
       now: extra.now ?? t(0),
       ...(extra.idempotencyKey ? { idempotencyKey: extra.idempotencyKey } : {}),
     });
   const run = (
     memoryId: string,
     command: MemoryCommand,
-    extra: { caller?: Caller; expectedVersion?: number } = {},
+    extra: { caller?: Caller; expectedVersion?: number; commandId?: string } = {},
   ) =>
     handleCommand(deps, memoryStreamId(memoryId), command, {
-      ...info(extra.caller),
+      ...info(extra.caller, extra.commandId),
       ...(extra.expectedVersion === undefined ? {} : { expectedVersion: extra.expectedVersion }),
     });
   const edit = (memoryId: string, data: Record<string, unknown>, now = t(1)): MemoryCommand => ({
@@ -220,9 +226,48 @@ describe("memory application (in-memory store and keyring)", () => {
     expect(events[1]!.data).to.deep.equal({ memoryId: memory.id, content: "second" });
   });
 
-  it("makes name-based UUIDs as RFC 4122 version 5 does", () => {
-    const dns = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-    expect(nameBasedUuid(dns, "www.example.com")).to.equal("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+  it("stores a create once when the same command (no key) is delivered again", async () => {
+    const commandId = randomUUID();
+    const first = await create({ content: "redelivered" }, { commandId });
+    const again = await create({ content: "redelivered" }, { commandId, now: t(5) });
+    expect(again).to.deep.equal(first);
+    const other = await create({ content: "redelivered" });
+    expect(other.id).to.not.equal(first.id);
+    expect(store.log.filter((event) => event.type === "MemoryCreated")).to.have.length(2);
+  });
+
+  it("answers a retried edit as its first attempt did, after later writes, without a second append", async () => {
+    const memory = await create({ content: "v1" });
+    const commandId = randomUUID();
+    const first = await run(memory.id, edit(memory.id, { content: "v2" }), { commandId, expectedVersion: 1 });
+    await run(memory.id, edit(memory.id, { content: "v3" }), { expectedVersion: 2 });
+    // The If-Match of the retry is stale by now; it is still the same command, not a conflict.
+    const again = await run(memory.id, edit(memory.id, { content: "v2" }), { commandId, expectedVersion: 1 });
+    expect(again).to.deep.equal(first);
+    expect(again).to.deep.include({ version: 2, content: "v2" });
+    expect(store.log.map((event) => event.type)).to.deep.equal([
+      "MemoryCreated",
+      "MemoryEdited",
+      "MemoryEdited",
+    ]);
+    // Another command with the same stale If-Match is a conflict.
+    await expectRejection(
+      run(memory.id, edit(memory.id, { content: "x" }), { expectedVersion: 1 }),
+      VersionConflictError,
+    );
+  });
+
+  it("appends once when twin attempts of one command race on a stream", async () => {
+    const memory = await create({ content: "tags" });
+    const commandId = randomUUID();
+    const setTags = (): MemoryCommand => ({
+      type: "SetTags",
+      data: { memoryId: memory.id, tags: ["x"] },
+      metadata: { now: t(3) },
+    });
+    const results = await Promise.all([1, 2, 3].map(() => run(memory.id, setTags(), { commandId })));
+    expect(results.map((result) => result.version)).to.deep.equal([2, 2, 2]);
+    expect(store.log).to.have.length(2);
   });
 });
 

@@ -108,6 +108,51 @@ describe("memory service on a real PostgreSQL event store", () => {
     expect(other).to.deep.include({ code: 409, type: "ALREADY_EXISTS" });
   });
 
+  it("appends once per command id however often a call is delivered (broker retry, redelivery)", async () => {
+    const createCommand = randomUUID();
+    const deliver = <T>(action: string, params: object, meta: object) =>
+      Promise.all([1, 2, 3].map(() => memory.call<T>(alice, action, params, meta)));
+    const created = await deliver<Memory>(
+      "create",
+      { content: "Delivered three times" },
+      {
+        commandId: createCommand,
+      },
+    );
+    expect(new Set(created.map((m) => m.id)).size).to.equal(1);
+    const id = created[0]!.id;
+
+    const editCommand = randomUUID();
+    const edited = await deliver<Memory>(
+      "edit",
+      { id, content: "Edited once" },
+      { commandId: editCommand, ifMatch: 1 },
+    );
+    expect(edited.map((m) => [m.version, m.content])).to.deep.equal([
+      [2, "Edited once"],
+      [2, "Edited once"],
+      [2, "Edited once"],
+    ]);
+    tick(1);
+    await memory.call(alice, "setTags", { id, tags: ["later"] });
+    // A redelivery after later writes: its If-Match is stale, yet it answers as the first attempt did.
+    const late = await memory.call<Memory>(
+      alice,
+      "edit",
+      { id, content: "Edited once" },
+      {
+        commandId: editCommand,
+        ifMatch: 1,
+      },
+    );
+    expect(late).to.deep.equal(edited[0]);
+    expect((await rawEvents(id)).map((row) => row.type)).to.deep.equal([
+      "MemoryCreated",
+      "MemoryEdited",
+      "MemoryTagsSet",
+    ]);
+  });
+
   it("encrypts personal content in the store and decrypts it in the history", async () => {
     const secret = `My bank PIN hint is ${randomUUID()}`;
     const created = await memory.call<Memory>(alice, "create", {

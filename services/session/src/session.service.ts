@@ -1,11 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { type CallMeta, type Session } from "@second-brain/contracts";
 import {
   callInfoOf,
   callerOf,
   appErrorsMixin,
+  commandIdOf,
   createLogger,
+  derivedId,
   readModelAdminMixin,
   type SqlPool,
 } from "@second-brain/platform";
@@ -52,7 +53,12 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
         handler: (ctx: Ctx<{ title?: string | null; context?: object }>) =>
           run(ctx, {
             type: "StartSession",
-            data: { sessionId: randomUUID(), title: ctx.params.title, context: ctx.params.context },
+            // Derived from the command, so a retried start finds the session it made.
+            data: {
+              sessionId: derivedId(commandIdOf(ctx), "session"),
+              title: ctx.params.title,
+              context: ctx.params.context,
+            },
             metadata: { now: now() },
           }),
       },
@@ -75,7 +81,7 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
             type: "AddMessage",
             data: {
               sessionId: ctx.params.id,
-              messageId: randomUUID(),
+              messageId: derivedId(commandIdOf(ctx), "message"),
               role: ctx.params.role,
               content: ctx.params.content,
             },

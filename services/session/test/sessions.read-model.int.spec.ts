@@ -26,7 +26,8 @@ describe("sessions read model (PostgreSQL)", function () {
   let keyring: Keyring;
   let deps: SessionDeps;
   const alice: Caller = { userId: `alice-${randomUUID()}`, role: "user" };
-  const info = { caller: alice, correlationId: "c", commandId: "c" };
+  // Each call is a command of its own; one that reuses a command id is a retry of it.
+  const info = (commandId: string = randomUUID()) => ({ caller: alice, correlationId: "c", commandId });
   const now = () => new Date();
 
   before(async () => {
@@ -49,7 +50,7 @@ describe("sessions read model (PostgreSQL)", function () {
     await handleSessionCommand(
       deps,
       { type: "StartSession", data: { sessionId, title }, metadata: { now: now() } },
-      info,
+      info(),
     );
     return sessionId;
   }
@@ -91,7 +92,7 @@ describe("sessions read model (PostgreSQL)", function () {
         data: { sessionId, messageId: randomUUID(), role: "user", content: "hi" },
         metadata: { now: now() },
       },
-      info,
+      info(),
     );
     const [m1, m2] = [randomUUID(), randomUUID()];
     await appendMemory(m1, "MemoryCreated", { sessionId, tags: [] }, 0);
@@ -145,6 +146,37 @@ describe("sessions read model (PostgreSQL)", function () {
       "Secret plan",
     ]);
     await second!.stop();
+  });
+
+  it("appends a command once however often it is delivered, and answers as its first attempt did", async () => {
+    const sessionId = await startSession("Retried");
+    const commandId = randomUUID();
+    const addMessage = (content: string) =>
+      handleSessionCommand(
+        deps,
+        {
+          type: "AddMessage",
+          data: { sessionId, messageId: randomUUID(), role: "user", content },
+          metadata: { now: now() },
+        },
+        info(commandId),
+      );
+    const twins = await Promise.all([1, 2, 3].map(() => addMessage("once")));
+    for (const twin of twins) expect(twin).to.deep.equal(twins[0]);
+    await handleSessionCommand(
+      deps,
+      { type: "CloseSession", data: { sessionId }, metadata: { now: now() } },
+      info(),
+    );
+    // Delivered again after the session was closed: still the first attempt's answer, not a 409.
+    const late = await addMessage("once");
+    expect(late).to.deep.equal(twins[0]);
+    expect(late.messages.map((message) => message.content)).to.deep.equal(["once"]);
+    expect((await store.readStream(`session-${sessionId}`)).map((event) => event.type)).to.deep.equal([
+      "SessionStarted",
+      "SessionMessageAdded",
+      "SessionClosed",
+    ]);
   });
 });
 

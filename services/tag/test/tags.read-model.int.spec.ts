@@ -4,6 +4,7 @@ import {
   DEFAULT_LIMITS,
   START_OF_LOG,
   memoryStreamId,
+  tagOperationStreamId,
   type Caller,
   type MemoryEvent,
 } from "@second-brain/contracts";
@@ -11,7 +12,9 @@ import { createPostgresEventStore, migrateEventStore, type EventStore } from "@s
 import { inTransaction } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
+import { styleTag } from "../src/application/style-tag.ts";
 import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
+import { tagStreamId } from "../src/application/tag-streams.ts";
 import { retaggedTags } from "../src/domain/tag-operation.ts";
 import { applyTagEvents } from "../src/read-model/tags.apply.ts";
 import { migrateTagsReadModel } from "../src/read-model/tags.migrations.ts";
@@ -127,8 +130,10 @@ describe("tag read model and operations (PostgreSQL)", function () {
     await eventually(async () => (await counts()).old === 4);
     let writes = 0;
     let failAfter = 2;
+    const commandIds = new Map<string, Set<string>>();
     const memories: MemoryCommands = {
-      async retag(_caller, memoryId, from, into) {
+      async retag(_caller, memoryId, from, into, commandId) {
+        commandIds.set(memoryId, (commandIds.get(memoryId) ?? new Set()).add(commandId));
         if (failAfter-- <= 0) throw new Error("the process died");
         const next = retaggedTags(tagsOf.get(memoryId)!, from, into);
         if (!next) return "unchanged";
@@ -139,7 +144,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
     };
     const deps: TagDeps = { store, pool: database.pool, limits: DEFAULT_LIMITS, memories };
     const caller: Caller = { userId: owner, role: "user" };
-    const info = { caller, correlationId: "merge", commandId: "merge" };
+    const info = { caller, correlationId: "merge", commandId: randomUUID() };
     const operationId = await startTagOperation(deps, info, "merge", "old", "new", new Date());
     let failure: unknown;
     await runTagOperation(deps, operationId, () => new Date()).catch((error: unknown) => (failure = error));
@@ -154,6 +159,13 @@ describe("tag read model and operations (PostgreSQL)", function () {
     // Running it again finds nothing left to do.
     expect(await runTagOperation(deps, operationId, () => new Date())).to.include({ status: "completed" });
     expect(writes).to.equal(4);
+    // Each memory's re-tagging is one command, the same when the resumed run sends it again.
+    expect([...commandIds.values()].map((set) => set.size)).to.deep.equal([1, 1, 1, 1]);
+    expect(new Set([...commandIds.values()].flatMap((set) => [...set])).size).to.equal(4);
+    // The request, retried after "old" is gone, finds the operation it started: no second one.
+    const operationEvents = (await store.readStream(tagOperationStreamId(operationId))).length;
+    expect(await startTagOperation(deps, info, "merge", "old", "new", new Date())).to.equal(operationId);
+    expect(await store.readStream(tagOperationStreamId(operationId))).to.have.length(operationEvents);
     await eventually(async () => {
       const { rows } = await database.pool.query("SELECT status FROM tag_operations WHERE id = $1", [
         operationId,
@@ -161,6 +173,29 @@ describe("tag read model and operations (PostgreSQL)", function () {
       return rows[0]?.status === "completed";
     });
     await readModel.stop();
+  });
+
+  it("answers a retried styling as its first attempt did, without a second append", async () => {
+    const deps: TagDeps = {
+      store,
+      pool: database.pool,
+      limits: DEFAULT_LIMITS,
+      memories: {} as MemoryCommands,
+    };
+    const caller: Caller = { userId: `styler-${randomUUID()}`, role: "user" };
+    const style = (color: string, commandId: string) =>
+      styleTag(deps, { caller, correlationId: "c", commandId }, "palette", { color }, new Date(), true);
+    const red = randomUUID();
+    const first = await style("#ff0000", red);
+    await style("#0000ff", randomUUID());
+    // The red request delivered again after the blue one: still its own answer, and no third event.
+    expect(await style("#ff0000", red)).to.deep.equal(first);
+    expect(first).to.include({ name: "palette", color: "#ff0000" });
+    const events = await store.readStream(tagStreamId(caller.userId, "palette"));
+    expect(events.map((event) => (event.data as { color?: string }).color)).to.deep.equal([
+      "#ff0000",
+      "#0000ff",
+    ]);
   });
 });
 

@@ -100,7 +100,9 @@ export function createEventStoreDbEventStore(
     });
     const same = stored.length === events.length && stored.every((event, i) => event.id === events[i]!.id);
     const last = stored[stored.length - 1];
-    return same && last ? { nextExpectedVersion: last.streamVersion, position: last.position } : null;
+    return same && last
+      ? { nextExpectedVersion: last.streamVersion, position: last.position, alreadyStored: true }
+      : null;
   }
 
   async function appendToStream(

@@ -114,6 +114,7 @@ export async function findStoredAppend(
   return {
     nextExpectedVersion: Number(last.stream_version),
     position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.position) },
+    alreadyStored: true,
   };
 }
 

@@ -1,7 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import { derivedId } from "@second-brain/platform";
 import { sanitizeFilename } from "../domain/filename.ts";
 import { loadAttachment, runAttachmentCommand } from "./attachment-stream.ts";
+import type { AttachmentState } from "../domain/attachment.ts";
 import type { AttachmentDeps, RequestInfo } from "./deps.ts";
 
 /**
@@ -51,7 +52,11 @@ export async function uploadAttachment(
       { field: "stagedKey", message: "is not a staging key of the caller" },
     ]);
   }
-  const attachmentId = randomUUID();
+  // Derived from the command: a retry whose first attempt was recorded answers with it (its
+  // staged object was moved or dropped then) instead of recording the upload twice.
+  const attachmentId = derivedId(info.commandId, "attachment");
+  const earlier = await loadAttachment(deps, info.caller, attachmentId);
+  if (earlier.state) return answerRetry(deps, earlier.state, input.stagedKey);
   const newKey = `${ownerId}/${attachmentId}`;
   let objectKey = newKey;
   try {
@@ -77,8 +82,7 @@ export async function uploadAttachment(
   };
   // Should the append fail, the moved object stays (an orphan costs space; deleting the bytes of
   // an event that may have been written after all would lose data).
-  const loaded = await loadAttachment(deps, info.caller, attachmentId);
-  await runAttachmentCommand(deps, loaded, { type: "AddAttachment", data }, ownerId, {
+  await runAttachmentCommand(deps, earlier, { type: "AddAttachment", data }, ownerId, {
     ...info,
     actor: ownerId,
   });
@@ -89,13 +93,30 @@ export async function uploadAttachment(
     sha256: input.sha256,
     objectKey,
   });
+  return viewOf(data);
+}
+
+async function answerRetry(
+  deps: AttachmentDeps,
+  state: NonNullable<AttachmentState>,
+  stagedKey: string,
+): Promise<AttachmentView> {
+  await deps.objects.delete(stagedKey).catch(() => undefined);
+  if (state.deleted) throw new NotFoundError("Attachment");
+  // The first attempt may have stopped between its append and the index (idempotent).
+  const { attachmentId, ownerId, memoryId, sha256, objectKey } = state;
+  await deps.index.recordAdded({ attachmentId, ownerId, memoryId, sha256, objectKey });
+  return viewOf(state);
+}
+
+function viewOf(data: Omit<NonNullable<AttachmentState>, "ownerId" | "deleted">): AttachmentView {
   return {
-    id: attachmentId,
-    memoryId: input.memoryId,
+    id: data.attachmentId,
+    memoryId: data.memoryId,
     filename: data.filename,
-    contentType: input.contentType,
-    size: input.size,
-    sha256: input.sha256,
+    contentType: data.contentType,
+    size: data.size,
+    sha256: data.sha256,
   };
 }
 

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { USER_ERASED, UnauthenticatedError, userStreamId, type Caller } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
+import { derivedId, inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
 import { deleteUser } from "../adapters/identity-store.ts";
 
 export interface EraseDeps {
@@ -23,7 +22,8 @@ export async function eraseUser(deps: EraseDeps, caller: Caller | undefined): Pr
   const userId = caller.userId;
   await deps.keyring.destroyKey(userId);
   await inTransaction(deps.pool, (client) => deleteUser(client, userId));
-  const eventId = randomUUID();
+  // A user is erased once: every erasure of this user, retried or repeated, is the same event.
+  const eventId = derivedId(userId, USER_ERASED);
   await deps.store.appendToStream(
     userStreamId(userId),
     [

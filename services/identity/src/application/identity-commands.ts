@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   AlreadyExistsError,
   UnauthenticatedError,
@@ -13,7 +12,7 @@ import {
   signAccessToken,
   verifyPassword,
 } from "@second-brain/auth";
-import { inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
+import { derivedId, inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
 import { normalizeEmail } from "../domain/email.ts";
 import {
   findUserByEmail,
@@ -23,6 +22,7 @@ import {
   isUniqueViolation,
   revokeAllRefreshTokens,
   useRefreshToken,
+  type StoredUser,
 } from "../adapters/identity-store.ts";
 
 export interface IdentityDeps {
@@ -49,13 +49,26 @@ export interface Registration extends TokenPair {
 
 const BAD_CREDENTIALS = "The email or password is wrong.";
 
-export async function register(deps: IdentityDeps, command: RegisterCommand): Promise<Registration> {
+/**
+ * Registers a user whose id is derived from the command id, so a retried registration (the broker's
+ * retry, or the client's under the same Idempotency-Key) whose first attempt was stored is
+ * recognised: with the same email and password it answers as the first attempt did, with fresh
+ * tokens, instead of "already exists".
+ */
+export async function register(
+  deps: IdentityDeps,
+  command: RegisterCommand,
+  commandId: string,
+): Promise<Registration> {
   const now = deps.now();
+  const email = normalizeEmail(command.email);
   const user: User = {
-    id: randomUUID(),
-    email: normalizeEmail(command.email),
+    // Anonymous requests share one scope for their keys, so the email is part of the id: two
+    // strangers who happen to send the same Idempotency-Key still get two accounts.
+    id: derivedId(commandId, `user\n${email}`),
+    email,
     name: command.name?.trim() || null,
-    role: deps.adminEmails?.includes(normalizeEmail(command.email)) ? "admin" : "user",
+    role: deps.adminEmails?.includes(email) ? "admin" : "user",
     createdAt: new Date(now).toISOString(),
   };
   const passwordHash = await hashPassword(command.password);
@@ -69,10 +82,25 @@ export async function register(deps: IdentityDeps, command: RegisterCommand): Pr
     });
     return { user, ...tokens };
   } catch (error) {
-    await deps.keyring.destroyKey(user.id).catch(() => undefined);
-    if (isUniqueViolation(error)) throw new AlreadyExistsError("An account with this email already exists.");
-    throw error;
+    // The key is removed only when no user has this id: an earlier attempt of this very command
+    // may have stored one, and shredding its key would erase that user's data.
+    const earlier = await findUserById(deps.pool, user.id).then(
+      (found) => found ?? null,
+      () => "unknown" as const,
+    );
+    if (earlier === "unknown") throw error;
+    if (earlier === null) await deps.keyring.destroyKey(user.id).catch(() => undefined);
+    if (!isUniqueViolation(error)) throw error;
+    if (earlier && (await isSameRegistration(earlier, user, command.password))) {
+      return { user: earlier.user, ...(await issueTokens(deps.pool, deps, earlier.user, now)) };
+    }
+    throw new AlreadyExistsError("An account with this email already exists.");
   }
+}
+
+/** The earlier attempt registered this email with this password (checked like a login). */
+async function isSameRegistration(earlier: StoredUser, user: User, password: string): Promise<boolean> {
+  return earlier.user.email === user.email && (await verifyPassword(password, earlier.passwordHash));
 }
 
 export async function login(

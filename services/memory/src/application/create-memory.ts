@@ -1,18 +1,16 @@
-import { randomUUID } from "node:crypto";
 import {
   AlreadyExistsError,
   NotFoundError,
   UnauthenticatedError,
   ValidationError,
   VersionConflictError,
-  memoryStreamId,
   type Memory,
 } from "@second-brain/contracts";
 import type { CreateMemory } from "../domain/decide.ts";
-import { toMemory } from "../domain/memory.ts";
+import { toMemory, type MemoryFields } from "../domain/memory.ts";
 import type { MemoryDeps, RequestInfo } from "./deps.ts";
-import { handleCommand } from "./handle-command.ts";
-import { idempotentCreatedEventId, idempotentMemoryId, requestHash } from "./idempotency.ts";
+import { applyCommand } from "./handle-command.ts";
+import { createdEventId, createdMemoryId, requestHash } from "./idempotency.ts";
 import { loadMemory } from "./memory-stream.ts";
 
 /** The create request as the client sent it (the HTTP body). */
@@ -24,47 +22,47 @@ export interface CreateOptions extends RequestInfo {
 }
 
 /**
- * Creates a memory. Under an Idempotency-Key, the same key and body give the same memory however
- * often (and however concurrently) they are sent: the retry returns the memory as it is now,
- * including edits made since, and a deleted one is 404. The same key with another body is a 409.
+ * Creates a memory. Its id is derived from the command id, so a retry of the same command (the
+ * broker's, an AMQP redelivery's, or the client's under the same Idempotency-Key) finds the
+ * memory it made instead of making another: it returns the memory as it is now, including edits
+ * made since, and a deleted one is 404. The same key with another body is a 409.
+ *
+ * One stream read and one append on the common path; a second read only when a twin attempt
+ * appended between our read and our append.
  */
 export async function createMemory(
   deps: MemoryDeps,
   body: CreateMemoryBody,
   options: CreateOptions,
 ): Promise<Memory> {
-  const command = (memoryId: string, hash: string | null): CreateMemory => ({
+  await checkSession(deps, options, body.sessionId);
+  const memoryId = createdMemoryId(options.commandId);
+  const hash = options.idempotencyKey === undefined ? null : requestHash(await dataKey(deps, options), body);
+  const command: CreateMemory = {
     type: "CreateMemory",
     data: { ...body, memoryId, requestHash: hash },
     metadata: { now: options.now },
-  });
-  await checkSession(deps, options, body.sessionId);
-  if (options.idempotencyKey === undefined) {
-    const memoryId = randomUUID();
-    return handleCommand(deps, memoryStreamId(memoryId), command(memoryId, null), options);
-  }
-
-  const ownerId = options.caller.userId;
-  const key = await deps.keyring.getKey(ownerId);
-  if (key === undefined) throw new UnauthenticatedError("This account no longer exists.");
-  const memoryId = idempotentMemoryId(ownerId, options.idempotencyKey);
-  const hash = requestHash(key, body);
-
-  const earlier = await answerRetry(deps, options, memoryId, hash);
-  if (earlier) return earlier;
+  };
+  const loaded = await loadMemory(deps, options.caller, memoryId);
+  if (loaded.state !== null) return answerRetry(loaded.state, hash);
   try {
-    await handleCommand(deps, memoryStreamId(memoryId), command(memoryId, hash), {
+    return await applyCommand(deps, loaded, command, {
       ...options,
-      eventIds: [idempotentCreatedEventId(memoryId, hash)],
+      eventIds: [createdEventId(memoryId, hash)],
     });
   } catch (error) {
-    // A concurrent twin created the stream between our read and our append: answer as a retry.
     if (!(error instanceof VersionConflictError || error instanceof AlreadyExistsError)) throw error;
+    // A twin attempt created the stream between our read and our append: answer as a retry.
+    const { state } = await loadMemory(deps, options.caller, memoryId);
+    if (state === null) throw error;
+    return answerRetry(state, hash);
   }
-  // Read back what is stored: when the store deduplicated our append, the twin's copy is the one.
-  const stored = await answerRetry(deps, options, memoryId, hash);
-  if (!stored) throw new Error(`Memory ${memoryId} was appended but cannot be read back.`);
-  return stored;
+}
+
+async function dataKey(deps: MemoryDeps, options: CreateOptions): Promise<Buffer> {
+  const key = await deps.keyring.getKey(options.caller.userId);
+  if (key === undefined) throw new UnauthenticatedError("This account no longer exists.");
+  return key;
 }
 
 /** API.md: a memory's sessionId must name one of the caller's sessions, else 400. */
@@ -76,15 +74,9 @@ async function checkSession(deps: MemoryDeps, options: CreateOptions, sessionId:
   ]);
 }
 
-async function answerRetry(
-  deps: MemoryDeps,
-  options: CreateOptions,
-  memoryId: string,
-  hash: string,
-): Promise<Memory | undefined> {
-  const { state } = await loadMemory(deps, options.caller, memoryId);
-  if (state === null) return undefined;
-  if (state.requestHash !== hash) {
+/** The memory an earlier attempt of this create made, as it is now. */
+function answerRetry(state: MemoryFields, hash: string | null): Memory {
+  if ((state.requestHash ?? null) !== hash) {
     throw new AlreadyExistsError("This Idempotency-Key was already used with a different request body.");
   }
   if (state.deleted) throw new NotFoundError("Memory");

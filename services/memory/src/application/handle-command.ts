@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   MEMORY_EVENT_SCHEMA_VERSION,
   UnauthenticatedError,
@@ -8,16 +7,16 @@ import {
   type MemoryEvent,
   type NewEvent,
 } from "@second-brain/contracts";
-import { encryptFields } from "@second-brain/platform";
+import { commandEventIds, encryptFields, eventsUpToOwnAppend } from "@second-brain/platform";
 import { decide, type MemoryCommand } from "../domain/decide.ts";
 import { foldMemory, toMemory, type MemoryFields } from "../domain/memory.ts";
 import type { MemoryDeps, RequestInfo } from "./deps.ts";
-import { loadMemory, personalFieldsOf, type LoadedMemory } from "./memory-stream.ts";
+import { asMemoryEvents, loadMemory, personalFieldsOf, type LoadedMemory } from "./memory-stream.ts";
 
 export interface HandleOptions extends RequestInfo {
   /** The version from If-Match; when given, a memory at any other version is a 409. */
   expectedVersion?: number;
-  /** Ids for the new events (deterministic for idempotent creates); random UUIDs otherwise. */
+  /** Ids for the new events; by default derived from the command id (`commandEventIds`). */
   eventIds?: string[];
 }
 
@@ -25,6 +24,10 @@ export interface HandleOptions extends RequestInfo {
  * The write path: read the stream, decrypt, fold, check owner and If-Match, decide, encrypt, and
  * append expecting exactly the version read, so two concurrent writers conflict (409) instead of
  * one silently overwriting the other. Returns the memory as it is after the command.
+ *
+ * A command whose events are already in the stream (a broker retry or redelivery, or a client
+ * retry under the same Idempotency-Key, after a first attempt that was stored) appends nothing and
+ * answers as the first attempt did: the memory as it stood right after those events.
  */
 export async function handleCommand(
   deps: MemoryDeps,
@@ -35,8 +38,19 @@ export async function handleCommand(
   const loaded = await loadMemory(deps, options.caller, command.data.memoryId);
   if (loaded.streamId !== streamId)
     throw new Error(`Command for ${command.data.memoryId} sent to ${streamId}.`);
+  const earlier = eventsUpToOwnAppend(loaded.events, options.commandId, streamId);
+  if (earlier) return toMemory(foldMemory(asMemoryEvents(earlier)) as MemoryFields);
   checkExpectedVersion(loaded, options.expectedVersion);
+  return applyCommand(deps, loaded, command, options);
+}
 
+/** Decides on a loaded stream and appends at its version; the caller has checked everything else. */
+export async function applyCommand(
+  deps: MemoryDeps,
+  loaded: LoadedMemory,
+  command: MemoryCommand,
+  options: HandleOptions,
+): Promise<Memory> {
   const events = decide(command, loaded.state, deps.limits);
   if (events.length === 0) return toMemory(loaded.state!);
 
@@ -54,13 +68,20 @@ export async function handleCommand(
     occurredAt: command.metadata.now.toISOString(),
     schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
   };
+  const ids = options.eventIds ?? commandEventIds(options.commandId, loaded.streamId, events.length);
   const toAppend: NewEvent[] = events.map((event, index) => ({
-    id: options.eventIds?.[index] ?? randomUUID(),
+    id: ids[index]!,
     type: event.type,
     data: encryptFields(event.data, personalFieldsOf(event.type), key),
     metadata,
   }));
-  const result = await deps.store.appendToStream(streamId, toAppend, { expectedVersion: loaded.version });
+  // Twin attempts of one command that both read the same version append the same ids there: the
+  // store keeps the first, and the second answers with what the first stored.
+  const result = await deps.store.appendToStream(loaded.streamId, toAppend, {
+    expectedVersion: loaded.version,
+  });
+  if (result.alreadyStored)
+    return storedAnswer(deps, options, command.data.memoryId, ids[events.length - 1]!);
 
   const next = foldMemory(
     events.map((event: MemoryEvent, index) => ({
@@ -71,6 +92,19 @@ export async function handleCommand(
     loaded.state,
   );
   return toMemory(next as MemoryFields);
+}
+
+/** The memory as it stood right after the stored event `lastEventId` (an earlier attempt's). */
+async function storedAnswer(
+  deps: MemoryDeps,
+  options: HandleOptions,
+  memoryId: string,
+  lastEventId: string,
+): Promise<Memory> {
+  const { events } = await loadMemory(deps, options.caller, memoryId);
+  const end = events.findIndex((event) => event.id.toLowerCase() === lastEventId.toLowerCase()) + 1;
+  if (end === 0) throw new Error(`Event ${lastEventId} was stored but cannot be read back.`);
+  return toMemory(foldMemory(asMemoryEvents(events.slice(0, end))) as MemoryFields);
 }
 
 /**

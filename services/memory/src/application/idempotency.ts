@@ -1,31 +1,21 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { derivedId, nameBasedUuid } from "@second-brain/platform";
 import { canonicalJson } from "../domain/rules.ts";
 
 /**
- * Ids for creates under an Idempotency-Key. The memory id is a name-based (version 5) UUID of the
- * owner and the key, so every retry lands on the same stream; the event id also covers the request
- * hash, so an identical retry is deduplicated by the event store while a different body conflicts.
+ * Ids for creates. The memory id is derived from the command id (the Idempotency-Key scoped to
+ * the caller, or the id the gateway gave the request), so every retry of one create lands on the
+ * same stream; the created event's id also covers the request hash, so an identical retry is
+ * deduplicated by the event store while another body under the same key conflicts.
  */
 const MEMORY_IDEMPOTENCY_NAMESPACE = "9c1d4b6e-3f2a-4e8b-a1c7-5d0e8f2b7a34";
 
-/** RFC 4122 version 5: SHA-1 of namespace and name, with the version and variant bits set. */
-export function nameBasedUuid(namespace: string, name: string): string {
-  const hash = createHash("sha1")
-    .update(Buffer.from(namespace.replaceAll("-", ""), "hex"))
-    .update(name, "utf8")
-    .digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+export function createdMemoryId(commandId: string): string {
+  return derivedId(commandId, "memory");
 }
 
-export function idempotentMemoryId(ownerId: string, idempotencyKey: string): string {
-  return nameBasedUuid(MEMORY_IDEMPOTENCY_NAMESPACE, `memory\n${ownerId}\n${idempotencyKey}`);
-}
-
-export function idempotentCreatedEventId(memoryId: string, requestHash: string): string {
-  return nameBasedUuid(MEMORY_IDEMPOTENCY_NAMESPACE, `MemoryCreated\n${memoryId}\n${requestHash}`);
+export function createdEventId(memoryId: string, requestHash: string | null): string {
+  return nameBasedUuid(MEMORY_IDEMPOTENCY_NAMESPACE, `MemoryCreated\n${memoryId}\n${requestHash ?? ""}`);
 }
 
 /**

@@ -3,5 +3,5 @@ export { handleCommand, type HandleOptions } from "./handle-command.ts";
 export { createMemory, type CreateMemoryBody, type CreateOptions } from "./create-memory.ts";
 export { readHistory, readAsOf, readCurrent, type HistoryEntry, type MemoryHistory } from "./read-history.ts";
 export { loadMemory, type LoadedMemory } from "./memory-stream.ts";
-export { nameBasedUuid, idempotentMemoryId, requestHash } from "./idempotency.ts";
+export { createdMemoryId, requestHash } from "./idempotency.ts";
 export { linkMemory } from "./link-memory.ts";

@@ -32,7 +32,7 @@ export function createInMemoryEventStore(): InMemoryEventStore {
           (expectedVersion === "any" ? stored[0]?.streamVersion : expectedVersion + 1)
       ) {
         const last = stored[stored.length - 1]!;
-        return { nextExpectedVersion: last.streamVersion, position: last.position };
+        return { nextExpectedVersion: last.streamVersion, position: last.position, alreadyStored: true };
       }
       if (expectedVersion !== "any" && expectedVersion !== stream.length) {
         throw new VersionConflictError(expectedVersion, stream.length);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ServiceBroker } from "moleculer";
 import type { CallMeta, Caller } from "@second-brain/contracts";
+import { keyedCommandId } from "@second-brain/platform";
 import { memoryService, type MemoryServiceDeps } from "../../src/memory.service.ts";
 
 /** A broker running only the memory service, and a caller-scoped `call` for the tests. */
@@ -22,9 +23,17 @@ export async function startMemoryBroker(deps: MemoryServiceDeps): Promise<Memory
   return {
     broker,
     call: (caller, action, params, meta = {}) =>
-      broker.call(`memory.${action}`, params, { meta: { ...meta, ...(caller ? { caller } : {}) } }),
+      broker.call(`memory.${action}`, params, {
+        meta: { ...keyedCommand(caller, action, meta), ...meta, ...(caller ? { caller } : {}) },
+      }),
     stop: () => broker.stop(),
   };
+}
+
+/** Like the gateway, the command of a call sent with an Idempotency-Key is the caller's key. */
+function keyedCommand(caller: Caller | undefined, action: string, meta: Omit<CallMeta, "caller">) {
+  if (meta.idempotencyKey === undefined || caller === undefined) return {};
+  return { commandId: keyedCommandId(caller.userId, `memory.${action}`, meta.idempotencyKey) };
 }
 
 /** What a rejected broker call carries (Moleculer rebuilds AppErrors as MoleculerClientError). */

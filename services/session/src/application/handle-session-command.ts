@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   NotFoundError,
   SESSION_EVENT_SCHEMA_VERSION,
@@ -8,7 +7,7 @@ import {
   type EventMetadata,
   type NewEvent,
 } from "@second-brain/contracts";
-import { encryptFields } from "@second-brain/platform";
+import { commandEventIds, encryptFields, eventsUpToOwnAppend } from "@second-brain/platform";
 import { decideSession, type SessionCommand } from "../domain/decide.ts";
 import { foldSession, type SessionFields, type SessionEventEnvelope } from "../domain/session.ts";
 import { loadSession, sessionPersonalFields, type SessionDeps } from "./session-stream.ts";
@@ -23,13 +22,19 @@ export interface SessionRequestInfo {
 /**
  * Read the stream, decide, encrypt the personal fields, append expecting the version read (a
  * concurrent writer gets a 409 instead of a silent overwrite). Returns the session after it.
+ *
+ * Event ids are derived from the command id: a retry of a command whose events are already in the
+ * stream appends nothing and answers as the first attempt did (ARCHITECTURE.md, invariant 9).
  */
 export async function handleSessionCommand(
   deps: SessionDeps,
   command: SessionCommand,
   info: SessionRequestInfo,
 ): Promise<SessionFields> {
+  const streamId = sessionStreamId(command.data.sessionId);
   const loaded = await loadSession(deps, info.caller, command.data.sessionId);
+  const earlier = eventsUpToOwnAppend(loaded.events, info.commandId, streamId);
+  if (earlier) return foldSession(earlier) as SessionFields;
   const events = decideSession(command, loaded.state, deps.limits);
   if (events.length === 0) return loaded.state!;
 
@@ -44,15 +49,19 @@ export async function handleSessionCommand(
     occurredAt: command.metadata.now.toISOString(),
     schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
   };
-  const toAppend: NewEvent[] = events.map((event) => ({
-    id: randomUUID(),
+  const ids = commandEventIds(info.commandId, streamId, events.length);
+  const toAppend: NewEvent[] = events.map((event, index) => ({
+    id: ids[index]!,
     type: event.type,
     data: encryptFields(event.data, sessionPersonalFields(event.type), key),
     metadata,
   }));
-  const result = await deps.store.appendToStream(sessionStreamId(command.data.sessionId), toAppend, {
-    expectedVersion: loaded.version,
-  });
+  const result = await deps.store.appendToStream(streamId, toAppend, { expectedVersion: loaded.version });
+  if (result.alreadyStored) {
+    // A twin attempt of this command stored these events first: answer with what it stored.
+    const stored = await loadSession(deps, info.caller, command.data.sessionId);
+    return foldSession(eventsUpToOwnAppend(stored.events, info.commandId, streamId)!) as SessionFields;
+  }
   const envelopes = events.map((event, index) => ({
     ...event,
     metadata,

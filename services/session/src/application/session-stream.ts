@@ -17,7 +17,11 @@ export interface SessionDeps {
   limits: Limits;
 }
 
+export type StoredSessionEvent = SessionEventEnvelope & { id: string };
+
 export interface LoadedSession {
+  /** The stream's events, decrypted. */
+  events: StoredSessionEvent[];
   /** The stream's version (0 when it does not exist): the expected version of the next append. */
   version: number;
   state: SessionState;
@@ -33,7 +37,7 @@ export async function loadSession(
   sessionId: string,
 ): Promise<LoadedSession> {
   const recorded = await deps.store.readStream(sessionStreamId(sessionId));
-  if (recorded.length === 0) return { version: 0, state: null };
+  if (recorded.length === 0) return { events: [], version: 0, state: null };
   const ownerId = recorded[0]!.metadata.ownerId;
   if (ownerId !== caller.userId) throw new NotFoundError("Session");
   const key = await deps.keyring.getKey(ownerId);
@@ -41,11 +45,8 @@ export async function loadSession(
   const events = recorded.map((event) => ({
     ...event,
     data: decryptFields(event.data as object, sessionPersonalFields(event.type), key),
-  }));
-  return {
-    version: recorded[recorded.length - 1]!.streamVersion,
-    state: foldSession(events as unknown as SessionEventEnvelope[]),
-  };
+  })) as unknown as StoredSessionEvent[];
+  return { events, version: recorded[recorded.length - 1]!.streamVersion, state: foldSession(events) };
 }
 
 export function sessionPersonalFields(type: string): readonly string[] {

@@ -12,7 +12,7 @@ const MAX_ATTEMPTS = 5;
  */
 export function brokerMemoryCommands(broker: ServiceBroker): MemoryCommands {
   return {
-    async retag(caller, memoryId, from, into) {
+    async retag(caller, memoryId, from, into, commandId) {
       for (let attempt = 1; ; attempt++) {
         let memory: Memory;
         try {
@@ -27,7 +27,8 @@ export function brokerMemoryCommands(broker: ServiceBroker): MemoryCommands {
         }
         const tags = retaggedTags(memory.tags, from, into);
         if (tags === null) return "unchanged";
-        const meta: CallMeta = { caller, ifMatch: memory.version };
+        // An attempt refused with 409 stored nothing, so the next one is the same command.
+        const meta: CallMeta = { caller, ifMatch: memory.version, commandId };
         try {
           await broker.call("memory.setTags", { id: memoryId, tags }, { meta });
           return "retagged";

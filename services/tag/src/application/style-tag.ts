@@ -1,9 +1,10 @@
 import { DEFAULT_LIMITS, ValidationError, type Tag } from "@second-brain/contracts";
+import { eventsUpToOwnAppend } from "@second-brain/platform";
 import { decideTagSettings } from "../domain/tag.ts";
 import { normaliseTagName, type Problems } from "../domain/tag-rules.ts";
 import { ancestorsOf, findTag } from "../read-model/tags.queries.ts";
 import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
-import { appendTagEvents, loadTagSettings, tagStreamId } from "./tag-streams.ts";
+import { appendTagEvents, foldTagSettings, loadTagSettings, tagStreamId } from "./tag-streams.ts";
 
 /** The tag name from a path or body, normalised; a 400 when empty or too long. */
 export function tagNameOf(value: unknown, field: string, deps: Pick<TagDeps, "limits">): string {
@@ -27,14 +28,22 @@ export async function styleTag(
   const known = justRenamed || (await findTag(deps.pool, ownerId, name)) !== null;
   const parent = typeof changes.parent === "string" ? changes.parent.trim().toLowerCase() : null;
   const ancestorsOfParent = parent ? await ancestorsOf(deps.pool, ownerId, parent) : [];
-  const { version, state } = await loadTagSettings(deps.store, ownerId, name);
-  const events = decideTagSettings(
-    { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known } },
-    state,
-    deps.limits,
-  );
-  await appendTagEvents(deps.store, tagStreamId(ownerId, name), events, version, info, now);
-  const settings = events[0]?.type === "TagStyled" ? events[0].data : state;
+  const streamId = tagStreamId(ownerId, name);
+  const { version, state, events: stored } = await loadTagSettings(deps.store, ownerId, name);
+  // A retry of this very request answers with the settings its first attempt stored.
+  const earlier = eventsUpToOwnAppend(stored, info.commandId, streamId);
+  let settings: { parent?: string | null; color?: string | null } | null = earlier
+    ? foldTagSettings(earlier)
+    : state;
+  if (!earlier) {
+    const events = decideTagSettings(
+      { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known } },
+      state,
+      deps.limits,
+    );
+    await appendTagEvents(deps.store, streamId, events, version, info, now);
+    if (events[0]?.type === "TagStyled") settings = events[0].data;
+  }
   const count = (await findTag(deps.pool, ownerId, name))?.count ?? 0;
   return {
     name,

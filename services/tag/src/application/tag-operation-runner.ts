@@ -1,11 +1,12 @@
-import { randomUUID } from "node:crypto";
 import {
+  AlreadyExistsError,
   NotFoundError,
   VersionConflictError,
   tagOperationStreamId,
   type Caller,
   type TagOperationKind,
 } from "@second-brain/contracts";
+import { derivedId } from "@second-brain/platform";
 import { decideTagOperation, evolveTagOperation, type TagOperation } from "../domain/tag-operation.ts";
 import { decideTagSettings } from "../domain/tag.ts";
 import { childrenOf, findTag, memoriesWithTag } from "../read-model/tags.queries.ts";
@@ -25,7 +26,9 @@ export interface TagOperationResult {
 /**
  * Starts a rename or merge: its work list is every memory of the caller carrying `from` in the
  * tag read model. The start is recorded before any memory is touched, so a crash at any later
- * point leaves an operation that the service finds and finishes when it starts again.
+ * point leaves an operation that the service finds and finishes when it starts again. The
+ * operation's id is derived from the command, so a retried request finds the operation it started
+ * (even once `from` is gone) instead of starting another.
  */
 export async function startTagOperation(
   deps: TagDeps,
@@ -36,8 +39,13 @@ export async function startTagOperation(
   now: Date,
 ): Promise<string> {
   const ownerId = info.caller.userId;
+  const operationId = derivedId(info.commandId, "tag-operation");
+  const started = await loadOperation(deps.store, operationId);
+  if (started.state) {
+    if (started.ownerId !== ownerId) throw new NotFoundError("Tag operation");
+    return operationId;
+  }
   if ((await findTag(deps.pool, ownerId, from)) === null) throw new NotFoundError("Tag");
-  const operationId = randomUUID();
   const memoryIds = await memoriesWithTag(deps.pool, ownerId, from);
   const events = decideTagOperation(
     { type: "StartTagOperation", data: { operationId, kind, from, into, memoryIds } },
@@ -71,15 +79,19 @@ export async function runTagOperation(
   let version = loaded.version;
   const streamId = tagOperationStreamId(operationId);
 
-  const step = async (command: Parameters<typeof decideTagOperation>[0]) => {
+  // Each step is a command of its own (an id derived from the operation and the step), so a step
+  // taken twice, by a resumed run or a second runner, appends once.
+  const step = async (command: Parameters<typeof decideTagOperation>[0], stepName: string) => {
+    const stepInfo = { ...info, commandId: derivedId(operationId, stepName) };
     for (let attempt = 0; ; attempt++) {
       const events = decideTagOperation(command, operation);
       try {
-        await appendTagEvents(deps.store, streamId, events, version, info, now());
+        await appendTagEvents(deps.store, streamId, events, version, stepInfo, now());
         for (const event of events) operation = evolveTagOperation(operation, event, ++version)!;
         return;
       } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+        const raced = error instanceof VersionConflictError || error instanceof AlreadyExistsError;
+        if (!raced || attempt >= 5) throw error;
         loaded = await loadOperation(deps.store, operationId);
         operation = loaded.state!;
         version = loaded.version;
@@ -89,13 +101,20 @@ export async function runTagOperation(
 
   for (const memoryId of operation.memoryIds) {
     if (operation.done.has(memoryId)) continue;
-    await deps.memories.retag(caller, memoryId, operation.from, operation.into);
-    await step({ type: "MarkMemoryRetagged", data: { memoryId } });
+    const retag = `retag ${memoryId}`;
+    await deps.memories.retag(
+      caller,
+      memoryId,
+      operation.from,
+      operation.into,
+      derivedId(operationId, retag),
+    );
+    await step({ type: "MarkMemoryRetagged", data: { memoryId } }, `mark ${memoryId}`);
     onProgress?.(resultOf(operation));
   }
   if (!operation.completed) {
     await moveSettings(deps, info, operation.from, operation.into, now);
-    await step({ type: "CompleteTagOperation" });
+    await step({ type: "CompleteTagOperation" }, "complete");
   }
   return resultOf(operation);
 }
@@ -125,14 +144,28 @@ async function moveSettings(
       target.state,
       deps.limits,
     );
-    await appendTagEvents(deps.store, tagStreamId(ownerId, into), events, target.version, info, now());
+    await appendTagEvents(
+      deps.store,
+      tagStreamId(ownerId, into),
+      events,
+      target.version,
+      stepOf(info, "style into"),
+      now(),
+    );
   }
   const retire = decideTagSettings(
     { type: "RetireTag", data: { name: from, into } },
     source.state,
     deps.limits,
   );
-  await appendTagEvents(deps.store, tagStreamId(ownerId, from), retire, source.version, info, now());
+  await appendTagEvents(
+    deps.store,
+    tagStreamId(ownerId, from),
+    retire,
+    source.version,
+    stepOf(info, "retire"),
+    now(),
+  );
   for (const child of await childrenOf(deps.pool, ownerId, from)) {
     const { version, state } = await loadTagSettings(deps.store, ownerId, child);
     if (!state || state.retired || state.parent !== from) continue;
@@ -142,8 +175,14 @@ async function moveSettings(
       state,
       deps.limits,
     );
-    await appendTagEvents(deps.store, tagStreamId(ownerId, child), events, version, info, now());
+    const reparent = stepOf(info, `reparent ${child}`);
+    await appendTagEvents(deps.store, tagStreamId(ownerId, child), events, version, reparent, now());
   }
+}
+
+/** One step of an operation as a command of its own. */
+function stepOf(info: TagRequestInfo, step: string): TagRequestInfo {
+  return { ...info, commandId: derivedId(info.commandId, step) };
 }
 
 function resultOf(operation: TagOperation): TagOperationResult {

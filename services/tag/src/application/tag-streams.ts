@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   TAG_EVENT_SCHEMA_VERSION,
   TAG_STREAM_PREFIX,
   tagOperationStreamId,
   type EventMetadata,
+  type RecordedEvent,
   type TagEvent,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
+import { commandEventIds } from "@second-brain/platform";
 import { evolveTagSettings, type TagSettingsEvent, type TagSettingsState } from "../domain/tag.ts";
 import {
   evolveTagOperation,
@@ -26,13 +28,17 @@ export async function loadTagSettings(
   store: EventStore,
   ownerId: string,
   name: string,
-): Promise<{ version: number; state: TagSettingsState }> {
+): Promise<{ version: number; state: TagSettingsState; events: RecordedEvent[] }> {
   const events = await store.readStream(tagStreamId(ownerId, name));
+  return { version: events.at(-1)?.streamVersion ?? 0, state: foldTagSettings(events), events };
+}
+
+export function foldTagSettings(events: readonly RecordedEvent[]): TagSettingsState {
   let state: TagSettingsState = null;
   for (const event of events) {
     state = evolveTagSettings(state, event as unknown as TagSettingsEvent, event.streamVersion);
   }
-  return { version: events.at(-1)?.streamVersion ?? 0, state };
+  return state;
 }
 
 export interface LoadedOperation {
@@ -56,7 +62,11 @@ export async function loadOperation(store: EventStore, operationId: string): Pro
   };
 }
 
-/** Appends tag events with the request's metadata, expecting the stream at `expectedVersion`. */
+/**
+ * Appends tag events with the request's metadata, expecting the stream at `expectedVersion`. The
+ * event ids are derived from `info.commandId`, so a command appends to one stream at most once and
+ * a retry of it is deduplicated; a command of several steps on one stream gives each its own id.
+ */
 export async function appendTagEvents(
   store: EventStore,
   streamId: string,
@@ -74,9 +84,10 @@ export async function appendTagEvents(
     occurredAt: now.toISOString(),
     schemaVersion: TAG_EVENT_SCHEMA_VERSION,
   };
+  const ids = commandEventIds(info.commandId, streamId, events.length);
   await store.appendToStream(
     streamId,
-    events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata })),
+    events.map((event, index) => ({ id: ids[index]!, type: event.type, data: event.data, metadata })),
     { expectedVersion },
   );
 }

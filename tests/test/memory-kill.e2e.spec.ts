@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { expect } from "chai";
+import type { SqlPool } from "@second-brain/platform";
+import { ApiClient, eventually, type ApiResponse } from "../src/api-client.ts";
+import { useStack, type StackFixture } from "../src/stack-fixture.ts";
+
+// Invariant 9: exactly-once effects over the broker. One of two memory service processes is
+// SIGKILLed while 20 creates are in flight, and started again. When the dead node is dropped from
+// the registry, the gateway's broker re-sends the calls it left unanswered, some of which it had
+// already appended; the re-sent call carries the request's command id, so nothing is stored twice.
+// A client retrying its failed keyed creates under the same Idempotency-Key ends with each stored
+// exactly once.
+describe("memory service killed with creates in flight (distributed)", function () {
+  this.timeout(240_000);
+  // Info logs, so the test can see a second instance say it has started.
+  const env = useStack("distributed", { LOG_LEVEL: "info" });
+
+  it("alone: the failed creates, retried by the client under their keys, are stored once each", async () => {
+    // No other memory process: the calls the dead node left unanswered fail once it is dropped
+    // from the registry, and the service is started again only after that.
+    const report = await killWithCreatesInFlight(env, { restart: "after the answers" });
+    expect(report.failedAtFirst, "creates that failed at the kill").to.be.greaterThan(0);
+  });
+
+  it("beside a replica: the gateway re-sends the unanswered creates, and none is stored twice", async () => {
+    // The gateway re-sends what the dead node left unanswered to the replica at once, which is
+    // when a create it had already appended could be stored twice.
+    env.stack.start("memory#2");
+    await eventually(
+      async () => (/^\[memory#2\] .*"started"/m.test(env.stack.recentOutput()) ? true : undefined),
+      60_000,
+    );
+    await killWithCreatesInFlight(env, { restart: "at once" });
+  });
+});
+
+/**
+ * Sends 20 creates at once (every other one under an Idempotency-Key, each with its own content),
+ * SIGKILLs the memory process as soon as the first is answered, starts it again, retries the
+ * failed keyed creates with their keys until they succeed, and checks what the log holds.
+ */
+async function killWithCreatesInFlight(
+  env: StackFixture,
+  options: { restart: "at once" | "after the answers" },
+): Promise<{ failedAtFirst: number }> {
+  const { stack, database, api } = env;
+  const owner = await whoAmI(api);
+  const creates = Array.from({ length: 20 }, (_, i) => ({
+    content: `in flight ${i} ${randomUUID()}`,
+    key: i % 2 === 0 ? `kill-${i}-${randomUUID()}` : undefined,
+  }));
+  const send = (create: (typeof creates)[number]) =>
+    api.request(
+      "POST",
+      "/api/v1/memories",
+      { content: create.content },
+      create.key ? { "idempotency-key": create.key } : {},
+    );
+
+  const answered = new Set<number>();
+  const inFlight = creates.map((create, i) =>
+    send(create).then(
+      (response) => (answered.add(i), response),
+      (error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }) as ApiResponse,
+    ),
+  );
+  await eventually(async () => (answered.size > 0 ? true : undefined), 30_000);
+  await stack.kill("memory", "SIGKILL");
+  const pendingAtKill = new Set([...creates.keys()].filter((i) => !answered.has(i)));
+  // Everything the killed process appended lies at or before this position.
+  const horizon = await lastPosition(database!.pool);
+  if (options.restart === "at once") stack.start("memory");
+  const responses = await Promise.all(inFlight);
+  if (options.restart === "after the answers") stack.start("memory");
+  // The kill must have cut requests off, or this test shows nothing.
+  expect(pendingAtKill.size, "creates still in flight at the kill").to.be.greaterThan(0);
+
+  await stack.waitReady(90_000);
+  const statuses = responses.map((response) => response.status);
+  // The failed keyed creates are retried by the client with the same key until they succeed.
+  for (const [i, create] of creates.entries()) {
+    if (statuses[i] === 201 || create.key === undefined) continue;
+    responses[i] = await eventually(async () => {
+      const retried = await send(create);
+      return retried.status === 201 ? retried : undefined;
+    }, 60_000);
+  }
+
+  // What is stored: every memory stream of the owner, read back (decrypted) through the API.
+  const { rows } = await database!.pool.query<{ stream_id: string; created: number; position: string }>(
+    `SELECT stream_id, count(*) FILTER (WHERE type = 'MemoryCreated')::int AS created,
+              min(position)::text AS position
+         FROM event_store.events
+        WHERE stream_id LIKE 'memory-%' AND metadata->>'ownerId' = $1
+        GROUP BY stream_id`,
+    [owner],
+  );
+  for (const row of rows) expect(row.created, row.stream_id).to.equal(1);
+  const storedContents = await Promise.all(
+    rows.map(async ({ stream_id, position }) => {
+      const memory = await api.request("GET", `/api/v1/memories/${stream_id.slice("memory-".length)}`);
+      expect(memory.status, JSON.stringify(memory.body)).to.equal(200);
+      return {
+        id: memory.body.id as string,
+        content: memory.body.content as string,
+        position: BigInt(position),
+      };
+    }),
+  );
+  const copies = (content: string) => storedContents.filter((stored) => stored.content === content);
+
+  for (const [i, create] of creates.entries()) {
+    const response = responses[i]!;
+    const stored = copies(create.content);
+    if (response.status === 201) {
+      // Acknowledged (first time or on the client's retry): exactly once, the memory it was told.
+      expect(
+        stored.map((s) => s.id),
+        `${create.content}: ${statuses[i]}`,
+      ).to.deep.equal([response.body.id]);
+    } else {
+      // Never acknowledged and not retried: it may have been stored, but not twice.
+      expect(stored.length, `${create.content}: ${statuses[i]}`).to.be.at.most(1);
+    }
+  }
+  expect(storedContents.length).to.equal(new Set(storedContents.map((s) => s.content)).size);
+  // How many creates the killed process had appended without answering: the case a retry with
+  // a fresh id would have stored twice.
+  const appendedUnanswered = [...pendingAtKill].filter((i) =>
+    copies(creates[i]!.content).some((stored) => stored.position <= horizon),
+  ).length;
+  console.log(
+    `      in flight at the kill: ${pendingAtKill.size} of 20, of which appended but unanswered: ` +
+      `${appendedUnanswered}; first answers: ${statuses.join(" ")}`,
+  );
+  return { failedAtFirst: statuses.filter((status) => status !== 201).length };
+}
+
+async function lastPosition(pool: SqlPool): Promise<bigint> {
+  const { rows } = await pool.query<{ position: string }>(
+    "SELECT coalesce(max(position), 0)::text AS position FROM event_store.events",
+  );
+  return BigInt(rows[0]!.position);
+}
+
+async function whoAmI(api: ApiClient): Promise<string> {
+  const me = await api.request("GET", "/api/v1/users/me");
+  expect(me.status).to.equal(200);
+  return me.body.id;
+}
