@@ -102,7 +102,11 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
         ownerId: ctx.meta.caller?.userId ?? "",
         maxFileBytes: config.limits.maxFileBytes,
       });
-    } else req.body = await readJsonBody(req, config.limits.maxBodyBytes);
+    } else
+      req.body = await readJsonBody(
+        req,
+        Math.min(config.limits.maxBodyBytes, apiRoute.maxBodyBytes ?? Infinity),
+      );
   }
 
   return {

@@ -5,6 +5,7 @@ import type { SqlPool } from "@second-brain/platform";
 /**
  * What re-tagging needs of the memory service (its commands, over the broker, as the caller).
  * "gone" is a memory deleted since the work list was made; "unchanged" one that lacks `from`.
+ * `correlationId` is the request's that started the operation, so the events it causes trace back.
  */
 export interface MemoryCommands {
   retag(
@@ -12,6 +13,7 @@ export interface MemoryCommands {
     memoryId: string,
     from: string,
     into: string,
+    correlationId: string,
   ): Promise<"retagged" | "unchanged" | "gone">;
 }
 

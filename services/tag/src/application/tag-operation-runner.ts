@@ -89,7 +89,7 @@ export async function runTagOperation(
 
   for (const memoryId of operation.memoryIds) {
     if (operation.done.has(memoryId)) continue;
-    await deps.memories.retag(caller, memoryId, operation.from, operation.into);
+    await deps.memories.retag(caller, memoryId, operation.from, operation.into, info.correlationId);
     await step({ type: "MarkMemoryRetagged", data: { memoryId } });
     onProgress?.(resultOf(operation));
   }
