@@ -113,7 +113,9 @@ export async function sendHostile(
       ),
       Buffer.from(`Content-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`),
     ]);
-    if (target.in === "filename") mustName = firstRuleBreak(asUrlDecodes(filename), "", "filename");
+    // busboy keeps only what follows the last / or \\ of a file name: that part is what the API reads.
+    const basename = filename.slice(Math.max(filename.lastIndexOf("/"), filename.lastIndexOf("\\")) + 1);
+    if (target.in === "filename") mustName = firstRuleBreak(asUrlDecodes(basename), "", "filename");
   } else if (["POST", "PUT", "PATCH"].includes(operation.method)) {
     headers["Content-Type"] = "application/json";
     const base = operation.body ? validObject(operation.body, context.known) : {};

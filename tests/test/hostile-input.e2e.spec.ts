@@ -19,7 +19,7 @@ import {
 import { rawRequest } from "../src/raw-http.ts";
 
 /** Random values per target on top of the fixed rule breakers; keeps each mode near a minute here. */
-const RUNS = Number(process.env.SWEEP_RUNS ?? 6);
+const RUNS = Number(process.env.SWEEP_RUNS ?? 15);
 const SEED = Number(process.env.SWEEP_SEED ?? Date.now() % 2 ** 31);
 
 // ARCHITECTURE.md invariant 7 over HTTP: every field of every route in the served OpenAPI document

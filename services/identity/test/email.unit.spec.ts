@@ -26,8 +26,12 @@ describe("isEmailAddress", () => {
     expect(isEmailAddress(`${"a".repeat(64)}@${"b".repeat(MAX_EMAIL_CHARS - 68)}.com`)).to.equal(false);
     // The shapes that made a backtracking pattern take seconds: many @ and dots, a MiB long.
     const hostile = ["a@".repeat(512 * 1024), "a.".repeat(512 * 1024) + "@", `${"a@a.".repeat(256 * 1024)} `];
-    const started = performance.now();
-    for (const email of hostile) expect(isEmailAddress(email)).to.equal(false);
-    expect(performance.now() - started).to.be.below(50);
+    // The best of three, as other work may share the machine; a backtracking check takes seconds.
+    const timings = [0, 1, 2].map(() => {
+      const started = performance.now();
+      for (const email of hostile) expect(isEmailAddress(email)).to.equal(false);
+      return performance.now() - started;
+    });
+    expect(Math.min(...timings)).to.be.below(50);
   });
 });
