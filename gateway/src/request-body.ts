@@ -1,13 +1,19 @@
 import type { IncomingMessage } from "node:http";
-import { PayloadTooLargeError, refuseForbiddenText, ValidationError } from "@second-brain/contracts";
+import {
+  MAX_JSON_DEPTH,
+  PayloadTooLargeError,
+  refuseForbiddenText,
+  ValidationError,
+} from "@second-brain/contracts";
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
 /**
  * Reads a JSON object body of at most `maxBytes`. Stops collecting (and answers 413) as soon as the
  * limit is passed, so an oversized body is never held in memory. An empty body reads as `{}`;
- * bytes that are not UTF-8, malformed JSON, a JSON value that is not an object, or a string
- * anywhere in it (keys included) that breaks the text rule is a 400 VALIDATION_FAILED.
+ * bytes that are not UTF-8, malformed JSON, a JSON value that is not an object, a string
+ * anywhere in it (keys included) that breaks the text rule, or nesting deeper than
+ * MAX_JSON_DEPTH is a 400 VALIDATION_FAILED.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   if (!METHODS_WITH_BODY.has(req.method ?? "")) return {};
@@ -58,7 +64,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
       { field: "body", message: "must be a JSON object" },
     ]);
   }
-  refuseForbiddenText(value, "body");
+  refuseForbiddenText(value, "body", MAX_JSON_DEPTH);
   return value as Record<string, unknown>;
 }
 

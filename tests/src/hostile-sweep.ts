@@ -7,6 +7,8 @@ import { rawRequest, type RawResponse } from "./raw-http.ts";
 /** The largest request head Node reads (16 KiB) and the JSON body limit (API.md). */
 const MAX_HEAD_BYTES = 16 * 1024;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How deeply a JSON body may nest (API.md). */
+const MAX_JSON_DEPTH = 32;
 
 /** One request the sweep sent and what came back. */
 export interface SentRequest {
@@ -125,10 +127,12 @@ export async function sendHostile(
       mustName = "body";
     } else {
       body = Buffer.from(JSON.stringify(json) ?? "null", "utf8");
-      // A body that is not a JSON object is refused as a whole before anything in it is looked at.
-      if (target.in === "body")
-        mustName =
-          firstRuleBreak(json, "", "body") && (isObject(json) ? firstRuleBreak(json, "", "body") : "body");
+      // A body that is not a JSON object is refused as a whole before anything in it is looked at;
+      // in one that is, a string that breaks the rule or nesting past the limit is named.
+      if (target.in === "body") {
+        const found = firstRuleBreak(json, "", "body", MAX_JSON_DEPTH);
+        mustName = found && (isObject(json) ? found : "body");
+      }
     }
   }
   if (target.in === "header") {
@@ -148,8 +152,12 @@ export async function sendHostile(
     mustName = firstRuleBreak({ [target.field]: asUrlDecodesDeep(value) }, "", "query");
 
   const requestTarget = `${path}${query ? `?${query}` : ""}`;
+  // Near Node's limit on the request head, the few lines rawRequest adds decide: any 4xx will do.
+  const headBytes =
+    Buffer.byteLength(requestTarget) +
+    Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
   const tooLarge =
-    Buffer.byteLength(requestTarget) + 2048 > MAX_HEAD_BYTES || (body?.length ?? 0) > MAX_BODY_BYTES;
+    headBytes > MAX_HEAD_BYTES - 256 || (body?.length ?? 0) > (operation.maxBodyBytes ?? MAX_BODY_BYTES);
   const response = await rawRequest(context.baseUrl, {
     method: operation.method,
     target: requestTarget,

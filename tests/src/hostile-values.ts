@@ -89,7 +89,7 @@ export function hostileJson(strings: fc.Arbitrary<string>): fc.Arbitrary<unknown
     { arbitrary: fc.array(strings, { maxLength: 3 }), weight: 2 },
     { arbitrary: fc.dictionary(hostileKey, fc.oneof(strings, fc.integer()), { maxKeys: 3 }), weight: 2 },
     { arbitrary: fc.constantFrom({ $gt: "" }, { $ne: null }, [], {}), weight: 1 },
-    { arbitrary: fc.constantFrom(16, 2_000).map((depth) => nested(depth, "deep")), weight: 1 },
+    { arbitrary: fc.constantFrom(16, 40, 2_000).map((depth) => nested(depth, "deep")), weight: 1 },
   );
 }
 
@@ -103,23 +103,31 @@ export function childField(parent: string, key: string | number): string {
 }
 
 /**
- * The field the API must name for the first string in `value` (keys of an object before its
- * values, then depth first in order) that breaks the rule; undefined when none does.
+ * The field the API must name for the first problem in `value`, depth first in order (keys of an
+ * object before its values): a string that breaks the rule, or an array or object nested deeper
+ * than `maxDepth` (the value itself is level 1). Undefined when there is none.
  */
-export function firstRuleBreak(value: unknown, field: string, whole: string): string | undefined {
+export function firstRuleBreak(
+  value: unknown,
+  field: string,
+  whole: string,
+  maxDepth = Infinity,
+  depth = 1,
+): string | undefined {
   if (typeof value === "string") return breaksTextRule(value) ? field || whole : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  if (depth > maxDepth) return field || whole;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const found = firstRuleBreak(value[index], childField(field, index), whole);
+      const found = firstRuleBreak(value[index], childField(field, index), whole, maxDepth, depth + 1);
       if (found) return found;
     }
     return undefined;
   }
-  if (typeof value !== "object" || value === null) return undefined;
   const entries = Object.entries(value);
   if (entries.some(([key]) => breaksTextRule(key))) return field || whole;
   for (const [key, child] of entries) {
-    const found = firstRuleBreak(child, childField(field, key), whole);
+    const found = firstRuleBreak(child, childField(field, key), whole, maxDepth, depth + 1);
     if (found) return found;
   }
   return undefined;

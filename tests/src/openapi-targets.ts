@@ -19,6 +19,8 @@ export interface Operation {
   parameters: { name: string; in: "query" | "path" | "header"; required?: boolean; schema: Schema }[];
   /** The JSON body's schema; undefined when the operation declares none. */
   body?: Schema;
+  /** A body limit tighter than the configured one, when the operation declares it. */
+  maxBodyBytes?: number;
   multipart: boolean;
 }
 
@@ -42,6 +44,7 @@ export function operationsOf(document: Document): Operation[] {
           schema: resolve(parameter.schema),
         })),
         body: content["application/json"] ? resolve(content["application/json"].schema) : undefined,
+        maxBodyBytes: op.requestBody?.["x-max-body-bytes"],
         multipart: Boolean(content["multipart/form-data"]),
       };
     }),

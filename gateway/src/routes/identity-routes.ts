@@ -2,7 +2,7 @@ import type { ApiRoute } from "../route-params.ts";
 import { bodyOnly } from "../route-params.ts";
 
 /** An email, a password and a name, or a refresh token: a few hundred bytes at most. */
-const AUTH_BODY_BYTES = 16 * 1024;
+export const AUTH_BODY_BYTES = 16 * 1024;
 
 export const IDENTITY_ROUTES: readonly ApiRoute[] = [
   {

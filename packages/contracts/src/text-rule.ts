@@ -31,46 +31,61 @@ export function forbiddenTextIn(text: string): string | undefined {
 export interface ForbiddenText {
   field: string;
   message: string;
+  /** `depth` when the value is nested deeper than allowed rather than holding a bad string. */
+  kind: "text" | "depth";
 }
 
 /**
  * The first string inside `value` (any JSON value: object keys included, in order) that breaks the
  * rule, named by its path: `content`, `metadata.foo`, `tags[2]`; `whole` names the value itself
- * (a header's name, or `body` for a key of the body). Walks with its own stack, so a deeply
- * nested value cannot overflow the call stack.
+ * (a header's name, or `body` for a key of the body). With `maxDepth`, an array or object nested
+ * deeper than that is reported too (the value itself counts as level 1): serialisers and
+ * PostgreSQL's JSON parser recurse, so a request must not nest without bound. Walks with its own
+ * stack, so however deep the value, the walk cannot overflow the call stack.
  */
-export function findForbiddenText(value: unknown, whole: string): ForbiddenText | undefined {
-  const stack: { value: unknown; field: string }[] = [{ value, field: "" }];
+export function findForbiddenText(
+  value: unknown,
+  whole: string,
+  maxDepth = Infinity,
+): ForbiddenText | undefined {
+  const stack: { value: unknown; field: string; depth: number }[] = [{ value, field: "", depth: 1 }];
   while (stack.length > 0) {
-    const { value: current, field } = stack.pop()!;
+    const { value: current, field, depth } = stack.pop()!;
     if (typeof current === "string") {
       const problem = forbiddenTextIn(current);
-      if (problem) return { field: field || whole, message: problem };
-    } else if (Array.isArray(current)) {
+      if (problem) return { field: field || whole, message: problem, kind: "text" };
+      continue;
+    }
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > maxDepth)
+      return { field: field || whole, message: `is nested more than ${maxDepth} levels deep`, kind: "depth" };
+    if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--)
-        stack.push({ value: current[index], field: `${field}[${index}]` });
-    } else if (typeof current === "object" && current !== null) {
-      const entries = Object.entries(current);
-      for (const [key] of entries) {
-        const problem = forbiddenTextIn(key);
-        if (problem) return { field: field || whole, message: `has a key that ${problem}` };
-      }
-      for (let index = entries.length - 1; index >= 0; index--) {
-        const [key, child] = entries[index]!;
-        stack.push({ value: child, field: childField(field, key) });
-      }
+        stack.push({ value: current[index], field: `${field}[${index}]`, depth: depth + 1 });
+      continue;
+    }
+    const entries = Object.entries(current);
+    for (const [key] of entries) {
+      const problem = forbiddenTextIn(key);
+      if (problem) return { field: field || whole, message: `has a key that ${problem}`, kind: "text" };
+    }
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, child] = entries[index]!;
+      stack.push({ value: child, field: childField(field, key), depth: depth + 1 });
     }
   }
   return undefined;
 }
 
 /** Throws the 400 VALIDATION_FAILED that names the field, when `value` breaks the rule. */
-export function refuseForbiddenText(value: unknown, whole: string): void {
-  const found = findForbiddenText(value, whole);
+export function refuseForbiddenText(value: unknown, whole: string, maxDepth = Infinity): void {
+  const found = findForbiddenText(value, whole, maxDepth);
   if (!found) return;
   const problem: FieldProblem = { field: found.field, message: found.message };
   throw new ValidationError(
-    `${found.field} ${found.message}; control characters other than tab, line feed and carriage return, and lone surrogates, are not accepted.`,
+    found.kind === "depth"
+      ? `${found.field} ${found.message}; JSON is accepted up to ${maxDepth} levels of arrays and objects.`
+      : `${found.field} ${found.message}; control characters other than tab, line feed and carriage return, and lone surrogates, are not accepted.`,
     [problem],
   );
 }

@@ -100,6 +100,20 @@ describe("the text rule", () => {
     expect(findForbiddenText(deep, "body")?.field).to.equal(`${"[0]".repeat(100_000)}`);
   });
 
+  it("reports arrays and objects nested deeper than asked, by the path of the first one", () => {
+    fc.assert(
+      fc.property(steps, fc.integer({ min: 1, max: 8 }), (path, maxDepth) => {
+        const depthOfLeaf = path.length + 1; // the leaf below is an object at this level
+        const found = findForbiddenText(place(path, { leaf: "ok" }, "clean"), "body", maxDepth);
+        if (depthOfLeaf <= maxDepth) expect(found).to.equal(undefined);
+        else {
+          expect(found?.kind).to.equal("depth");
+          expect(found?.field).to.equal(fieldOf(path.slice(0, maxDepth), "body"));
+        }
+      }),
+    );
+  });
+
   it("refuses with a 400 VALIDATION_FAILED naming the field", () => {
     let thrown: unknown;
     try {
