@@ -139,7 +139,7 @@ export async function sendHostile(
     // Header values travel as latin1 bytes; CR and LF would end the header line rather than sit in it.
     const text = String(value)
       .replace(/[\r\n]/g, " ")
-      .replace(/[^\u0000-\u00ff]/g, "?");
+      .replace(/[^\x20-\xff\t]/g, (char) => (char < " " ? char : "?"));
     headers[target.field] = target.field === "Authorization" ? `Bearer ${text}` : text;
     mustName = firstRuleBreak(text, "", target.field);
   }

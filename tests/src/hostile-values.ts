@@ -6,6 +6,7 @@ import fc from "fast-check";
  * server's (packages/contracts, text-rule.ts): what the API must refuse with a 400.
  */
 export function breaksTextRule(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are the point here
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text) || !text.isWellFormed();
 }
 

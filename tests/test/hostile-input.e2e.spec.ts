@@ -16,7 +16,6 @@ import {
   type SentRequest,
   type SweepContext,
 } from "../src/hostile-sweep.ts";
-import { rawRequest } from "../src/raw-http.ts";
 
 /** Random values per target on top of the fixed rule breakers; keeps each mode near a minute here. */
 const RUNS = Number(process.env.SWEEP_RUNS ?? 15);
