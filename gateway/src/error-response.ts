@@ -20,11 +20,36 @@ const GATEWAY_ERRORS: Record<string, { status: number; code: string; message: st
   ForbiddenError: { status: 403, code: "FORBIDDEN", message: "You are not allowed to do this." },
 };
 
+/** moleculer-web's error for a path parameter whose percent-encoding is not UTF-8 (e.g. `%FF`). */
+const UNDECODABLE_PATH: ErrorResponse = {
+  status: 400,
+  code: "VALIDATION_FAILED",
+  message: "The path is not valid percent-encoded UTF-8.",
+  details: [{ field: "path", message: "is not valid percent-encoded UTF-8" }],
+};
+
+/**
+ * moleculer-web's multipart alias when busboy found no file part (e.g. a file name holding a line
+ * break, which busboy does not take for a file): a client error without a code of ours.
+ */
+const FILE_MISSING: ErrorResponse = {
+  status: 400,
+  code: "VALIDATION_FAILED",
+  message: "The request must be multipart/form-data with the file in the field `file`.",
+  details: [{ field: "file", message: "is required" }],
+};
+
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof AppError) return errorFromMoleculer(error);
   const name = (error as { name?: unknown } | null)?.name;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (name === "MoleculerClientError" && code === 400 && message === "File missing in the request")
+    return { ...FILE_MISSING };
   const known = typeof name === "string" ? GATEWAY_ERRORS[name] : undefined;
-  if (known && (error as { code?: unknown }).code === known.status) return { ...known };
+  if (known && (error as { code?: unknown }).code === known.status) {
+    if ((error as { type?: unknown }).type === "UNABLE_DECODE_PARAM") return { ...UNDECODABLE_PATH };
+    return { ...known };
+  }
   return errorFromMoleculer(error);
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import ApiGateway from "moleculer-web";
 import type { Context, Service, ServiceBroker, ServiceSchema } from "moleculer";
@@ -17,8 +18,10 @@ import { MethodNotAllowedError, toErrorResponse, writeErrorResponse } from "./er
 import type { GatewayMeta, GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
 import { acceptableRequestId, bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { readJsonBody } from "./request-body.ts";
+import { refuseForbiddenRequestText } from "./request-text.ts";
 import { checkMultipartRequest, multipartLimits, stageUploadBeforeCall } from "./multipart-body.ts";
 import { DEFAULT_READINESS_SERVICES } from "./ops-endpoints.ts";
+import { answerParserErrorsInShape } from "./parser-errors.ts";
 
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;
@@ -36,7 +39,9 @@ type GatewayThis = Service & {
   resolveAlias(
     url: string,
     method: string,
-  ): { alias: { route: unknown; routeId?: string; fullPath: string } } | false;
+  ):
+    | { alias: { route: unknown; routeId?: string; fullPath: string }; params: Record<string, unknown> }
+    | false;
   aliases: { route: unknown; method: string; match(url: string): unknown }[];
   server: { address(): AddressInfo | string | null };
 };
@@ -86,6 +91,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     const apiRoute = API_ROUTES_BY_ID.get(found.alias.routeId ?? "")!;
     req.apiRoute = apiRoute;
     (req as { routeTemplate?: string }).routeTemplate = found.alias.fullPath;
+    refuseForbiddenRequestText(req.headers, found.params, req.query);
     if (!apiRoute.public) ctx.meta.caller = verifyAccessToken(bearerToken(req.headers), jwtSecret, now());
     const version = ifMatchVersion(req.headers);
     if (version !== undefined) ctx.meta.ifMatch = version;
@@ -100,7 +106,11 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
         ownerId: ctx.meta.caller?.userId ?? "",
         maxFileBytes: config.limits.maxFileBytes,
       });
-    } else req.body = await readJsonBody(req, config.limits.maxBodyBytes);
+    } else
+      req.body = await readJsonBody(
+        req,
+        Math.min(config.limits.maxBodyBytes, apiRoute.maxBodyBytes ?? Infinity),
+      );
   }
 
   return {
@@ -185,6 +195,9 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
         },
       ],
     } as ServiceSchema["settings"],
+    created(this: Service) {
+      answerParserErrorsInShape((this as Service & { server: Server }).server);
+    },
     methods: {
       /** Every request passes here first: request id hygiene, timing, one log line, one metric. */
       httpHandler(this: GatewayThis, req: GatewayRequest, res: GatewayResponse, next?: unknown) {

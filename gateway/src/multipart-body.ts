@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import { PayloadTooLargeError, UnavailableError, ValidationError } from "@second-brain/contracts";
+import {
+  PayloadTooLargeError,
+  refuseForbiddenText,
+  UnavailableError,
+  ValidationError,
+} from "@second-brain/contracts";
 import { stageUpload, type ObjectStore, type StagedUpload } from "@second-brain/platform";
 
 /** Room for the multipart boundaries and part headers around the file itself. */
@@ -58,6 +63,8 @@ export function stageUploadBeforeCall(
         { field: "file", message: "is required" },
       ]);
     }
+    // The file name is the one string of an upload: the text rule holds for it before a byte is staged.
+    if ($filename !== undefined) refuseForbiddenText($filename, "filename");
     if (!options.objects) throw new UnavailableError("Uploads are not available.");
     const stagedKey = `${options.ownerId}/staging/${randomUUID()}`;
     // A client that goes away mid-upload leaves busboy's file stream waiting forever: end it.

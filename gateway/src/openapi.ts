@@ -4,6 +4,7 @@ import { SEARCH_PATHS } from "./openapi-paths/search-paths.ts";
 import { SESSION_PATHS } from "./openapi-paths/session-paths.ts";
 import { TAG_PATHS } from "./openapi-paths/tag-paths.ts";
 import { schemas } from "./openapi-schemas.ts";
+import { AUTH_BODY_BYTES } from "./routes/identity-routes.ts";
 
 /**
  * The OpenAPI 3.1 description of the gateway, served at /openapi.json and rendered at /docs. It is
@@ -14,6 +15,8 @@ const ref = (name: keyof typeof schemas) => ({ $ref: `#/components/schemas/${nam
 const json = (schema: object) => ({ "application/json": { schema } });
 const ok = (description: string, schema: object) => ({ description, content: json(schema) });
 const body = (name: keyof typeof schemas, required = true) => ({ required, content: json(ref(name)) });
+/** A route whose JSON body limit is tighter than MAX_BODY_BYTES says so (413 beyond). */
+const smallBody = (name: keyof typeof schemas) => ({ ...body(name), "x-max-body-bytes": AUTH_BODY_BYTES });
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
@@ -87,7 +90,7 @@ export const openApiDocument = {
         summary: "Create an account",
         tags: ["Identity"],
         ...publicOp,
-        requestBody: body("RegisterRequest"),
+        requestBody: smallBody("RegisterRequest"),
         responses: {
           "201": ok("The account and its first tokens.", ref("Registration")),
           ...errors(400, 409, 413, 429, 503),
@@ -100,7 +103,7 @@ export const openApiDocument = {
         summary: "Log in with email and password",
         tags: ["Identity"],
         ...publicOp,
-        requestBody: body("LoginRequest"),
+        requestBody: smallBody("LoginRequest"),
         responses: { "200": ok("A token pair.", ref("TokenPair")), ...errors(400, 401, 413, 429, 503) },
       },
     },
@@ -111,7 +114,7 @@ export const openApiDocument = {
         description: "The refresh token sent stops working; reusing it ends every session of the user.",
         tags: ["Identity"],
         ...publicOp,
-        requestBody: body("RefreshRequest"),
+        requestBody: smallBody("RefreshRequest"),
         responses: { "200": ok("A new token pair.", ref("TokenPair")), ...errors(400, 401, 413, 429, 503) },
       },
     },

@@ -1,12 +1,19 @@
 import type { IncomingMessage } from "node:http";
-import { PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import {
+  MAX_JSON_DEPTH,
+  PayloadTooLargeError,
+  refuseForbiddenText,
+  ValidationError,
+} from "@second-brain/contracts";
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
 /**
  * Reads a JSON object body of at most `maxBytes`. Stops collecting (and answers 413) as soon as the
  * limit is passed, so an oversized body is never held in memory. An empty body reads as `{}`;
- * malformed JSON or a JSON value that is not an object is a 400 VALIDATION_FAILED.
+ * bytes that are not UTF-8, malformed JSON, a JSON value that is not an object, a string
+ * anywhere in it (keys included) that breaks the text rule, or nesting deeper than
+ * MAX_JSON_DEPTH is a 400 VALIDATION_FAILED.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   if (!METHODS_WITH_BODY.has(req.method ?? "")) return {};
@@ -35,9 +42,18 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   });
 
   if (raw.length === 0) return {};
+  let text: string;
+  try {
+    // Not Buffer#toString, which would quietly turn broken bytes into U+FFFD.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    throw new ValidationError("The request body is not valid UTF-8.", [
+      { field: "body", message: "is not valid UTF-8" },
+    ]);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     throw new ValidationError("The request body is not valid JSON.", [
       { field: "body", message: "is not valid JSON" },
@@ -48,6 +64,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
       { field: "body", message: "must be a JSON object" },
     ]);
   }
+  refuseForbiddenText(value, "body", MAX_JSON_DEPTH);
   return value as Record<string, unknown>;
 }
 

@@ -30,6 +30,11 @@ export interface ApiRoute {
    * read into memory by the gateway); the params come from the path only.
    */
   multipart?: true;
+  /**
+   * A tighter JSON body limit than the configured one, for routes whose bodies are small by nature
+   * (the public identity routes): a huge body is refused (413) before a byte of it is parsed.
+   */
+  maxBodyBytes?: number;
   /** The Location of what a 201 created. */
   location?: (result: unknown) => string | undefined;
 }

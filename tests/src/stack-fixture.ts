@@ -15,16 +15,22 @@ export interface StackFixture {
 
 /**
  * Runs Second Brain in `mode` for the enclosing `describe`: on a database of its own in the
- * distributed mode, with one registered user; stopped afterwards. When a test fails, the last
+ * distributed mode, with one registered user; stopped afterwards. An embedded stack keeps its data
+ * in `options.dataDir` when given (the caller removes it). When a test fails, the last
  * lines the processes printed are shown with it.
  */
-export function useStack(mode: RunMode, env: Record<string, string> = {}): StackFixture {
+export function useStack(
+  mode: RunMode,
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): StackFixture {
   const fixture = {} as StackFixture;
   before(async () => {
     fixture.database = mode === "distributed" ? await createTestDatabase("sb_e2e") : undefined;
     fixture.stack = await startStack({
       mode,
       env,
+      ...options,
       ...(fixture.database ? { databaseUrl: fixture.database.url } : {}),
     });
     fixture.api = new ApiClient(fixture.stack.baseUrl);

@@ -1,6 +1,9 @@
 import type { ApiRoute } from "../route-params.ts";
 import { bodyOnly } from "../route-params.ts";
 
+/** An email, a password and a name, or a refresh token: a few hundred bytes at most. */
+export const AUTH_BODY_BYTES = 16 * 1024;
+
 export const IDENTITY_ROUTES: readonly ApiRoute[] = [
   {
     id: "register",
@@ -8,6 +11,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     path: "/auth/register",
     action: "identity.register",
     public: true,
+    maxBodyBytes: AUTH_BODY_BYTES,
     status: 201,
     params: bodyOnly,
     location: () => "/api/v1/users/me",
@@ -18,6 +22,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     path: "/auth/login",
     action: "identity.login",
     public: true,
+    maxBodyBytes: AUTH_BODY_BYTES,
     params: bodyOnly,
   },
   {
@@ -26,6 +31,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     path: "/auth/refresh",
     action: "identity.refresh",
     public: true,
+    maxBodyBytes: AUTH_BODY_BYTES,
     params: bodyOnly,
   },
   { id: "getMe", method: "GET", path: "/users/me", action: "identity.me", params: () => ({}) },

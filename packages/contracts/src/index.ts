@@ -7,3 +7,4 @@ export * from "./session.ts";
 export * from "./tag.ts";
 export * from "./attachment.ts";
 export * from "./json-values.ts";
+export * from "./text-rule.ts";

@@ -20,3 +20,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxFileBytes: 100 * 1024 * 1024,
   maxListLimit: 100,
 };
+
+/**
+ * How deeply a JSON request body may nest arrays and objects (the body itself is level 1). Not
+ * configurable: it only bounds the recursion of the serialisers and parsers a request meets.
+ */
+export const MAX_JSON_DEPTH = 32;

@@ -1,5 +1,5 @@
 import { Errors, type ServiceSchema } from "moleculer";
-import { AppError } from "@second-brain/contracts";
+import { AppError, refuseForbiddenText } from "@second-brain/contracts";
 
 /**
  * AppErrors cross the broker (and RabbitMQ) as Moleculer errors, which Moleculer serialises by name
@@ -84,9 +84,23 @@ function fieldProblems(data: unknown): { field: string; message: string }[] {
   }));
 }
 
-/** Mix into every service so an AppError thrown by an action leaves the node as a Moleculer error. */
+/**
+ * Mix into every service so an AppError thrown by an action leaves the node as a Moleculer error.
+ * It also holds every action to the text rule (packages/contracts, text-rule.ts) before its own
+ * validation: the gateway applies it at the edge, and this cheap second check keeps a caller on
+ * the broker, which skips the gateway, from appending what no read model can store.
+ */
 export const appErrorsMixin: Partial<ServiceSchema> = {
   hooks: {
+    before: {
+      "*": function (ctx: { params?: unknown }) {
+        try {
+          refuseForbiddenText(ctx.params, "params");
+        } catch (error) {
+          throw toMoleculerError(error);
+        }
+      },
+    },
     error: {
       "*": function (_ctx: unknown, error: unknown) {
         throw toMoleculerError(error);

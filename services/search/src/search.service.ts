@@ -42,8 +42,9 @@ export function searchService(options: SearchServiceOptions): ServiceSchema {
               type: { type: "enum", values: [...MEMORY_TYPES], optional: true },
               status: { type: "enum", values: ["draft", "active", "archived"], optional: true },
               sessionId: { type: "uuid", optional: true },
-              from: { type: "string", pattern: ISO_DATE, optional: true },
-              to: { type: "string", pattern: ISO_DATE, optional: true },
+              // ISO_DATE is anchored and bounded (it gives up within 32 characters); max says so too.
+              from: { type: "string", max: 40, pattern: ISO_DATE, optional: true },
+              to: { type: "string", max: 40, pattern: ISO_DATE, optional: true },
             },
           },
         },

@@ -79,7 +79,9 @@ export function checkUnitNumber(field: string, value: unknown, fallback: number,
     problems.push({ field, message: `${field} must be a number from 0 to 1` });
     return fallback;
   }
-  return value;
+  // Read models keep it as a PostgreSQL real, which refuses what it cannot hold (1e-323 is "out of
+  // range" and would halt every projection that applies the event): six decimal places, no more.
+  return Math.round(value * 1e6) / 1e6;
 }
 
 /** Trimmed, lower-cased, de-duplicated, in the order first given. */

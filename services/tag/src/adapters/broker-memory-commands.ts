@@ -12,14 +12,14 @@ const MAX_ATTEMPTS = 5;
  */
 export function brokerMemoryCommands(broker: ServiceBroker): MemoryCommands {
   return {
-    async retag(caller, memoryId, from, into, commandId) {
+    async retag(caller, memoryId, from, into, commandId, correlationId) {
       for (let attempt = 1; ; attempt++) {
         let memory: Memory;
         try {
           memory = await broker.call<Memory, { id: string }>(
             "memory.get",
             { id: memoryId },
-            { meta: { caller } },
+            { meta: { caller }, requestID: correlationId },
           );
         } catch (error) {
           if (statusOf(error) === 404) return "gone";
@@ -30,7 +30,7 @@ export function brokerMemoryCommands(broker: ServiceBroker): MemoryCommands {
         // An attempt refused with 409 stored nothing, so the next one is the same command.
         const meta: CallMeta = { caller, ifMatch: memory.version, commandId };
         try {
-          await broker.call("memory.setTags", { id: memoryId, tags }, { meta });
+          await broker.call("memory.setTags", { id: memoryId, tags }, { meta, requestID: correlationId });
           return "retagged";
         } catch (error) {
           const status = statusOf(error);

@@ -5,7 +5,8 @@ import type { SqlPool } from "@second-brain/platform";
 /**
  * What re-tagging needs of the memory service (its commands, over the broker, as the caller).
  * "gone" is a memory deleted since the work list was made; "unchanged" one that lacks `from`.
- * `commandId` identifies this step of the operation, so a retry of it appends once.
+ * `commandId` identifies this step of the operation, so a retry of it appends once;
+ * `correlationId` is the request's that started the operation, so the events it causes trace back.
  */
 export interface MemoryCommands {
   retag(
@@ -14,6 +15,7 @@ export interface MemoryCommands {
     from: string,
     into: string,
     commandId: string,
+    correlationId: string,
   ): Promise<"retagged" | "unchanged" | "gone">;
 }
 

@@ -108,6 +108,7 @@ export async function runTagOperation(
       operation.from,
       operation.into,
       derivedId(operationId, retag),
+      info.correlationId,
     );
     await step({ type: "MarkMemoryRetagged", data: { memoryId } }, `mark ${memoryId}`);
     onProgress?.(resultOf(operation));
