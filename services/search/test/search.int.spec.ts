@@ -170,8 +170,9 @@ describe("search on PostgreSQL + pgvector", function () {
   it("shows archived memories only when asked, never deleted ones, and re-embeds edits", async () => {
     const archived = await create(alice, { content: "Zebra crossing near the quarry" });
     const deleted = await create(alice, { content: "Zebra stripes in the deleted note" });
-    await append(archived, alice, [{ type: "MemoryArchived", data: { memoryId: archived } }]);
+    // The deletion goes first: once the later archiving shows, the deletion has been applied too.
     await append(deleted, alice, [{ type: "MemoryDeleted", data: { memoryId: deleted } }]);
+    await append(archived, alice, [{ type: "MemoryArchived", data: { memoryId: archived } }]);
     await eventually(async () =>
       (await ids(alice, { query: "zebra", filters: { status: "archived" } })).includes(archived),
     );
