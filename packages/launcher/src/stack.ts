@@ -34,6 +34,7 @@ export interface Stack {
   pids(): Record<string, number | undefined>;
   kill(name: ProcessName | "embedded", signal?: NodeJS.Signals): Promise<void>;
   start(name: ProcessName | "embedded"): void;
+  /** Waits until the gateway serves and every service it expects answers (GET /health/details). */
   waitReady(timeoutMs?: number): Promise<void>;
   /** The last lines each process printed, for failure reports. */
   recentOutput(): string;
@@ -110,8 +111,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     waitReady: async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const ready = await fetch(`${baseUrl}/health/ready`).then(
-          (r) => r.ok,
+        const ready = await fetch(`${baseUrl}/health/details`).then(
+          async (r) => r.ok && everyServiceUp((await r.json()) as HealthDetailsBody),
           () => false,
         );
         if (ready) return;
@@ -133,6 +134,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   return stack;
+}
+
+interface HealthDetailsBody {
+  status: string;
+  services: Record<string, { status: string }>;
+}
+
+/** The gateway serves and every service answers (a degraded one, e.g. without its cache, serves too). */
+function everyServiceUp(details: HealthDetailsBody): boolean {
+  return details.status !== "down" && Object.values(details.services).every((s) => s.status !== "down");
 }
 
 async function freePort(): Promise<number> {

@@ -1,5 +1,6 @@
 import { Errors, type ServiceSchema } from "moleculer";
-import { AppError } from "@second-brain/contracts";
+import { AppError, UnavailableError } from "@second-brain/contracts";
+import { isInfrastructureFailure } from "./infrastructure-errors.ts";
 
 /**
  * AppErrors cross the broker (and RabbitMQ) as Moleculer errors, which Moleculer serialises by name
@@ -14,6 +15,8 @@ export interface ErrorResponse {
 }
 
 export function toMoleculerError(error: unknown): Error {
+  if (isInfrastructureFailure(error))
+    return toMoleculerError(new UnavailableError("A dependency is unavailable; please retry."));
   if (!(error instanceof AppError)) return error instanceof Error ? error : new Error(String(error));
   const ErrorClass = error.status < 500 ? Errors.MoleculerClientError : Errors.MoleculerError;
   const converted = new ErrorClass(error.message, error.status, error.code, error.details);
