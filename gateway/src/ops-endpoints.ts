@@ -52,8 +52,10 @@ const HEALTH_TIMEOUT_MS = 3000;
 const ESSENTIAL_DEPENDENCIES = new Set(["database", "eventStore"]);
 
 export function readiness(broker: ServiceBroker): Readiness {
-  // Without a transporter (the embedded mode) every service is in this process.
-  const connected = broker.transit ? broker.transit.connected : true;
+  // Without a transporter (the embedded mode) every service is in this process. The transporter's
+  // own flag is the one that drops when RabbitMQ goes away (the transit's stays set meanwhile).
+  const transporter = (broker.transit as { tx?: { connected?: boolean } } | undefined)?.tx;
+  const connected = transporter ? transporter.connected === true : true;
   return { status: broker.started && connected ? "ok" : "unavailable" };
 }
 
