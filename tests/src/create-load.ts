@@ -58,9 +58,13 @@ export function startCreateLoad(options: CreateLoadOptions): CreateLoad {
   };
 }
 
-async function createOnce(options: CreateLoadOptions): Promise<CreateRecord> {
-  const key = randomUUID();
-  const word = `w${randomBytes(8).toString("hex")}`;
+/** Sends one create: a new one, or a retry of `earlier` with its Idempotency-Key and content. */
+export async function createOnce(
+  options: Omit<CreateLoadOptions, "clients" | "pauseMs">,
+  earlier?: Pick<CreateRecord, "key" | "word">,
+): Promise<CreateRecord> {
+  const key = earlier?.key ?? randomUUID();
+  const word = earlier?.word ?? `w${randomBytes(8).toString("hex")}`;
   const startedAt = Date.now();
   try {
     const response = await fetch(`${options.baseUrl}/api/v1/memories`, {

@@ -3,7 +3,7 @@ import { startStack, type Stack } from "@second-brain/launcher";
 import { REQUEST_TIMEOUT_MS } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
-import { startCreateLoad, type CreateRecord } from "../src/create-load.ts";
+import { createOnce, startCreateLoad, type CreateRecord } from "../src/create-load.ts";
 import { startHealthProbe, type HealthSample } from "../src/health-probe.ts";
 import { ensureRunning, POSTGRESQL, RABBITMQ, REDIS, waitDown, type ServerControl } from "../src/servers.ts";
 
@@ -39,6 +39,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
   before(async () => {
     database = await createTestDatabase("sb_faults");
     stack = await startStack({ mode: "distributed", databaseUrl: database.url });
+    expect(Object.keys(stack.pids())).to.have.length(10);
   });
 
   after(async () => {
@@ -61,6 +62,8 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     /** A cached read of a memory made while the server was down. */
     readWhileDown: number;
     api: ApiClient;
+    /** Each process of the stack and its pid when the load started. */
+    pidsBefore: [string, number | undefined][];
   }
 
   /** Runs the load, stops `server` for OUTAGE_MS, starts it again and runs until the load is steady. */
@@ -70,6 +73,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     const known = await api.request("POST", "/api/v1/memories", { content: "read while down" });
     expect(known.status).to.equal(201);
     await api.request("GET", `/api/v1/memories/${known.body.id}`); // now cached
+    const pidsBefore = Object.entries(stack.pids());
     const load = startCreateLoad({
       baseUrl: stack.baseUrl,
       token: api.token!,
@@ -101,7 +105,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     );
     const records = await load.stop();
     const health = await probe.stop();
-    return { records, health, stoppedAt, returnedAt, readWhileDown, api };
+    return { records, health, stoppedAt, returnedAt, readWhileDown, api, pidsBefore };
   }
 
   const failed = (records: readonly CreateRecord[]) =>
@@ -109,7 +113,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
 
   /** What every outage must show, whichever server it was. */
   async function expectRecovered(server: ServerControl, result: Outage): Promise<OutageFigures> {
-    const { records, returnedAt } = result;
+    const { records, returnedAt, pidsBefore } = result;
     const refused = failed(records);
     const summary = (r: CreateRecord) =>
       `${r.status} ${r.code ?? r.failure ?? ""} Retry-After=${r.retryAfter} after ${r.endedAt - r.startedAt} ms`;
@@ -132,30 +136,39 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     );
     expect(records.filter((r) => r.status === 201 && r.startedAt > lastFailure)).to.not.be.empty;
     const pids = stack.pids();
-    for (const [name, pid] of Object.entries(pids)) expect(pid, name).to.be.a("number");
-    expect(Object.keys(pids)).to.have.length(10);
+    expect(
+      pidsBefore.filter(([name, pid]) => pids[name] !== pid).map(([name]) => name),
+      "processes that exited or were replaced",
+    ).to.deep.equal([]);
 
     // Every acknowledged create is in the log exactly once, under the id its client was given.
     const acknowledged = records.filter((r) => r.status === 201);
     const ids = acknowledged.map((r) => r.id!);
     expect(new Set(ids).size).to.equal(ids.length);
-    const { rows } = await database.pool.query<{ stream_id: string; n: number }>(
-      `SELECT stream_id, count(*)::int AS n FROM event_store.events
-        WHERE type = 'MemoryCreated' AND stream_id = ANY($1) GROUP BY stream_id`,
-      [ids.map((id) => `memory-${id}`)],
+    expect(await createdCounts(ids), "MemoryCreated events per acknowledged stream").to.deep.equal(
+      ids.map(() => 1),
     );
-    expect(
-      rows.filter((row) => row.n !== 1),
-      "streams created more than once",
-    ).to.deep.equal([]);
-    expect(rows.length, "acknowledged creates found in the log").to.equal(ids.length);
 
-    // Lists and search converge on every acknowledged memory.
+    // A client that retries each refused create with the same Idempotency-Key ends with every one
+    // stored once, whether or not the refused attempt had reached the log.
+    const retried = await Promise.all(
+      refused.map((r) =>
+        createOnce({ baseUrl: stack.baseUrl, token: result.api.token!, abortAfterMs: REQUEST_TIMEOUT_MS }, r),
+      ),
+    );
+    expect(retried.filter((r) => r.status !== 201).map(summary), "retries").to.deep.equal([]);
+    const everyId = [...ids, ...retried.map((r) => r.id!)];
+    expect(new Set(everyId).size).to.equal(records.length);
+    expect(await createdCounts(everyId), "MemoryCreated events per stream").to.deep.equal(
+      everyId.map(() => 1),
+    );
+
+    // Lists and search converge on every stored memory.
     await eventually(async () => {
       const listed = await listAll(result.api);
-      return ids.every((id) => listed.has(id)) ? true : undefined;
+      return everyId.every((id) => listed.has(id)) ? true : undefined;
     }, 60_000);
-    await expectSearchable(result.api, acknowledged, 60_000);
+    await expectSearchable(result.api, [...acknowledged, ...retried], 60_000);
 
     // Once recovered, every service answers again and the gateway is ready.
     const details = await result.api.request("GET", "/health/details");
@@ -171,6 +184,17 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
       recoverMs,
       slowestMs: slowest,
     };
+  }
+
+  /** How many MemoryCreated events each memory's stream holds, in the order of `ids`. */
+  async function createdCounts(ids: string[]): Promise<number[]> {
+    const { rows } = await database.pool.query<{ stream_id: string; n: number }>(
+      `SELECT stream_id, count(*)::int AS n FROM event_store.events
+        WHERE type = 'MemoryCreated' AND stream_id = ANY($1) GROUP BY stream_id`,
+      [ids.map((id) => `memory-${id}`)],
+    );
+    const counts = new Map(rows.map((row) => [row.stream_id, row.n]));
+    return ids.map((id) => counts.get(`memory-${id}`) ?? 0);
   }
 
   it("PostgreSQL restarts: refused creates are 503s, the gateway stays ready, and it recovers by itself", async () => {

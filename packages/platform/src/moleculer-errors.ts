@@ -1,6 +1,7 @@
 import { Errors, type ServiceSchema } from "moleculer";
 import { AppError, UnavailableError } from "@second-brain/contracts";
 import { isInfrastructureFailure } from "./infrastructure-errors.ts";
+import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 /**
  * AppErrors cross the broker (and RabbitMQ) as Moleculer errors, which Moleculer serialises by name
@@ -87,11 +88,16 @@ function fieldProblems(data: unknown): { field: string; message: string }[] {
   }));
 }
 
+// The original error of a 503 stays in this process's log (the client only learns "unavailable").
+const warnUnavailable = rateLimitedWarn(createLogger("dependencies"));
+
 /** Mix into every service so an AppError thrown by an action leaves the node as a Moleculer error. */
 export const appErrorsMixin: Partial<ServiceSchema> = {
   hooks: {
     error: {
-      "*": function (_ctx: unknown, error: unknown) {
+      "*": function (this: { name?: string }, _ctx: unknown, error: unknown) {
+        if (isInfrastructureFailure(error))
+          warnUnavailable(`${this.name ?? "a service"}: a dependency failed; answered 503`, error);
         throw toMoleculerError(error);
       },
     },

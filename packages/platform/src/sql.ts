@@ -52,9 +52,17 @@ export function postgresPool(connectionString: string, max = 10): SqlPool {
     query: (text, params) => pool.query(text, params as unknown[]) as never,
     connect: async () => {
       const client = await pool.connect();
+      // The pool listens for errors only on idle clients. A held client whose server goes away
+      // between two queries (PostgreSQL shutting down mid-transaction) emits an error that, without
+      // this listener, would crash the process; its next query fails instead, and release drops it.
+      const onError = (error: Error) => warn("a PostgreSQL connection in use failed", error);
+      client.on("error", onError);
       return {
         query: (text, params) => client.query(text, params as unknown[]) as never,
-        release: (destroy) => client.release(destroy),
+        release: (destroy) => {
+          client.off("error", onError);
+          client.release(destroy);
+        },
       };
     },
     end: () => pool.end(),
