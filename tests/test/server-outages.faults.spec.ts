@@ -82,27 +82,33 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
       abortAfterMs: REQUEST_TIMEOUT_MS + 20_000,
     });
     const probe = startHealthProbe(stack.baseUrl);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const stoppedAt = Date.now();
+    let stoppedAt: number;
     let returnedAt: number;
-    let readWhileDown = 0;
+    let readWhileDown: number;
     try {
-      await server.stop();
-      await waitDown(server);
-      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-      readWhileDown = (await api.request("GET", `/api/v1/memories/${known.body.id}`)).status;
-      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-    } finally {
-      returnedAt = await ensureRunning(server);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      stoppedAt = Date.now();
+      try {
+        await server.stop();
+        await waitDown(server);
+        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
+        readWhileDown = (await api.request("GET", `/api/v1/memories/${known.body.id}`)).status;
+        await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
+      } finally {
+        returnedAt = await ensureRunning(server);
+      }
+      await eventually(
+        async () => {
+          const lastFailure = Math.max(returnedAt, ...failed(load.records).map((r) => r.endedAt));
+          const steady = Date.now() - lastFailure >= STEADY_MS;
+          return steady || Date.now() > returnedAt + RECOVERY_LIMIT_MS + STEADY_MS ? true : undefined;
+        },
+        RECOVERY_LIMIT_MS + STEADY_MS + 5_000,
+      );
+    } catch (error) {
+      await Promise.all([load.stop(), probe.stop()]);
+      throw error;
     }
-    await eventually(
-      async () => {
-        const lastFailure = Math.max(returnedAt, ...failed(load.records).map((r) => r.endedAt));
-        const steady = Date.now() - lastFailure >= STEADY_MS;
-        return steady || Date.now() > returnedAt + RECOVERY_LIMIT_MS + STEADY_MS ? true : undefined;
-      },
-      RECOVERY_LIMIT_MS + STEADY_MS + 5_000,
-    );
     const records = await load.stop();
     const health = await probe.stop();
     return { records, health, stoppedAt, returnedAt, readWhileDown, api, pidsBefore };
