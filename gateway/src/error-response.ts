@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { AppError, type ErrorBody } from "@second-brain/contracts";
-import { errorFromMoleculer, type ErrorResponse } from "@second-brain/platform";
+import { errorFromMoleculer, RETRY_AFTER_SECONDS, type ErrorResponse } from "@second-brain/platform";
 
 /**
  * Every failure leaves the gateway as `{"error": {"code", "message", "details"}}`. Service errors
@@ -77,6 +77,8 @@ export function writeErrorResponse(res: ServerResponse, response: ErrorResponse)
   if (response.status === 429 && typeof details?.retryAfterSeconds === "number") {
     res.setHeader("Retry-After", String(Math.ceil(details.retryAfterSeconds)));
   }
+  // Every 503 is worth retrying: the dependency that refused it is expected back.
+  if (response.status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
   if (response.status === 405 && Array.isArray(details?.allowed))
     res.setHeader("Allow", details.allowed.join(", "));
   res.end(JSON.stringify(body));

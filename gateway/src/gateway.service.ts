@@ -28,7 +28,7 @@ export interface GatewayServiceOptions {
   jwtSecret: string;
   /** Where uploads are streamed (staged) before the attachment service records them. */
   objects?: ObjectStore;
-  /** Services /health/ready waits for; default memory, memories and identity. */
+  /** Services /health/details expects (down when missing); default every service of the API. */
   readinessServices?: readonly string[];
   /** Milliseconds since the epoch, for token expiry; tests pass a fixed clock. */
   now?: () => number;

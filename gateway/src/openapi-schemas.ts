@@ -204,10 +204,36 @@ export const schemas = {
   },
   Readiness: {
     type: "object",
-    required: ["status", "checks"],
+    required: ["status"],
+    properties: { status: { enum: ["ok", "unavailable"] } },
+  },
+  HealthDetails: {
+    type: "object",
+    required: ["status", "services"],
     properties: {
-      status: { enum: ["ok", "unavailable"] },
-      checks: { type: "object", additionalProperties: { enum: ["up", "down"] } },
+      status: { enum: ["ok", "degraded", "down"] },
+      services: {
+        type: "object",
+        additionalProperties: {
+          type: "object",
+          required: ["status", "dependencies"],
+          properties: {
+            status: { enum: ["ok", "degraded", "down"] },
+            dependencies: { type: "object", additionalProperties: { enum: ["ok", "down"] } },
+            readModels: {
+              type: "object",
+              additionalProperties: {
+                type: "object",
+                required: ["status", "parkedStreams"],
+                properties: {
+                  status: { enum: ["ok", "degraded"] },
+                  parkedStreams: { type: "integer", minimum: 0 },
+                },
+              },
+            },
+          },
+        },
+      },
     },
   },
 } as const;

@@ -234,10 +234,19 @@ export const openApiDocument = {
     "/health/ready": {
       get: {
         operationId: "ready",
-        summary: "Every service the API needs is reachable",
+        summary: "This gateway can serve: its HTTP server is up and its broker connected",
         tags: ["Operations"],
         ...publicOp,
         responses: { "200": ok("Ready.", ref("Readiness")), "503": ok("Not ready.", ref("Readiness")) },
+      },
+    },
+    "/health/details": {
+      get: {
+        operationId: "healthDetails",
+        summary: "Every service with its dependencies and read models: ok, degraded or down",
+        tags: ["Operations"],
+        ...publicOp,
+        responses: { "200": ok("The status of each part.", ref("HealthDetails")) },
       },
     },
     "/metrics": {

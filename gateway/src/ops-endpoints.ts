@@ -3,8 +3,12 @@ import type { ServiceBroker } from "moleculer";
 import { metricsRegistry } from "@second-brain/platform";
 
 /**
- * Unauthenticated operational endpoints: liveness, readiness, Prometheus metrics. Readiness asks
- * the broker's registry, so it reflects what the gateway can actually reach right now.
+ * Unauthenticated operational endpoints: liveness, readiness, health details, Prometheus metrics.
+ *
+ * Readiness is about this gateway alone: it is ready when it can serve, i.e. its HTTP server is up
+ * and its broker is connected. A service that is down makes only its own routes answer 503, so an
+ * orchestrator must not take every gateway out of rotation for it; that is what health details
+ * are for.
  */
 export const DEFAULT_READINESS_SERVICES = [
   "memory",
@@ -16,54 +20,95 @@ export const DEFAULT_READINESS_SERVICES = [
   "tag",
 ] as const;
 
+export type HealthStatus = "ok" | "degraded" | "down";
+
 export interface Readiness {
   status: "ok" | "unavailable";
-  /** Each service: up when it is reachable and every dependency of its process answers. */
-  checks: Record<string, "up" | "down">;
-  /** Each service's own dependencies (database, event store, cache server), as it reports them. */
-  dependencies: Record<string, Record<string, "up" | "down">>;
 }
 
+export interface ServiceDetails {
+  status: HealthStatus;
+  /** Each dependency of the service's process (database, event store, cache server). */
+  dependencies: Record<string, "ok" | "down">;
+  /** The service's read models, when it reports them. */
+  readModels?: Record<string, { status: "ok" | "degraded"; parkedStreams: number }>;
+}
+
+export interface HealthDetails {
+  /** ok: everything is; degraded: some routes answer 503 or serve without the cache; down: not ready. */
+  status: HealthStatus;
+  services: Record<string, ServiceDetails>;
+}
+
+/** What a service's `health` action answers (packages/runtime/src/health.ts). */
 interface ServiceHealth {
   status: "up" | "down";
   dependencies: Record<string, "up" | "down">;
+  readModels?: ServiceDetails["readModels"];
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
+/** Without these a service cannot answer; without the others (the cache) it answers more slowly. */
+const ESSENTIAL_DEPENDENCIES = new Set(["database", "eventStore"]);
+
+export function readiness(broker: ServiceBroker): Readiness {
+  // Without a transporter (the embedded mode) every service is in this process. The transporter's
+  // own flag is the one that drops when RabbitMQ goes away (the transit's stays set meanwhile).
+  const transporter = (broker.transit as { tx?: { connected?: boolean } } | undefined)?.tx;
+  const connected = transporter ? transporter.connected === true : true;
+  return { status: broker.started && connected ? "ok" : "unavailable" };
+}
 
 /**
- * Asks each service's `health` action (added to every service by the runtime). A service that is
- * not registered, does not answer in time, or reports a dependency down makes the gateway unready.
+ * Asks every service's `health` action (added to every service by the runtime): the `expected`
+ * ones, which are down when not registered, and any other that is. A service that does not answer
+ * in time is down.
  */
-export async function readiness(broker: ServiceBroker, services: readonly string[]): Promise<Readiness> {
-  const available = new Set(
-    (broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string }[]).map(
-      (service) => service.name,
-    ),
-  );
-  const results = await Promise.all(
-    services.map(async (name): Promise<[string, ServiceHealth | undefined]> => {
-      if (!available.has(name)) return [name, undefined];
+export async function healthDetails(
+  broker: ServiceBroker,
+  expected: readonly string[],
+): Promise<HealthDetails> {
+  const registered = (
+    broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string }[]
+  ).map((service) => service.name);
+  const withHealth = registered.filter((name) => broker.registry.getActionEndpoints(`${name}.health`));
+  const names = [...new Set([...expected, ...withHealth])].sort();
+  const available = new Set(registered);
+  const services = await Promise.all(
+    names.map(async (name): Promise<[string, ServiceDetails]> => {
+      if (!available.has(name)) return [name, { status: "down", dependencies: {} }];
       // A service without a health action (e.g. run outside the runtime) counts by registration alone.
       if (!broker.registry.getActionEndpoints(`${name}.health`))
-        return [name, { status: "up", dependencies: {} }];
+        return [name, { status: "ok", dependencies: {} }];
       const health = await broker
         .call<ServiceHealth, object>(`${name}.health`, {}, { timeout: HEALTH_TIMEOUT_MS, retries: 0 })
         .catch(() => undefined);
-      return [name, health];
+      return [name, health ? serviceDetails(health) : { status: "down", dependencies: {} }];
     }),
   );
-  const checks = Object.fromEntries(
-    results.map(([name, health]) => [name, health?.status ?? "down"] as const),
-  );
+  const statuses = services.map(([, details]) => details.status);
+  const status: HealthStatus =
+    readiness(broker).status !== "ok" ? "down" : statuses.every((s) => s === "ok") ? "ok" : "degraded";
+  return { status, services: Object.fromEntries(services) };
+}
+
+function serviceDetails(health: ServiceHealth): ServiceDetails {
   const dependencies = Object.fromEntries(
-    results.map(([name, health]) => [name, health?.dependencies ?? {}]),
+    Object.entries(health.dependencies ?? {}).map(
+      ([name, state]) => [name, state === "up" ? "ok" : "down"] as const,
+    ),
   );
-  return {
-    status: Object.values(checks).every((check) => check === "up") ? "ok" : "unavailable",
-    checks,
-    dependencies,
-  };
+  const down = Object.entries(dependencies)
+    .filter(([, state]) => state === "down")
+    .map(([name]) => name);
+  const readModels = health.readModels;
+  const degradedModel = Object.values(readModels ?? {}).some((model) => model.status !== "ok");
+  const status: HealthStatus = down.some((name) => ESSENTIAL_DEPENDENCIES.has(name))
+    ? "down"
+    : down.length > 0 || degradedModel
+      ? "degraded"
+      : "ok";
+  return { status, dependencies, ...(readModels ? { readModels } : {}) };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -2,7 +2,7 @@ import type { Service } from "moleculer";
 import type { GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
 import { renderDocsPage } from "./docs-page.ts";
 import { openApiDocument } from "./openapi.ts";
-import { readiness, sendJson, sendMetrics, sendText } from "./ops-endpoints.ts";
+import { healthDetails, readiness, sendJson, sendMetrics, sendText } from "./ops-endpoints.ts";
 
 /** Built once: the document is static. */
 export const openApiJson = JSON.stringify(openApiDocument);
@@ -22,9 +22,13 @@ export function opsAliases(options: OpsOptions): Record<string, Handler> {
     "GET /health/live"(_req, res) {
       sendJson(res, 200, { status: "ok" });
     },
-    "GET /health/ready"(req, res) {
-      readiness(this.broker, options.readinessServices).then(
-        (result) => sendJson(res, result.status === "ok" ? 200 : 503, result),
+    "GET /health/ready"(_req, res) {
+      const result = readiness(this.broker);
+      sendJson(res, result.status === "ok" ? 200 : 503, result);
+    },
+    "GET /health/details"(req, res) {
+      healthDetails(this.broker, options.readinessServices).then(
+        (result) => sendJson(res, 200, result),
         (error: unknown) => this.sendError(req, res, error),
       );
     },

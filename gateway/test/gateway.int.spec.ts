@@ -369,7 +369,14 @@ describe("gateway", function () {
       const path = "/api/v1" + route.path.replace(/:(\w+)/g, "{$1}");
       expect(document.paths[path], path).to.have.property(route.method.toLowerCase());
     }
-    for (const path of ["/health/live", "/health/ready", "/metrics", "/openapi.json", "/docs"])
+    for (const path of [
+      "/health/live",
+      "/health/ready",
+      "/health/details",
+      "/metrics",
+      "/openapi.json",
+      "/docs",
+    ])
       expect(document.paths).to.have.property(path);
 
     const docs = await request("/docs", { auth: false });
@@ -390,21 +397,31 @@ describe("gateway", function () {
     );
   });
 
-  it("reports readiness per service and 503 when one is stopped", async () => {
+  it("stays ready when one service is stopped: only that service's routes answer 503", async () => {
     const ready = await request("/health/ready", { auth: false });
     expect(ready.status).to.equal(200);
-    expect(await ready.json()).to.deep.include({
-      status: "ok",
-      checks: { memory: "up", memories: "up", identity: "up" },
+    expect(await ready.json()).to.deep.equal({ status: "ok" });
+    const details = await request("/health/details", { auth: false });
+    expect(details.status).to.equal(200);
+    const before = (await details.json()) as { status: string; services: Record<string, { status: string }> };
+    expect(before.status).to.equal("ok");
+    expect(before.services).to.deep.include({
+      memory: { status: "ok", dependencies: {} },
+      memories: { status: "ok", dependencies: {} },
     });
 
     await broker.destroyService(broker.getLocalService("memories") as Service);
-    const notReady = await request("/health/ready", { auth: false });
-    expect(notReady.status).to.equal(503);
-    expect(await notReady.json()).to.deep.include({
-      status: "unavailable",
-      checks: { memory: "up", memories: "down", identity: "up" },
-    });
-    await expectError(await request("/api/v1/memories"), 503, "UNAVAILABLE");
+    const stillReady = await request("/health/ready", { auth: false });
+    expect(stillReady.status).to.equal(200);
+    const after = (await (await request("/health/details", { auth: false })).json()) as typeof before;
+    expect(after.status).to.equal("degraded");
+    expect(after.services.memories).to.deep.equal({ status: "down", dependencies: {} });
+    expect(after.services.memory!.status).to.equal("ok");
+    const refused = await request("/api/v1/memories");
+    await expectError(refused, 503, "UNAVAILABLE");
+    expect(refused.headers.get("retry-after")).to.match(/^\d+$/);
+    expect(
+      (await request("/api/v1/memories", { method: "POST", json: { content: "still served" } })).status,
+    ).to.equal(201);
   });
 });

@@ -273,8 +273,17 @@ for (const mode of RUN_MODES) {
       expect((await env.api.request("GET", "/health/live")).status).to.equal(200);
       const ready = await env.api.request("GET", "/health/ready");
       expect(ready.status).to.equal(200);
-      expect(ready.body.dependencies.memory).to.include({ database: "up", eventStore: "up" });
-      if (mode === "distributed") expect(ready.body.dependencies.memories).to.include({ cache: "up" });
+      expect(ready.body).to.deep.equal({ status: "ok" });
+      const details = await env.api.request("GET", "/health/details");
+      expect(details.body.status).to.equal("ok");
+      expect(details.body.services.memory).to.deep.include({
+        status: "ok",
+        dependencies: {
+          database: "ok",
+          eventStore: "ok",
+          ...(mode === "distributed" ? { cache: "ok" } : {}),
+        },
+      });
       const openapi = await env.api.request("GET", "/openapi.json");
       expect(openapi.body.openapi).to.match(/^3\./);
       expect(Object.keys(openapi.body.paths)).to.include("/api/v1/memories");

@@ -64,6 +64,14 @@ describe("tag service down and killed mid-merge (distributed)", function () {
     await createMany(20, ["while-down", "before"]);
     const down = await api.request("GET", "/api/v1/tags");
     expect(down.status).to.equal(503);
+    expect(down.headers.get("retry-after")).to.match(/^\d+$/);
+    // Only the tag service's routes are refused: the gateway stays ready and says what is down.
+    expect((await api.request("GET", "/health/ready")).status).to.equal(200);
+    const details = await api.request("GET", "/health/details");
+    expect(details.body.status).to.equal("degraded");
+    expect(details.body.services.tag.status).to.equal("down");
+    expect(details.body.services.memory.status).to.equal("ok");
+    expect((await api.request("GET", "/api/v1/memories")).status).to.equal(200);
     stack.start("tag");
     const counts = await eventually(async () => {
       const now = await countsOf();

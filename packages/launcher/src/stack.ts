@@ -37,6 +37,7 @@ export interface Stack {
   kill(name: InstanceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a process again, or (`memory#2`) one more instance of it beside the running one. */
   start(name: InstanceName): void;
+  /** Waits until the gateway serves and every service it expects answers (GET /health/details). */
   waitReady(timeoutMs?: number): Promise<void>;
   /** The last lines each process printed, for failure reports. */
   recentOutput(): string;
@@ -117,8 +118,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     waitReady: async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const ready = await fetch(`${baseUrl}/health/ready`).then(
-          (r) => r.ok,
+        const ready = await fetch(`${baseUrl}/health/details`).then(
+          async (r) => r.ok && everyServiceUp((await r.json()) as HealthDetailsBody),
           () => false,
         );
         if (ready) return;
@@ -140,6 +141,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   return stack;
+}
+
+interface HealthDetailsBody {
+  status: string;
+  services: Record<string, { status: string }>;
+}
+
+/** The gateway serves and every service answers (a degraded one, e.g. without its cache, serves too). */
+function everyServiceUp(details: HealthDetailsBody): boolean {
+  return details.status !== "down" && Object.values(details.services).every((s) => s.status !== "down");
 }
 
 async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import type { Cache } from "./ports.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 export interface MemoryCacheOptions {
   /** Least recently used entries are dropped beyond this many. */
@@ -54,42 +54,60 @@ export interface RedisCacheOptions {
  */
 export function createRedisCache(url: string, prefix: string, options: RedisCacheOptions = {}): Cache {
   const logger = createLogger("cache");
+  const commandTimeout = options.commandTimeoutMs ?? 1_000;
   const redis = new Redis(url, {
     keyPrefix: prefix,
+    // While Redis is unreachable a command fails at once (a miss) instead of queueing until it returns.
+    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 1_000,
+    commandTimeout,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
-  let lastErrorLog = 0;
+  // Without the offline queue, commands sent while the first connection is still opening would
+  // fail; they wait for it instead, for at most one command timeout.
+  const opened = new Promise<void>((resolve) => {
+    redis.once("ready", resolve);
+    setTimeout(resolve, commandTimeout).unref();
+  });
+  // One line per burst: while Redis is down every request would otherwise log its miss.
+  const warn = rateLimitedWarn(logger);
+  let down = false;
   // Without a listener ioredis reports every failed reconnect as an unhandled error event.
   redis.on("error", (error: Error) => {
-    if (Date.now() - lastErrorLog < 10_000) return;
-    lastErrorLog = Date.now();
-    logger.warn("redis connection error", { error: error.message });
+    down = true;
+    warn("redis connection error", error);
+  });
+  redis.on("ready", () => {
+    if (down) logger.info("redis connection ready again");
+    down = false;
   });
   return {
     get: async <T>(key: string) => {
       try {
+        await opened;
         const json = await redis.get(key);
         return json === null ? undefined : (JSON.parse(json) as T);
       } catch (error) {
-        logger.warn("cache get failed, treated as a miss", { key, error: (error as Error).message });
+        warn("cache get failed, treated as a miss", error);
         return undefined;
       }
     },
     set: async (key, value, ttlSeconds) => {
       try {
+        await opened;
         if (value === undefined || ttlSeconds <= 0) await redis.del(key);
         else await redis.set(key, JSON.stringify(value), "EX", Math.max(1, Math.ceil(ttlSeconds)));
       } catch (error) {
-        logger.warn("cache set failed, skipped", { key, error: (error as Error).message });
+        warn("cache set failed, skipped", error);
       }
     },
     delete: async (...keys) => {
       if (keys.length === 0) return;
+      await opened;
       await redis.del(...keys);
     },
     ping: async () => {
+      await opened;
       await redis.ping();
     },
     close: async () => {

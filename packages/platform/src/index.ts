@@ -10,6 +10,7 @@ export * from "./keyring.ts";
 export * from "./migrations.ts";
 export * from "./secrets.ts";
 export * from "./moleculer-errors.ts";
+export * from "./infrastructure-errors.ts";
 export * from "./broker.ts";
 export * from "./metrics.ts";
 export * from "./read-model-health.ts";

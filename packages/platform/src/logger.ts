@@ -126,3 +126,30 @@ export function moleculerLogger(
     },
   };
 }
+
+/**
+ * For errors that come in bursts (a server restart fails every connection and every request at
+ * once): logs the first as a warning, then at most one per `intervalMs` with how many were left
+ * out, so an outage is visible in the log without flooding it.
+ */
+export function rateLimitedWarn(
+  logger: winston.Logger,
+  intervalMs = 10_000,
+): (message: string, error: unknown) => void {
+  let lastLogged = 0;
+  let suppressed = 0;
+  return (message, error) => {
+    const now = Date.now();
+    if (now - lastLogged < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    const { message: text, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+    logger.warn(message, {
+      error: { message: String(text ?? error), ...(code === undefined ? {} : { code }) },
+      ...(suppressed > 0 ? { suppressed } : {}),
+    });
+    lastLogged = now;
+    suppressed = 0;
+  };
+}

@@ -23,6 +23,8 @@ export async function runMigrations(
   const ordered = [...migrations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   assertUniqueNames(component, ordered);
   await inTransaction(pool, async (client) => {
+    // Waiting for the lock and building indexes may take longer than a request's statement timeout.
+    await client.query("SET LOCAL statement_timeout = 0");
     await client.query(`SELECT pg_advisory_xact_lock(${BigInt(MIGRATION_LOCK_ID).toString()})`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -57,6 +59,8 @@ export async function revertMigrations(
 ): Promise<void> {
   const byName = new Map(migrations.map((migration) => [migration.name, migration]));
   await inTransaction(pool, async (client) => {
+    // Waiting for the lock and building indexes may take longer than a request's statement timeout.
+    await client.query("SET LOCAL statement_timeout = 0");
     await client.query(`SELECT pg_advisory_xact_lock(${BigInt(MIGRATION_LOCK_ID).toString()})`);
     const applied = await client.query<{ name: string }>(
       "SELECT name FROM schema_migrations WHERE component = $1 ORDER BY name DESC LIMIT $2",

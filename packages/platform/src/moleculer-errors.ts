@@ -1,5 +1,7 @@
 import { Errors, type ServiceSchema } from "moleculer";
-import { AppError, refuseForbiddenText } from "@second-brain/contracts";
+import { AppError, UnavailableError, refuseForbiddenText } from "@second-brain/contracts";
+import { isInfrastructureFailure } from "./infrastructure-errors.ts";
+import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 /**
  * AppErrors cross the broker (and RabbitMQ) as Moleculer errors, which Moleculer serialises by name
@@ -14,6 +16,8 @@ export interface ErrorResponse {
 }
 
 export function toMoleculerError(error: unknown): Error {
+  if (isInfrastructureFailure(error))
+    return toMoleculerError(new UnavailableError("A dependency is unavailable; please retry."));
   if (!(error instanceof AppError)) return error instanceof Error ? error : new Error(String(error));
   const ErrorClass = error.status < 500 ? Errors.MoleculerClientError : Errors.MoleculerError;
   const converted = new ErrorClass(error.message, error.status, error.code, error.details);
@@ -84,6 +88,9 @@ function fieldProblems(data: unknown): { field: string; message: string }[] {
   }));
 }
 
+// The original error of a 503 stays in this process's log (the client only learns "unavailable").
+const warnUnavailable = rateLimitedWarn(createLogger("dependencies"));
+
 /**
  * Mix into every service so an AppError thrown by an action leaves the node as a Moleculer error.
  * It also holds every action to the text rule (packages/contracts, text-rule.ts) before its own
@@ -102,7 +109,9 @@ export const appErrorsMixin: Partial<ServiceSchema> = {
       },
     },
     error: {
-      "*": function (_ctx: unknown, error: unknown) {
+      "*": function (this: { name?: string }, _ctx: unknown, error: unknown) {
+        if (isInfrastructureFailure(error))
+          warnUnavailable(`${this.name ?? "a service"}: a dependency failed; answered 503`, error);
         throw toMoleculerError(error);
       },
     },

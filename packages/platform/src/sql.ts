@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
+import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 /**
  * The one SQL connection shape every part of Second Brain uses, whether it talks to a PostgreSQL
@@ -24,23 +25,42 @@ export interface SqlPool {
   end(): Promise<void>;
 }
 
+/**
+ * Timeouts every connection to a PostgreSQL server gets, so a server that is down, restarting or
+ * stalled shows up as an error within the broker's request timeout (packages/platform/src/broker.ts)
+ * instead of a request or subscription that hangs: connecting gives up after
+ * `connectionTimeoutMillis`, a statement the server runs longer than `statement_timeout` is
+ * cancelled, and TCP keepalive finds a peer that vanished without closing the socket.
+ */
+export const POSTGRES_TIMEOUTS = {
+  connectionTimeoutMillis: 5_000,
+  statement_timeout: 8_000,
+  idle_in_transaction_session_timeout: 30_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+} as const;
+
 export function postgresPool(connectionString: string, max = 10): SqlPool {
-  const pool = new pg.Pool({ connectionString, max });
-  // An idle client that loses its server (restart, failover) must not crash the process.
-  pool.on("error", () => undefined);
+  // Idle connections are closed after a while, so a pool sheds connections to a restarted server.
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, ...POSTGRES_TIMEOUTS });
+  // An idle client that loses its server (restart, failover) is dropped by the pool; the error must
+  // not crash the process, and an operator must see it (once per burst: a restart drops them all).
+  const warn = rateLimitedWarn(createLogger("postgres"));
+  pool.on("error", (error) => warn("an idle PostgreSQL connection failed; the pool dropped it", error));
   return {
     kind: "postgres",
     query: (text, params) => pool.query(text, params as unknown[]) as never,
     connect: async () => {
       const client = await pool.connect();
-      // A checked-out client that loses its server fails its query and also emits "error", which
-      // unheard would end the process; the failed query already tells the caller.
-      const ignore = () => undefined;
-      client.on("error", ignore);
+      // The pool listens for errors only on idle clients. A held client whose server goes away
+      // between two queries (PostgreSQL shutting down mid-transaction) emits an error that, without
+      // this listener, would crash the process; its next query fails instead, and release drops it.
+      const onError = (error: Error) => warn("a PostgreSQL connection in use failed", error);
+      client.on("error", onError);
       return {
         query: (text, params) => client.query(text, params as unknown[]) as never,
         release: (destroy) => {
-          client.off("error", ignore);
+          client.off("error", onError);
           client.release(destroy);
         },
       };

@@ -19,6 +19,7 @@ import {
   openS3ObjectStore,
   parseMasterKey,
   postgresPool,
+  POSTGRES_TIMEOUTS,
   resolveSecrets,
   runMigrations,
   type Cache,
@@ -131,7 +132,7 @@ async function openPostgres(url: string): Promise<SqlPool> {
 }
 
 async function withClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, ...POSTGRES_TIMEOUTS });
   await client.connect();
   try {
     await work(client);

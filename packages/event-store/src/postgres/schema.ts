@@ -19,6 +19,8 @@ const MIGRATION_LOCK_KEY = 7_340_021_117;
  */
 export async function migrateEventStore(pool: SqlPool): Promise<void> {
   await inTransaction(pool, async (client) => {
+    // Waiting for the lock and building indexes may take longer than a request's statement timeout.
+    await client.query("SET LOCAL statement_timeout = 0");
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${EVENT_STORE_SCHEMA}`);
     await client.query(`
