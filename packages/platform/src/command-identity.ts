@@ -46,9 +46,11 @@ export function derivedId(commandId: string, purpose: string): string {
  * stream at most once; a command of several steps on one stream gives each step a `derivedId`.
  */
 export function commandEventIds(commandId: string, streamId: string, count: number): string[] {
-  return Array.from({ length: count }, (_, index) =>
-    nameBasedUuid(COMMAND_NAMESPACE, `event\n${commandId}\n${streamId}\n${index}`),
-  );
+  return Array.from({ length: count }, (_, index) => commandEventId(commandId, streamId, index));
+}
+
+function commandEventId(commandId: string, streamId: string, index: number): string {
+  return nameBasedUuid(COMMAND_NAMESPACE, `event\n${commandId}\n${streamId}\n${index}`);
 }
 
 /**
@@ -61,10 +63,15 @@ export function eventsUpToOwnAppend<E extends { id: string }>(
   commandId: string,
   streamId: string,
 ): E[] | null {
-  const ids = commandEventIds(commandId, streamId, events.length);
-  const first = events.findIndex((event) => event.id.toLowerCase() === ids[0]);
+  // Ids are hashed one at a time as needed: a long stream costs one hash per command, not one per event.
+  const firstId = commandEventId(commandId, streamId, 0);
+  const first = events.findIndex((event) => event.id.toLowerCase() === firstId);
   if (first < 0) return null;
   let end = first + 1;
-  while (end < events.length && events[end]!.id.toLowerCase() === ids[end - first]) end++;
+  while (
+    end < events.length &&
+    events[end]!.id.toLowerCase() === commandEventId(commandId, streamId, end - first)
+  )
+    end++;
   return events.slice(0, end);
 }
