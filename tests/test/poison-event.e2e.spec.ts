@@ -58,6 +58,22 @@ for (const mode of RUN_MODES) {
         attachments: 0,
       });
 
+      // Health details say which read model is degraded, reported once, by the service that runs it.
+      const details = (await admin.request("GET", "/health/details")).body;
+      expect(details.status).to.equal("degraded");
+      const reporters = Object.entries(
+        details.services as Record<string, { status: string; readModels?: Record<string, unknown> }>,
+      ).filter(([, service]) => service.readModels?.memories !== undefined);
+      expect(reporters, JSON.stringify(details)).to.have.length(1);
+      expect(reporters[0]![1].status).to.equal("degraded");
+      expect(reporters[0]![1].readModels!.memories).to.deep.equal({ status: "degraded", parkedStreams: 1 });
+      if (mode === "embedded") {
+        // The one process's /metrics holds every read model's gauge (the distributed mode's
+        // projections run in processes of their own).
+        const metrics = await fetch(`${fixture.stack.baseUrl}/metrics`).then((res) => res.text());
+        expect(metrics).to.match(/projection_parked_streams\{projection="memories"\} 1\b/);
+      }
+
       // Another user's new memories reach the list and search within a second, one after another.
       for (let i = 0; i < 3; i++) {
         const word = `okapi${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { formatPosition, type RecordedEvent } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { projectionParkedStreams, registerReadModel } from "@second-brain/platform";
+import { projectionParkedStreams, type ReadModelHealth } from "@second-brain/platform";
 import { countParkedStreams, readCheckpoint } from "./checkpoints.ts";
 import { listParkedEvents, type ParkedEvent } from "./parked-events.ts";
 import type { BatchHandlers, BatchTarget } from "./project-batch.ts";
@@ -27,12 +27,12 @@ export interface ReadModelAdmin {
   status(): Promise<ProjectionStatus>;
   parkedEvents(): Promise<ParkedEvent[]>;
   retryParked(streamId: string): Promise<RetryParkedResult>;
-  /** Leaves the process's health report (the read model stopped). */
-  unregister(): void;
+  /** Its entry in its service's health, by its label: degraded while a stream is parked. */
+  health(): Promise<Record<string, ReadModelHealth>>;
 }
 
 /**
- * What an admin and the process's health see of a running read model: its status, its parked
+ * What an admin and its service's health see of a running read model: its status, its parked
  * events, re-applying a parked stream, and its entry in the health report's read models.
  */
 export function administerReadModel<Context>(options: {
@@ -81,7 +81,7 @@ export function administerReadModel<Context>(options: {
 
   // Counted in the database (another instance may have parked or re-applied a stream since), or
   // as this instance last saw it when the database does not answer at once: health must not hang.
-  const unregister = registerReadModel(label, async () => {
+  const health = async (): Promise<Record<string, ReadModelHealth>> => {
     let timer: NodeJS.Timeout | undefined;
     const lastSeen = new Promise<number>((resolve) => {
       timer = setTimeout(() => resolve(state.parkedStreams.size), HEALTH_COUNT_TIMEOUT_MS);
@@ -90,8 +90,8 @@ export function administerReadModel<Context>(options: {
       .catch(() => state.parkedStreams.size)
       .finally(() => clearTimeout(timer));
     projectionParkedStreams.set({ projection: label }, parked);
-    return parked;
-  });
+    return { [label]: { status: parked > 0 ? "degraded" : "ok", parkedStreams: parked } };
+  };
 
-  return { status, parkedEvents: () => listParkedEvents(pool, name), retryParked, unregister };
+  return { status, parkedEvents: () => listParkedEvents(pool, name), retryParked, health };
 }

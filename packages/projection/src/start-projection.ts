@@ -1,6 +1,11 @@
 import { formatPosition, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
 import type { EventStore, Subscription } from "@second-brain/event-store";
-import { projectionLag, projectionParkedStreams, type SqlPool } from "@second-brain/platform";
+import {
+  projectionLag,
+  projectionParkedStreams,
+  type ReadModelHealth,
+  type SqlPool,
+} from "@second-brain/platform";
 import {
   CheckpointMovedError,
   ensureCheckpoint,
@@ -54,6 +59,8 @@ export interface RunningProjection {
   parkedEvents(): Promise<ParkedEvent[]>;
   /** Re-applies a parked stream (see retryParkedStream). */
   retryParked(streamId: string): Promise<RetryParkedResult>;
+  /** Its entry in its service's health (degraded while a stream is parked). */
+  health(): Promise<Record<string, ReadModelHealth>>;
 }
 
 const RESTART_DELAY_MS = 1_000;
@@ -242,7 +249,6 @@ export async function startProjection<Context>(
   return {
     stop: async () => {
       stopped = true;
-      admin.unregister();
       cutPauseShort?.();
       await restarting;
       await subscription.stop();
@@ -252,6 +258,7 @@ export async function startProjection<Context>(
     status: admin.status,
     parkedEvents: admin.parkedEvents,
     retryParked: admin.retryParked,
+    health: admin.health,
   };
 }
 

@@ -2,13 +2,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { formatPosition, START_OF_LOG, type RecordedEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
-import {
-  inTransaction,
-  metricsRegistry,
-  readModelHealth,
-  type SqlClient,
-  type SqlPool,
-} from "@second-brain/platform";
+import { inTransaction, metricsRegistry, type SqlClient, type SqlPool } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import {
   createCheckpointsTable,
@@ -167,7 +161,7 @@ describe("parking poison events (projection mechanism)", function () {
     expect([...(await readParkedStreams(pool, NAME))]).to.deep.equal([poisoned]);
     expect(await projection.status()).to.deep.include({ name: NAME, lagEvents: 0, parkedStreams: 1 });
     expect(await parkedGauge()).to.equal(1);
-    expect((await readModelHealth())[NAME]).to.deep.equal({ status: "degraded", parkedStreams: 1 });
+    expect((await projection.health())[NAME]).to.deep.equal({ status: "degraded", parkedStreams: 1 });
 
     // New events: the parked stream's are recorded behind the poison, everyone else's applied.
     const afterPark = await append(poisoned, [5]);
@@ -261,7 +255,7 @@ describe("parking poison events (projection mechanism)", function () {
     expect(await storedIds()).to.have.members([...first, ...rest]);
     expect(await projection.parkedEvents()).to.deep.equal([]);
     expect(await projection.status()).to.deep.include({ parkedStreams: 0 });
-    expect((await readModelHealth())[NAME]).to.deep.equal({ status: "ok", parkedStreams: 0 });
+    expect((await projection.health())[NAME]).to.deep.equal({ status: "ok", parkedStreams: 0 });
     expect(await projection.retryParked(poisoned)).to.deep.equal({ outcome: "not-parked" });
 
     // The stream is live again: its next event is applied, not parked.

@@ -1,5 +1,5 @@
-import type { ServiceSchema } from "moleculer";
-import { readModelHealth, type ReadModelHealth } from "@second-brain/platform";
+import type { Service, ServiceSchema } from "moleculer";
+import type { ReadModelHealth } from "@second-brain/platform";
 import type { Resources } from "./resources.ts";
 
 export type DependencyStatus = "up" | "down";
@@ -8,13 +8,18 @@ export interface ServiceHealth {
   status: DependencyStatus;
   dependencies: Record<string, DependencyStatus>;
   /**
-   * The read models this process runs, by name: "degraded" while any stream is parked (its events
-   * are skipped until an admin re-applies it). Absent when the process runs none.
+   * The read models this service runs, by name: "degraded" while any stream is parked (its events
+   * are skipped until an admin re-applies it). Absent when the service runs none.
    */
   readModels?: Record<string, ReadModelHealth>;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
+
+/** A service that runs a read model has this method (platform's readModelAdminMixin). */
+interface ReadModelReporter {
+  readModelHealth?(): Promise<Record<string, ReadModelHealth> | undefined>;
+}
 
 /**
  * Gives every service a `health` action that tries each dependency of its process (database,
@@ -31,14 +36,14 @@ export function healthMixin(resources: Resources): Partial<ServiceSchema> {
     actions: {
       health: {
         visibility: "public",
-        handler: async (): Promise<ServiceHealth> => {
+        async handler(this: Service & ReadModelReporter): Promise<ServiceHealth> {
           const entries = await Promise.all(
             Object.entries(checks).map(async ([name, check]) => [name, await probe(check)] as const),
           );
           const dependencies = Object.fromEntries(entries);
           const status = entries.every(([, result]) => result === "up") ? "up" : "down";
-          const readModels = await readModelHealth();
-          return { status, dependencies, ...(Object.keys(readModels).length > 0 ? { readModels } : {}) };
+          const readModels = await this.readModelHealth?.();
+          return { status, dependencies, ...(readModels ? { readModels } : {}) };
         },
       },
     },

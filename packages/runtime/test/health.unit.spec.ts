@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
-import { registerReadModel } from "@second-brain/platform";
+import { readModelAdminMixin, type AdministeredReadModel } from "@second-brain/platform";
 import { healthMixin, type Resources, type ServiceHealth } from "../src/index.ts";
 
 /** Resources whose dependencies all answer; health only probes them. */
@@ -27,23 +27,29 @@ describe("a service's health action", function () {
     expect(health).to.deep.equal({ status: "up", dependencies: { database: "up", eventStore: "up" } });
   });
 
-  it("reports each read model of the process, degraded while it has parked streams", async () => {
+  it("reports the read model its service runs, degraded while it has parked streams", async () => {
     let parked = 0;
-    const unregisterTags = registerReadModel("tags", async () => 0);
-    const unregisterMemories = registerReadModel("memories", async () => parked);
-    try {
-      expect((await broker.call<ServiceHealth, object>("probe.health", {})).readModels).to.deep.equal({
-        tags: { status: "ok", parkedStreams: 0 },
-        memories: { status: "ok", parkedStreams: 0 },
-      });
-      parked = 2;
-      const health = await broker.call<ServiceHealth, object>("probe.health", {});
-      expect(health.readModels?.memories).to.deep.equal({ status: "degraded", parkedStreams: 2 });
-      // A parked stream degrades the read model, not the service: it still serves.
-      expect(health.status).to.equal("up");
-    } finally {
-      unregisterTags();
-      unregisterMemories();
-    }
+    const tags: AdministeredReadModel = {
+      status: async () => ({}),
+      parkedEvents: async () => [],
+      retryParked: async () => ({}),
+      health: async () => ({ tags: { status: parked > 0 ? "degraded" : "ok", parkedStreams: parked } }),
+    };
+    broker.createService({
+      name: "runner",
+      mixins: [healthMixin(reachable), readModelAdminMixin(() => tags)],
+    });
+    await broker.waitForServices("runner");
+
+    expect((await broker.call<ServiceHealth, object>("runner.health", {})).readModels).to.deep.equal({
+      tags: { status: "ok", parkedStreams: 0 },
+    });
+    parked = 2;
+    const health = await broker.call<ServiceHealth, object>("runner.health", {});
+    expect(health.readModels).to.deep.equal({ tags: { status: "degraded", parkedStreams: 2 } });
+    // A parked stream degrades the read model, not the service: it still serves.
+    expect(health.status).to.equal("up");
+    // Another service of the same process does not report it (the embedded mode shares one process).
+    expect(await broker.call<ServiceHealth, object>("probe.health", {})).to.not.have.property("readModels");
   });
 });
