@@ -12,6 +12,7 @@ import { prefetchKeys } from "../src/memories.decrypt.ts";
 import { startMemoriesProjection } from "../src/memories.projection.ts";
 import { rebuildMemories } from "../src/memories.rebuild.ts";
 import { getMemory, listMemories } from "../src/memories.queries.ts";
+import { MEMORY_COLUMNS } from "../src/memories.rows.ts";
 import { MEMORIES_MIGRATIONS, migrateMemoriesProjection } from "../src/migrate.ts";
 import { created, lifeOf, newId, openFixture, snapshotRows, waitFor, type Fixture } from "./fixture.ts";
 
@@ -66,12 +67,16 @@ describe("memories projection on PostgreSQL", function () {
       `SELECT indexname FROM pg_indexes WHERE tablename = 'memories' ORDER BY indexname`,
     );
     expect(indexes.map((index) => index.indexname)).to.deep.equal([
-      "memories_embedding",
       "memories_owner_list",
       "memories_pkey",
-      "memories_search_text",
       "memories_tags",
     ]);
+    // The table holds what the projection writes and nothing else (search has tables of its own).
+    const { rows: columns } = await fixture.pool.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'memories'`,
+    );
+    expect(columns.map((column) => column.column_name)).to.have.members([...MEMORY_COLUMNS]);
 
     // Dropping the read model entirely and projecting from 0 also gives the same rows.
     await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS);
