@@ -23,6 +23,14 @@ async function caughtUp(fixture: Fixture): Promise<LogPosition> {
   return all[all.length - 1]!.position;
 }
 
+async function columnsOf(fixture: Fixture): Promise<string[]> {
+  const { rows } = await fixture.pool.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'memories'`,
+  );
+  return rows.map((row) => row.column_name);
+}
+
 async function seed(fixture: Fixture, owners: string[], perOwner: number): Promise<string[]> {
   const ids: string[] = [];
   for (const owner of owners) {
@@ -72,14 +80,23 @@ describe("memories projection on PostgreSQL", function () {
       "memories_tags",
     ]);
     // The table holds what the projection writes and nothing else (search has tables of its own).
-    const { rows: columns } = await fixture.pool.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = 'memories'`,
-    );
-    expect(columns.map((column) => column.column_name)).to.have.members([...MEMORY_COLUMNS]);
+    expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
+
+    // Upgrading a table that still has the unread search columns keeps every row as it was.
+    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS, 1);
+    expect(await columnsOf(fixture)).to.include.members(["embedding", "search_text"]);
+    await migrateMemoriesProjection(fixture.pool);
+    expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
+    expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
 
     // Dropping the read model entirely and projecting from 0 also gives the same rows.
-    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS);
+    await revertMigrations(
+      fixture.pool,
+      "memories-projection",
+      MEMORIES_MIGRATIONS,
+      MEMORIES_MIGRATIONS.length,
+    );
+    expect(await columnsOf(fixture)).to.deep.equal([]);
     await migrateMemoriesProjection(fixture.pool);
     const again = await startMemoriesProjection({ ...fixture, logger: quiet, batchSize: 3 });
     await waitFor(async () => formatPosition(again.position()) === formatPosition(head));
