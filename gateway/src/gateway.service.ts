@@ -92,7 +92,8 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     req.apiRoute = apiRoute;
     (req as { routeTemplate?: string }).routeTemplate = found.alias.fullPath;
     refuseForbiddenRequestText(req.headers, found.params, req.query);
-    if (!apiRoute.public) ctx.meta.caller = verifyAccessToken(bearerToken(req.headers), jwtSecret, now());
+    if (!apiRoute.public)
+      ctx.meta.caller = await verifyAccessToken(bearerToken(req.headers), jwtSecret, now());
     const version = ifMatchVersion(req.headers);
     if (version !== undefined) ctx.meta.ifMatch = version;
     const key = idempotencyKey(req.headers);

@@ -3,7 +3,7 @@ import type { SqlPool } from "@second-brain/platform";
 /**
  * Records, with a trigger, every write of a row of the memories read model: the insert and every
  * update, except those that keep the version and change only what other streams own (the
- * embedding, the attachments). A projection that applied an event twice (two instances both
+ * attachments). A projection that applied an event twice (two instances both
  * applying one batch, or a replay past the checkpoint) writes the same (memory, version) twice,
  * even with identical values, or moves a row back; `rowWriteProblems` reports both.
  */
@@ -18,8 +18,7 @@ export async function recordRowWrites(pool: SqlPool): Promise<void> {
     CREATE TRIGGER test_row_inserted AFTER INSERT ON memories
       FOR EACH ROW EXECUTE FUNCTION test_record_row_write();
     CREATE TRIGGER test_row_updated AFTER UPDATE ON memories
-      FOR EACH ROW WHEN (NOT (OLD.version = NEW.version AND (OLD.embedding IS DISTINCT FROM NEW.embedding
-                                                          OR OLD.attachments IS DISTINCT FROM NEW.attachments)))
+      FOR EACH ROW WHEN (NOT (OLD.version = NEW.version AND OLD.attachments IS DISTINCT FROM NEW.attachments))
       EXECUTE FUNCTION test_record_row_write();
   `);
 }

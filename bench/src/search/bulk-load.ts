@@ -5,7 +5,7 @@ import { synthesizeDocument, type Random } from "./corpus.ts";
 /**
  * Bulk-loads synthetic rows straight into the search read model (the active model's documents
  * table and its owner counts), the way a restore or a rebuild would fill it: the secondary indexes
- * are dropped first and rebuilt after the load (FLOORS.md: inserting into an HNSW-indexed table is
+ * are dropped first and rebuilt after the load (docs/floors.md: inserting into an HNSW-indexed table is
  * ~4x slower than loading and then building), and the build time is measured.
  */
 export interface LoadTarget {
@@ -69,7 +69,7 @@ export async function bulkLoad(
     );
     const loadMs = performance.now() - started;
 
-    // FLOORS.md: 24 s for 100k × 512 with 1 GB and 2 workers, 47 s with none.
+    // docs/floors.md: 24 s for 100k × 512 with 1 GB and 2 workers, 47 s with none.
     await client.query(`SET maintenance_work_mem = '1GB'`);
     await client.query(`SET max_parallel_maintenance_workers = 2`);
     const indexBuildMs = new Map<string, number>();

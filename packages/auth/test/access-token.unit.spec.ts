@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect } from "chai";
+import { generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { UnauthenticatedError } from "@second-brain/contracts";
 import { signAccessToken, verifyAccessToken } from "../src/index.ts";
 
@@ -9,9 +10,9 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 const signWith = (unsigned: string, secret = SECRET) =>
   `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
 
-function expectUnauthenticated(work: () => unknown): UnauthenticatedError {
+async function expectUnauthenticated(work: () => Promise<unknown>): Promise<UnauthenticatedError> {
   try {
-    work();
+    await work();
   } catch (error) {
     expect(error).to.be.instanceOf(UnauthenticatedError);
     return error as UnauthenticatedError;
@@ -20,13 +21,16 @@ function expectUnauthenticated(work: () => unknown): UnauthenticatedError {
 }
 
 describe("access tokens", () => {
-  it("round-trips the caller", () => {
-    const token = signAccessToken({ userId: "u-1", role: "admin" }, SECRET, 900, NOW);
-    expect(verifyAccessToken(token, SECRET, NOW + 1000)).to.deep.equal({ userId: "u-1", role: "admin" });
+  it("round-trips the caller", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "admin" }, SECRET, 900, NOW);
+    expect(await verifyAccessToken(token, SECRET, NOW + 1000)).to.deep.equal({
+      userId: "u-1",
+      role: "admin",
+    });
   });
 
-  it("carries sub, role, iat, exp and typ in an HS256 JWT", () => {
-    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+  it("carries sub, role, iat, exp and typ in an HS256 JWT", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
     const [header, payload] = token
       .split(".")
       .slice(0, 2)
@@ -41,37 +45,64 @@ describe("access tokens", () => {
     });
   });
 
-  it("refuses an expired token", () => {
-    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
-    expect(() => verifyAccessToken(token, SECRET, NOW + 899_000)).not.to.throw();
-    const error = expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW + 900_000));
+  it("refuses an expired token", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    expect(await verifyAccessToken(token, SECRET, NOW + 899_000)).to.deep.equal({
+      userId: "u-1",
+      role: "user",
+    });
+    const error = await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW + 900_000));
     expect(error.status).to.equal(401);
     expect(error.code).to.equal("UNAUTHENTICATED");
   });
 
-  it("refuses a token signed with another secret", () => {
-    const token = signAccessToken({ userId: "u-1", role: "user" }, "another-secret", 900, NOW);
-    expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
+  it("refuses a token signed with another secret", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "user" }, "another-secret", 900, NOW);
+    await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
   });
 
-  it("refuses a tampered payload", () => {
-    const token = signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+  it("refuses a tampered payload", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
     const [header, , signature] = token.split(".");
     const forged = b64({ sub: "u-1", role: "admin", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" });
-    expectUnauthenticated(() => verifyAccessToken(`${header}.${forged}.${signature}`, SECRET, NOW));
+    await expectUnauthenticated(() => verifyAccessToken(`${header}.${forged}.${signature}`, SECRET, NOW));
   });
 
-  it("refuses alg none and any algorithm other than HS256", () => {
+  it("refuses alg none and any algorithm other than HS256", async () => {
     const payload = b64({ sub: "u-1", role: "admin", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" });
-    expectUnauthenticated(() =>
+    await expectUnauthenticated(() =>
       verifyAccessToken(`${b64({ alg: "none", typ: "JWT" })}.${payload}.`, SECRET, NOW),
     );
-    expectUnauthenticated(() =>
+    await expectUnauthenticated(() =>
       verifyAccessToken(signWith(`${b64({ alg: "HS512" })}.${payload}`), SECRET, NOW),
     );
   });
 
-  it("refuses a token of another type or with bad claims, even when correctly signed", () => {
+  it("refuses a correctly signed token whose algorithm is not HS256: another HMAC size or RSA", async () => {
+    const claims = { sub: "u-1", role: "admin", typ: "access" };
+    const sign = (alg: string, key: Uint8Array | CryptoKey) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg, typ: "JWT" })
+        .setIssuedAt(NOW / 1000)
+        .setExpirationTime(NOW / 1000 + 900)
+        .sign(key);
+    // The right secret, a valid signature: only the allow-list stands in the way.
+    const hs512 = await sign("HS512", new TextEncoder().encode(SECRET));
+    await expectUnauthenticated(() => verifyAccessToken(hs512, SECRET, NOW));
+    const { privateKey } = await generateKeyPair("RS256");
+    await expectUnauthenticated(async () => verifyAccessToken(await sign("RS256", privateKey), SECRET, NOW));
+  });
+
+  it("refuses a correctly signed token without sub, iat or exp", async () => {
+    const header = b64({ alg: "HS256", typ: "JWT" });
+    const base = { sub: "u-1", role: "user", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" };
+    for (const missing of ["sub", "iat", "exp"] as const) {
+      const { [missing]: _dropped, ...claims } = base;
+      await expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(claims)}`), SECRET, NOW));
+    }
+  });
+
+  it("refuses a token of another type or with bad claims, even when correctly signed", async () => {
     const header = b64({ alg: "HS256", typ: "JWT" });
     const base = { sub: "u-1", role: "user", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" };
     for (const claims of [
@@ -81,14 +112,14 @@ describe("access tokens", () => {
       { ...base, exp: "later" },
       [base],
     ]) {
-      expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(claims)}`), SECRET, NOW));
+      await expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(claims)}`), SECRET, NOW));
     }
   });
 
-  it("refuses malformed tokens", () => {
+  it("refuses malformed tokens", async () => {
     for (const token of ["", "abc", "a.b", "a.b.c.d", "!!!.???.***", `${b64({ alg: "HS256" })}.e30`]) {
-      expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
+      await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
     }
-    expectUnauthenticated(() => verifyAccessToken(undefined as unknown as string, SECRET, NOW));
+    await expectUnauthenticated(() => verifyAccessToken(undefined as unknown as string, SECRET, NOW));
   });
 });

@@ -34,7 +34,7 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
         ? amqpTransporter({
             url: config.rabbitmqUrl,
             prefetch: config.amqpPrefetch,
-            // Without noDelay Nagle's algorithm holds small request/response frames back (FLOORS.md).
+            // Without noDelay Nagle's algorithm holds small request/response frames back (docs/floors.md).
             socketOptions: { noDelay: true },
           })
         : null,

@@ -21,7 +21,7 @@ export interface Config {
   rabbitmqUrl: string;
   /** Moleculer namespace: nodes only see nodes of the same namespace. */
   namespace: string;
-  /** Messages a service node takes from RabbitMQ before acknowledging (FLOORS.md: default 1 serialises). */
+  /** Messages a service node takes from RabbitMQ before acknowledging (docs/floors.md: 1 serialises). */
   amqpPrefetch: number;
   /** HMAC secret for access tokens. Generated and kept in the data folder in embedded mode. */
   jwtSecret: string | undefined;

@@ -20,12 +20,6 @@ export function cacheProjection(options: CacheProjectionServiceOptions): Service
   return {
     name: "cache-projection",
     mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
-    events: {
-      // The log relay's notification; the payload does not matter, the log is read from the checkpoint.
-      "log.appended": {
-        handler: () => projection?.wake(),
-      },
-    },
     async started() {
       projection = await startCacheProjection(options);
     },

@@ -65,7 +65,6 @@ describe("cache projection on PostgreSQL and Redis", () => {
     await cache.set(memoryCacheKey(owner, memoryId), { version: 1 }, 60);
     await cache.set(untouched, { version: 1 }, 60);
     await store.appendToStream(memoryStreamId(memoryId), [edited(memoryId, owner)], { expectedVersion: 0 });
-    broker.broadcastLocal("log.appended", {});
     await eventually(async () => (await cache.get(memoryCacheKey(owner, memoryId))) === undefined);
     expect(await cache.get(untouched)).to.deep.equal({ version: 1 });
   });

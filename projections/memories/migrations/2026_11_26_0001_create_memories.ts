@@ -4,10 +4,11 @@ import { createCheckpointsTable } from "@second-brain/projection";
 /**
  * The memories read model and the projections' checkpoints.
  *
- * `search_text` is a stored generated column (FLOORS.md: several times faster than an expression
+ * `search_text` is a stored generated column (docs/floors.md: several times faster than an expression
  * index). A generated column needs an IMMUTABLE expression and `array_to_string` is only STABLE, so
  * the document is built by a SQL function declared IMMUTABLE: with a fixed text search
  * configuration its result depends on its arguments alone. Title and tags weigh more than content.
+ * 2026_12_02_0001 drops `search_text` and `embedding` again: search keeps tables of its own.
  */
 export const createMemories = {
   name: "2026_11_26_0001_create_memories",

@@ -24,4 +24,3 @@ export { createMemoriesDb, type MemoriesDb } from "./kysely.ts";
 export { migrateMemoriesProjection, MEMORIES_MIGRATIONS } from "./migrate.ts";
 export { encodeCursor, decodeCursor } from "./list-cursor.ts";
 export type { MemoriesDatabase, MemoriesTable, ProjectionCheckpointsTable } from "./memories.table.ts";
-export { purgeMemoriesOf } from "./memories.purge.ts";

@@ -96,8 +96,7 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
 
 /**
  * Locks in the same order as the live projection (checkpoint row first, then the table) so the two
- * queue behind each other instead of deadlocking. Embeddings are carried over for rows whose text
- * did not change: they are costly to compute and the log does not hold them.
+ * queue behind each other instead of deadlocking.
  */
 async function swapIn(
   client: SqlClient,
@@ -109,11 +108,6 @@ async function swapIn(
     MEMORIES_CHECKPOINT,
   ]);
   await client.query(`LOCK TABLE ${MEMORIES_TABLE} IN ACCESS EXCLUSIVE MODE`);
-  await client.query(
-    `UPDATE ${table} AS fresh SET embedding = live.embedding FROM ${MEMORIES_TABLE} AS live
-     WHERE fresh.id = live.id AND live.embedding IS NOT NULL
-       AND fresh.title IS NOT DISTINCT FROM live.title AND fresh.content = live.content`,
-  );
   const liveIndexes = await indexesOf(client, MEMORIES_TABLE);
   const freshIndexes = await indexesOf(client, table);
   const retired = `${table}_retired`;

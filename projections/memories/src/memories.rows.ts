@@ -28,9 +28,7 @@ export const MEMORY_COLUMNS = [
 
 export const MEMORY_COLUMNS_SQL = MEMORY_COLUMNS.join(", ");
 
-type StoredRecord = Omit<MemoryRecord, "embedding" | "search_text">;
-
-export function rowFromRecord(record: StoredRecord): MemoryRow {
+export function rowFromRecord(record: MemoryRecord): MemoryRow {
   return {
     id: record.id,
     ownerId: record.owner_id,
@@ -63,7 +61,7 @@ export async function loadRowsForUpdate(
   ids: readonly string[],
 ): Promise<Map<string, MemoryRow>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await client.query<StoredRecord>(
+  const { rows } = await client.query<MemoryRecord>(
     `SELECT ${MEMORY_COLUMNS_SQL} FROM ${table} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [ids],
   );

@@ -102,12 +102,6 @@ export function memoriesService(options: MemoriesServiceOptions): ServiceSchema 
         },
       },
     },
-    events: {
-      // A notification that the log grew; the payload does not matter, the log is read from the checkpoint.
-      "log.appended": {
-        handler: () => projection?.wake(),
-      },
-    },
     async started() {
       await migrateMemoriesProjection(options.pool);
       if (options.project !== false) {

@@ -26,10 +26,6 @@ export interface MemoriesTable {
   metadata: Json<Metadata>;
   created_at: Timestamp;
   updated_at: Timestamp;
-  /** pgvector text form ("[0.1,0.2,...]"); filled by the search feature, null until then. */
-  embedding: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Generated from title, tags and content; never written. */
-  search_text: ColumnType<string, never, never>;
 }
 
 export interface ProjectionCheckpointsTable {

@@ -130,11 +130,11 @@ export function lifeOf(memoryId: string, step: number): MemoryEvent[] {
   return all.slice(0, step % (all.length + 1));
 }
 
-/** Rows as stored, everything but the embedding, for row-for-row comparison. */
+/** Rows as stored, every column, for row-for-row comparison. */
 export async function snapshotRows(pool: SqlPool): Promise<unknown[]> {
   const { rows } = await pool.query(
     `SELECT id, owner_id, version, title, content, type, status, tags, importance, confidence, links,
-            source_url, session_id, attachments, metadata, created_at, updated_at, search_text::text AS search_text
+            source_url, session_id, attachments, metadata, created_at, updated_at
        FROM memories ORDER BY id`,
   );
   return rows;

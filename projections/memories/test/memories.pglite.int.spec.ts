@@ -16,7 +16,7 @@ describe("memories projection on PGlite (embedded mode)", () => {
     await fixture?.close();
   });
 
-  it("projects, queries through Kysely, searches the generated tsvector and rebuilds identically", async () => {
+  it("projects, queries through Kysely and rebuilds identically", async () => {
     const owner = `owner-${newId()}`;
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -35,11 +35,6 @@ describe("memories projection on PGlite (embedded mode)", () => {
     const page = await listMemories(fixture.db, owner, { limit: 2 });
     expect(page.items).to.have.length(2);
     expect(page.nextCursor).to.be.a("string");
-    const { rows } = await fixture.pool.query<{ id: string }>(
-      `SELECT id FROM memories WHERE owner_id = $1 AND search_text @@ plainto_tsquery('english', 'kayaks')`,
-      [owner],
-    );
-    expect(rows).to.have.length(6);
 
     const live = await snapshotRows(fixture.pool);
     await rebuildMemories({ ...fixture, logger: quiet });

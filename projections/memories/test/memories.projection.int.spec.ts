@@ -12,6 +12,7 @@ import { prefetchKeys } from "../src/memories.decrypt.ts";
 import { startMemoriesProjection } from "../src/memories.projection.ts";
 import { rebuildMemories } from "../src/memories.rebuild.ts";
 import { getMemory, listMemories } from "../src/memories.queries.ts";
+import { MEMORY_COLUMNS } from "../src/memories.rows.ts";
 import { MEMORIES_MIGRATIONS, migrateMemoriesProjection } from "../src/migrate.ts";
 import { created, lifeOf, newId, openFixture, snapshotRows, waitFor, type Fixture } from "./fixture.ts";
 
@@ -20,6 +21,14 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 async function caughtUp(fixture: Fixture): Promise<LogPosition> {
   const all = await fixture.store.readAll({ after: START_OF_LOG, limit: 100_000 });
   return all[all.length - 1]!.position;
+}
+
+async function columnsOf(fixture: Fixture): Promise<string[]> {
+  const { rows } = await fixture.pool.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'memories'`,
+  );
+  return rows.map((row) => row.column_name);
 }
 
 async function seed(fixture: Fixture, owners: string[], perOwner: number): Promise<string[]> {
@@ -66,15 +75,28 @@ describe("memories projection on PostgreSQL", function () {
       `SELECT indexname FROM pg_indexes WHERE tablename = 'memories' ORDER BY indexname`,
     );
     expect(indexes.map((index) => index.indexname)).to.deep.equal([
-      "memories_embedding",
       "memories_owner_list",
       "memories_pkey",
-      "memories_search_text",
       "memories_tags",
     ]);
+    // The table holds what the projection writes and nothing else (search has tables of its own).
+    expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
+
+    // Upgrading a table that still has the unread search columns keeps every row as it was.
+    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS, 1);
+    expect(await columnsOf(fixture)).to.include.members(["embedding", "search_text"]);
+    await migrateMemoriesProjection(fixture.pool);
+    expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
+    expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
 
     // Dropping the read model entirely and projecting from 0 also gives the same rows.
-    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS);
+    await revertMigrations(
+      fixture.pool,
+      "memories-projection",
+      MEMORIES_MIGRATIONS,
+      MEMORIES_MIGRATIONS.length,
+    );
+    expect(await columnsOf(fixture)).to.deep.equal([]);
     await migrateMemoriesProjection(fixture.pool);
     const again = await startMemoriesProjection({ ...fixture, logger: quiet, batchSize: 3 });
     await waitFor(async () => formatPosition(again.position()) === formatPosition(head));

@@ -106,7 +106,6 @@ describe("memories service", () => {
         ids.push(id);
         await fixture.append(id, bob, [created(id, { tags: ["paged"] })]);
       }
-      broker.broadcastLocal("log.appended", {});
       await waitFor(async () => {
         const page = await broker.call<MemoryPage, object>(
           "memories.list",

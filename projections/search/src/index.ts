@@ -19,5 +19,4 @@ export {
 } from "./search-document.ts";
 export { activateModel, registerModel } from "./search-models.ts";
 export { migrateSearchProjection, SEARCH_MIGRATIONS } from "./migrate.ts";
-export { purgeSearchDocumentsOf } from "./search-purge.ts";
 export * from "./search-schema.ts";

@@ -51,10 +51,6 @@ export function searchProjectionService(options: SearchProjectionServiceOptions)
         },
       },
     },
-    events: {
-      // A notification that the log grew; the log itself is read from the checkpoint.
-      "log.appended": { handler: () => projection?.wake() },
-    },
     async started() {
       await migrateSearchProjection(options.pool);
       const embedder = await options.embedder();

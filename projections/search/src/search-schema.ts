@@ -72,10 +72,11 @@ export const DOCUMENT_COLUMNS = [
 ] as const;
 
 /**
- * One table per model. `search_text` is a stored generated tsvector (FLOORS.md: a stored column
+ * One table per model. `search_text` is a stored generated tsvector (docs/floors.md: a stored column
  * with GIN is ~3× faster at p50 and ~9× at p99 than an expression index), title and tags weigh A,
  * content B. The row carries every field of the Memory DTO so that results need no second read
- * model: what search ranks is exactly what it returns. HNSW is m 16, ef_construction 64 (FLOORS.md).
+ * model: what search ranks is exactly what it returns. HNSW is m 16, ef_construction 64, the
+ * parameters docs/floors.md measured.
  */
 export async function createDocumentsTable(
   client: Pick<SqlClient, "query">,

@@ -66,7 +66,7 @@ describe("identity service", function () {
   it("registers a user with a normalised email, a data key and working tokens", async () => {
     const result = await register("  Ada@Example.COM ", "correct horse battery", "Ada");
     expect(result.user).to.include({ email: "ada@example.com", name: "Ada", role: "user" });
-    expect(verifyAccessToken(result.accessToken, JWT_SECRET, clock)).to.deep.equal({
+    expect(await verifyAccessToken(result.accessToken, JWT_SECRET, clock)).to.deep.equal({
       userId: result.user.id,
       role: "user",
     });
@@ -110,7 +110,7 @@ describe("identity service", function () {
       password: "kernel hacker 1991",
     })) as TokenPair;
     expect(pair.expiresIn).to.equal(900);
-    expect(verifyAccessToken(pair.accessToken, JWT_SECRET, clock).userId).to.equal(user.id);
+    expect((await verifyAccessToken(pair.accessToken, JWT_SECRET, clock)).userId).to.equal(user.id);
 
     const wrongPassword = await expectError(
       broker.call("identity.login", { email: "linus@example.com", password: "kernel hacker 1992" }),
@@ -129,7 +129,7 @@ describe("identity service", function () {
     const first = await register("margaret@example.com");
     const second = (await broker.call("identity.refresh", { refreshToken: first.refreshToken })) as TokenPair;
     expect(second.refreshToken).not.to.equal(first.refreshToken);
-    expect(verifyAccessToken(second.accessToken, JWT_SECRET, clock).userId).to.equal(first.user.id);
+    expect((await verifyAccessToken(second.accessToken, JWT_SECRET, clock)).userId).to.equal(first.user.id);
 
     await expectError(
       broker.call("identity.refresh", { refreshToken: first.refreshToken }),
@@ -162,7 +162,9 @@ describe("identity service", function () {
     // Delivered again (its reply was lost): the same user, fresh working tokens.
     const again = await registerAs("hedy@example.com", "frequency hopping");
     expect(again.user).to.deep.equal(first.user);
-    expect(verifyAccessToken(again.accessToken, JWT_SECRET, clock)).to.include({ userId: first.user.id });
+    expect(await verifyAccessToken(again.accessToken, JWT_SECRET, clock)).to.include({
+      userId: first.user.id,
+    });
     // The same command with another password is not the same registration: 409, and nothing shredded.
     await expectError(registerAs("hedy@example.com", "a guessed password"), 409, "ALREADY_EXISTS");
     // Another email under the same command id (strangers sharing a key) is another account.

@@ -115,9 +115,6 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
         handler: (ctx: Ctx<IdParams>): Promise<boolean> => sessionExists(deps, callerOf(ctx), ctx.params.id),
       },
     },
-    events: {
-      "log.appended": { handler: () => readModel?.wake() },
-    },
     async started() {
       readModel = await startSessionsReadModel({ ...deps, logger, project: deps.project !== false });
     },

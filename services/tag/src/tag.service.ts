@@ -93,9 +93,6 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
         },
       },
     },
-    events: {
-      "log.appended": { handler: () => readModel?.wake() },
-    },
     async started(this: { broker: ServiceBroker }) {
       deps = {
         store: serviceDeps.store,

@@ -156,7 +156,7 @@ async function issueTokens(
     new Date(now + deps.refreshTokenTtlSeconds * 1000),
   );
   return {
-    accessToken: signAccessToken(
+    accessToken: await signAccessToken(
       { userId: user.id, role: user.role },
       deps.jwtSecret,
       deps.accessTokenTtlSeconds,

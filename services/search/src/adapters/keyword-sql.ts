@@ -12,7 +12,7 @@ import type { Candidate } from "./semantic-sql.ts";
  * Two readings of the query: `strict` (websearch syntax: every word, "quoted phrases", -excluded)
  * and `loose` (any of its words). Rows must match the loose one, so a question phrased in more
  * words than the note still finds it; rows matching the strict one rank first. ts_rank_cd runs on
- * the stored tsvector (FLOORS.md: p50 0.57 ms against 1.6 ms for an expression index).
+ * the stored tsvector (docs/floors.md: p50 0.57 ms against 1.6 ms for an expression index).
  */
 const QUERIES_SQL = `SELECT websearch_to_tsquery('english', $1) AS strict,
   NULLIF(replace(plainto_tsquery('english', $1)::text, ' & ', ' | '), '')::tsquery AS loose`;

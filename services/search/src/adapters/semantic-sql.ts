@@ -10,7 +10,7 @@ export interface Candidate {
 }
 
 /**
- * How an owner-scoped nearest-neighbour search runs (FLOORS.md: plain HNSW under a 1% owner filter
+ * How an owner-scoped nearest-neighbour search runs (docs/floors.md: plain HNSW under a 1% owner filter
  * returns 0.4 of 10 rows, iterative scans reach only 0.73 recall):
  * - owners with up to `exactMaxDocuments` documents: exact cosine distance over the owner's rows,
  *   found through the (owner_id, status, created_at) btree. Recall is 1 by construction. The
@@ -19,7 +19,7 @@ export interface Candidate {
  * - larger owners hold a large share of the table, which is where HNSW filtering works: an
  *   iterative scan (relaxed order) gathers a generous candidate pool, which is then re-ranked by
  *   exact distance. If the filters leave it short of `limit` rows, the exact path answers instead.
- * Thresholds: FLOORS.md measured an exact scan of 100k × 512 at p50 230 ms, ~2.3 µs a row, so
+ * Thresholds: docs/floors.md records an exact scan of 100k × 512 at p50 230 ms, ~2.3 µs a row, so
  * 10,000 rows stay near 23 ms; ef_search 100 gave recall 1.0 unfiltered on clustered data there,
  * and the candidate pool (4× limit, at least 40) is re-ranked exactly. bench/src/search.ts is to
  * confirm both on this machine.
@@ -105,7 +105,8 @@ export async function hnswNearest(
   const where = ownerFilterSql(ownerId, filters, 5);
   const exclude = excludeId ? ` AND d.memory_id <> $4` : ` AND $4::uuid IS NULL`;
   return inTransaction(target.pool, async (client) => {
-    // Session settings, scoped to this transaction (FLOORS.md: never assume them on a pooled connection).
+    // Session settings, scoped to this transaction (docs/floors.md: never assume them on a pooled
+    // connection).
     await client.query(
       `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.trunc(efSearch)}`,
     );
