@@ -67,6 +67,10 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     // before its body arrived (whatever that surfaced as: an aborted stream, a premature close).
     if (res.writableEnded || (!req.complete && req.socket.destroyed)) return;
     const response = toErrorResponse(error);
+    // Without If-Match the client named no version: its 409 comes from a concurrent writer.
+    if (response.code === "VERSION_CONFLICT" && req.headers["if-match"] === undefined)
+      response.message =
+        "Another change to this resource was saved at the same moment; read it again and retry.";
     if (response.status === 503) {
       logger.warn("dependency unavailable", { route: routeTemplate(req), reason: (error as Error)?.message });
     } else if (response.status >= 500) {
