@@ -118,7 +118,9 @@ export async function sendHostile(
     ]);
     // busboy keeps only what follows the last / or \\ of a file name: that part is what the API reads.
     const basename = filename.slice(Math.max(filename.lastIndexOf("/"), filename.lastIndexOf("\\")) + 1);
-    if (target.in === "filename") mustName = firstRuleBreak(asUrlDecodes(basename), "", "filename");
+    if (target.in === "filename")
+      // busboy skips a part whose file name holds a line break: the API then finds no file at all.
+      mustName = /[\r\n]/.test(filename) ? "file" : firstRuleBreak(asUrlDecodes(basename), "", "filename");
   } else if (["POST", "PUT", "PATCH"].includes(operation.method)) {
     headers["Content-Type"] = "application/json";
     const base = operation.body ? validObject(operation.body, context.known) : {};
