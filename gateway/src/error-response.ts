@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { AppError, type ErrorBody } from "@second-brain/contracts";
 import { errorFromMoleculer, RETRY_AFTER_SECONDS, type ErrorResponse } from "@second-brain/platform";
+import { isCutShortMultipart, uploadCutShort } from "./multipart-body.ts";
 
 /**
  * Every failure leaves the gateway as `{"error": {"code", "message", "details"}}`. Service errors
@@ -41,6 +42,7 @@ const FILE_MISSING: ErrorResponse = {
 
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof AppError) return errorFromMoleculer(error);
+  if (isCutShortMultipart(error)) return errorFromMoleculer(uploadCutShort());
   const name = (error as { name?: unknown } | null)?.name;
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (name === "MoleculerClientError" && code === 400 && message === "File missing in the request")

@@ -62,7 +62,15 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
   const readinessServices = options.readinessServices ?? DEFAULT_READINESS_SERVICES;
 
   function onError(this: Service, req: GatewayRequest, res: GatewayResponse, error: unknown) {
+    // Nothing to answer and no server fault: the request was answered already (a multipart body
+    // that ends early fails once as a whole and again in the file's own stream), or the client left
+    // before its body arrived (whatever that surfaced as: an aborted stream, a premature close).
+    if (res.writableEnded || (!req.complete && req.socket.destroyed)) return;
     const response = toErrorResponse(error);
+    // Without If-Match the client named no version: its 409 comes from a concurrent writer.
+    if (response.code === "VERSION_CONFLICT" && req.headers["if-match"] === undefined)
+      response.message =
+        "Another change to this resource was saved at the same moment; read it again and retry.";
     if (response.status === 503) {
       logger.warn("dependency unavailable", { route: routeTemplate(req), reason: (error as Error)?.message });
     } else if (response.status >= 500) {

@@ -2,12 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import {
+  AppError,
   PayloadTooLargeError,
   refuseForbiddenText,
   UnavailableError,
   ValidationError,
 } from "@second-brain/contracts";
 import { stageUpload, type ObjectStore, type StagedUpload } from "@second-brain/platform";
+
+/** The boundary parameter of a Content-Type, quoted or not; the pieces are bounded, so it is linear. */
+const BOUNDARY = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i;
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -21,6 +25,14 @@ export function checkMultipartRequest(req: IncomingMessage, maxFileBytes: number
   if (!type.startsWith("multipart/form-data") || !/boundary=/.test(type)) {
     throw new ValidationError("The request must be multipart/form-data with the file in the field `file`.", [
       { field: "file", message: "is required" },
+    ]);
+  }
+  // busboy throws on an empty boundary or one over 256 characters, and never finds an empty one.
+  const boundary = BOUNDARY.exec(String(req.headers["content-type"]));
+  const length = (boundary?.[1] ?? boundary?.[2] ?? "").length;
+  if (length < 1 || length > 70) {
+    throw new ValidationError("The multipart boundary must be 1 to 70 characters (RFC 2046).", [
+      { field: "Content-Type", message: "needs a boundary of 1 to 70 characters" },
     ]);
   }
   const declared = Number(req.headers["content-length"]);
@@ -69,7 +81,7 @@ export function stageUploadBeforeCall(
     const stagedKey = `${options.ownerId}/staging/${randomUUID()}`;
     // A client that goes away mid-upload leaves busboy's file stream waiting forever: end it.
     const onClose = () => {
-      if (!req.complete) (file as Readable).destroy(new Error("The client went away."));
+      if (!req.complete) (file as Readable).destroy(uploadCutShort());
     };
     req.once("close", onClose);
     let staged: StagedUpload;
@@ -86,4 +98,27 @@ export function stageUploadBeforeCall(
       throw error;
     }
   };
+}
+
+/**
+ * A multipart body that stops before its closing boundary: the client went away mid-upload, sent
+ * a boundary the body does not use, or sent no parts at all. busboy reports these as plain errors,
+ * which would otherwise be answered (and logged) as a server failure.
+ */
+export function uploadCutShort(): ValidationError {
+  return new ValidationError(
+    "The multipart body ended before its closing boundary (the boundary must be the one in Content-Type).",
+    [{ field: "file", message: "ended before the closing multipart boundary" }],
+  );
+}
+
+/** busboy's own words for a body that ends early, on the form as a whole or on one part. */
+export function isCutShortMultipart(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    error instanceof Error &&
+    !(error instanceof AppError) &&
+    typeof message === "string" &&
+    /unexpected end of multipart data$/i.test(message)
+  );
 }

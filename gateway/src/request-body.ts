@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import {
+  childField,
   MAX_JSON_DEPTH,
   PayloadTooLargeError,
   refuseForbiddenText,
@@ -65,7 +66,32 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     ]);
   }
   refuseForbiddenText(value, "body", MAX_JSON_DEPTH);
+  refuseUnrepresentableNumbers(value);
   return value as Record<string, unknown>;
+}
+
+/**
+ * A number JSON.parse could only read as Infinity (`1e309`, `-1e999`) would cross the broker, and be
+ * stored, as `null`: one request would mean different things in the two run modes, and metadata would
+ * change silently. Such a number is refused, naming its field. (Runs after the depth check, so the
+ * walk is bounded.)
+ */
+function refuseUnrepresentableNumbers(body: object): void {
+  const stack: { value: unknown; field: string }[] = [{ value: body, field: "" }];
+  while (stack.length > 0) {
+    const { value, field } = stack.pop()!;
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new ValidationError(`${field} is a number too large to represent.`, [
+        { field, message: "is a number too large to represent (at most about 1.8e308)" },
+      ]);
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (Array.isArray(value))
+      value.forEach((item, index) => stack.push({ value: item, field: `${field}[${index}]` }));
+    else
+      for (const [key, item] of Object.entries(value))
+        stack.push({ value: item, field: childField(field, key) });
+  }
 }
 
 function tooLarge(maxBytes: number): PayloadTooLargeError {

@@ -37,6 +37,9 @@ function stubServices(calls: Call[]) {
     if (action === "memory.edit" && ctx.meta.ifMatch === undefined) throw new PreconditionRequiredError();
     if (action === "memory.edit" && ctx.meta.ifMatch !== 1)
       throw new VersionConflictError(ctx.meta.ifMatch!, 1);
+    // Another writer appended between this command's read and its append (no If-Match involved).
+    if (action === "memory.setTags" && (ctx.params.tags as unknown[])?.[0] === "raced")
+      throw new VersionConflictError(4, 5);
     if (action === "memories.list") return { items: [], nextCursor: null };
     if (action === "memory.delete") return { deleted: true };
     return { id: (ctx.params.id as string | undefined) ?? MEMORY_ID, version: 1, content: "stub" };
@@ -319,6 +322,26 @@ describe("gateway", function () {
     });
     const error = await expectError(unknownField, 400, "VALIDATION_FAILED");
     expect(JSON.stringify(error.details)).to.include("colour");
+  });
+
+  it("words a 409 for a request without If-Match as a concurrent change, not a stale version", async () => {
+    const raced = await request(`/api/v1/memories/${MEMORY_ID}/tags`, {
+      method: "PUT",
+      json: { tags: ["raced"] },
+    });
+    const error = await expectError(raced, 409, "VERSION_CONFLICT");
+    expect(error.message).to.equal(
+      "Another change to this resource was saved at the same moment; read it again and retry.",
+    );
+    expect(error.details).to.deep.include({ currentVersion: 5 });
+    const stale = await request(`/api/v1/memories/${MEMORY_ID}`, {
+      method: "PATCH",
+      json: { content: "edited" },
+      headers: { "If-Match": "7" },
+    });
+    expect((await expectError(stale, 409, "VERSION_CONFLICT")).message).to.equal(
+      "The resource has changed since the version you sent.",
+    );
   });
 
   it("answers 204 with no body on delete", async () => {

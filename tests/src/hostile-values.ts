@@ -82,10 +82,40 @@ function nested(depth: number, leaf: string): unknown {
   return value;
 }
 
+/**
+ * A JSON number beyond a double's range, which JSON.parse reads as Infinity. JSON.stringify cannot
+ * write one, so it is written as a marked string that the sweep swaps for the bare number
+ * (`rawJson`). The API must refuse it with a 400 naming its field.
+ */
+export class OutOfRangeNumber {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  toJSON() {
+    return `${OUT_OF_RANGE_MARK}${this.text}`;
+  }
+}
+
+const OUT_OF_RANGE_MARK = "out-of-range-number:";
+
+/** JSON text for `value`, with every OutOfRangeNumber written as the bare number it stands for. */
+export function rawJson(value: unknown): string {
+  return (JSON.stringify(value) ?? "null").replace(
+    new RegExp(`"${OUT_OF_RANGE_MARK}([-+.0-9e]+)"`, "g"),
+    (_, text: string) => text,
+  );
+}
+
+export const outOfRangeNumber = fc
+  .constantFrom("1e309", "-1e309", "1e999999", "17976931348623159e292")
+  .map((text) => new OutOfRangeNumber(text));
+
 /** Any JSON value where a field is expected: hostile strings and every wrong type and shape. */
 export function hostileJson(strings: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
   return fc.oneof(
     { arbitrary: strings, weight: 6 },
+    { arbitrary: outOfRangeNumber, weight: 1 },
     { arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)), weight: 2 },
     { arbitrary: fc.array(strings, { maxLength: 3 }), weight: 2 },
     { arbitrary: fc.dictionary(hostileKey, fc.oneof(strings, fc.integer()), { maxKeys: 3 }), weight: 2 },
@@ -105,8 +135,9 @@ export function childField(parent: string, key: string | number): string {
 
 /**
  * The field the API must name for the first problem in `value`, depth first in order (keys of an
- * object before its values): a string that breaks the rule, or an array or object nested deeper
- * than `maxDepth` (the value itself is level 1). Undefined when there is none.
+ * object before its values): a string that breaks the rule, a number out of a double's range, or an
+ * array or object nested deeper than `maxDepth` (the value itself is level 1). Undefined when there
+ * is none.
  */
 export function firstRuleBreak(
   value: unknown,
@@ -116,6 +147,7 @@ export function firstRuleBreak(
   depth = 1,
 ): string | undefined {
   if (typeof value === "string") return breaksTextRule(value) ? field || whole : undefined;
+  if (value instanceof OutOfRangeNumber) return field || whole;
   if (typeof value !== "object" || value === null) return undefined;
   if (depth > maxDepth) return field || whole;
   if (Array.isArray(value)) {

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { startStack, type Stack } from "@second-brain/launcher";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { rawRequest } from "../src/raw-http.ts";
 import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -180,6 +182,58 @@ for (const mode of ["embedded", "distributed"] as const) {
       const json = await api.request("POST", `/api/v1/memories/${memoryId}/attachments`, { file: "x" });
       expect(json.status).to.equal(400);
       expect(json.body.error.code).to.equal("VALIDATION_FAILED");
+    });
+
+    it("answers a malformed or cut-off multipart body with 400, stores nothing and logs no failure", async () => {
+      const memoryId = await createMemory();
+      const kept = await upload(memoryId, Buffer.from("kept"), "kept.txt");
+      expect(kept.status).to.equal(201);
+      const before = await objectCount();
+      const part = (boundary: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n`;
+      const bodies: [string, string][] = [
+        ["multipart/form-data; boundary=XB", `${part("OTHER")}--OTHER--\r\n`], // not the declared boundary
+        ["multipart/form-data; boundary=XB", part("XB")], // no closing boundary
+        ["multipart/form-data; boundary=XB", "not multipart at all"],
+        ["multipart/form-data; boundary=XB", ""],
+        ["multipart/form-data; boundary=", `${part("")}----\r\n`],
+        [
+          `multipart/form-data; boundary="${"b".repeat(300)}"`,
+          `${part("b".repeat(300))}--${"b".repeat(300)}--\r\n`,
+        ],
+      ];
+      for (const [contentType, body] of bodies) {
+        const response = await rawRequest(stack.baseUrl, {
+          method: "POST",
+          target: `/api/v1/memories/${memoryId}/attachments`,
+          headers: { Authorization: `Bearer ${api.token}`, "Content-Type": contentType },
+          body: Buffer.from(body),
+        });
+        const shown = `${contentType} ${JSON.stringify(body.slice(0, 60))} → ${response.status} ${response.text}`;
+        expect(response.status, shown).to.equal(400);
+        expect((response.json as { error: { code: string } }).error.code, shown).to.equal(
+          "VALIDATION_FAILED",
+        );
+      }
+      // A client that goes away mid-file: its own doing, not a server failure in the log.
+      const socket = connect(Number(new URL(stack.baseUrl).port), "127.0.0.1");
+      socket.on("error", () => undefined);
+      socket.write(
+        `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\n` +
+          `Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: 100000\r\n\r\n${part("XB")}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(
+        stack
+          .recentOutput()
+          .split("\n")
+          .filter((line) => /"status":5\d\d/.test(line)),
+      ).to.deep.equal([]);
+      expect(await objectCount()).to.equal(before);
+      const attachments = (await api.request("GET", `/api/v1/memories/${memoryId}`)).body.attachments;
+      expect(attachments.map((attachment: { id: string }) => attachment.id)).to.deep.equal([kept.body.id]);
     });
 
     it("keeps attachments to their owner: another user's memory or attachment is 404", async () => {

@@ -96,7 +96,7 @@ const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
  * `a.b` for a plain key, `a["odd key"]` otherwise, so the path reads back unambiguously; a key
  * longer than 64 characters is cut, so an error never echoes a huge key.
  */
-function childField(parent: string, key: string): string {
+export function childField(parent: string, key: string): string {
   // PLAIN_KEY is anchored and bounded, so it gives up after at most 65 characters.
   if (PLAIN_KEY.test(key)) return parent ? `${parent}.${key}` : key;
   return `${parent}[${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}]`;

@@ -1,5 +1,5 @@
 import { Errors, type ServiceSchema } from "moleculer";
-import { AppError, UnavailableError, refuseForbiddenText } from "@second-brain/contracts";
+import { AppError, UnavailableError, childField, refuseForbiddenText } from "@second-brain/contracts";
 import { isInfrastructureFailure } from "./infrastructure-errors.ts";
 import { createLogger, rateLimitedWarn } from "./logger.ts";
 
@@ -80,12 +80,33 @@ function withDetails(status: number, code: string, message: string, details: unk
     : { status, code, message, details };
 }
 
+/** An error names at most this many unknown keys, so a body of many keys cannot inflate the answer. */
+const MAX_NAMED_KEYS = 20;
+
+type ValidatorProblem = {
+  type?: unknown;
+  field?: unknown;
+  message?: unknown;
+  expected?: unknown;
+  actual?: unknown;
+};
+
 function fieldProblems(data: unknown): { field: string; message: string }[] {
   if (!Array.isArray(data)) return [];
-  return data.map((item: { field?: unknown; message?: unknown }) => ({
-    field: typeof item?.field === "string" ? item.field : "",
-    message: typeof item?.message === "string" ? item.message : "is not valid",
-  }));
+  return data.flatMap((item: ValidatorProblem) => {
+    const field = typeof item?.field === "string" ? item.field : "";
+    const allowed = typeof item?.expected === "string" ? item.expected.replace(/^"|"$/g, "") : undefined;
+    // fastest-validator names the object, not the key, for an unknown field ('' for the body) and
+    // prints the allowed values where the refused one belongs: name each field, list what is allowed.
+    if (item?.type === "objectStrict" && typeof item.actual === "string") {
+      return item.actual.split(", ", MAX_NAMED_KEYS).map((key) => ({
+        field: childField(field, key),
+        message: `is not a known field${allowed ? `; known fields are ${allowed}` : ""}`,
+      }));
+    }
+    if (item?.type === "enumValue" && allowed) return [{ field, message: `must be one of ${allowed}` }];
+    return [{ field, message: typeof item?.message === "string" ? item.message : "is not valid" }];
+  });
 }
 
 // The original error of a 503 stays in this process's log (the client only learns "unavailable").

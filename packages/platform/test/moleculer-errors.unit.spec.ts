@@ -115,6 +115,14 @@ describe("moleculer errors", () => {
             params: { title: "string" },
             handler: () => "ok",
           },
+          strict: {
+            params: {
+              $$strict: true,
+              kind: { type: "enum", values: ["a", "b"], optional: true },
+              filters: { type: "object", strict: true, optional: true, props: { tag: "string|optional" } },
+            },
+            handler: () => "ok",
+          },
         },
       });
       await broker.start();
@@ -137,6 +145,25 @@ describe("moleculer errors", () => {
     it("reports parameter validation as 400", async () => {
       const error = await broker.call("notes.create", {}).catch((e: unknown) => e);
       expect(errorFromMoleculer(error)).to.deep.include({ status: 400, code: "VALIDATION_FAILED" });
+    });
+
+    it("names each unknown field and lists the allowed values of an enum", async () => {
+      const error = await broker
+        .call("notes.strict", { kind: "c", asOf: "x", other: 1, filters: { tag: "t", from: "y" } })
+        .catch((e: unknown) => e);
+      expect(errorFromMoleculer(error).details).to.have.deep.members([
+        { field: "kind", message: "must be one of a, b" },
+        { field: "asOf", message: "is not a known field; known fields are kind, filters" },
+        { field: "other", message: "is not a known field; known fields are kind, filters" },
+        { field: "filters.from", message: "is not a known field; known fields are tag" },
+      ]);
+      const many = Object.fromEntries(
+        Array.from({ length: 500 }, (_, index) => [`k${index} ${"x".repeat(99)}`, 1]),
+      );
+      const fields = errorFromMoleculer(await broker.call("notes.strict", many).catch((e: unknown) => e))
+        .details as { field: string }[];
+      expect(fields).to.have.length(20);
+      expect(fields[0]!.field).to.equal(`["k0 ${"x".repeat(61)}…"]`);
     });
 
     it("hides unexpected errors and unknown actions", async () => {
