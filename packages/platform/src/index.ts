@@ -19,3 +19,4 @@ export * from "./telemetry.ts";
 export * from "./object-storage/index.ts";
 export * from "./call-context.ts";
 export * from "./command-identity.ts";
+export * from "./version-conflict-retry.ts";

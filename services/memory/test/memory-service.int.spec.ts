@@ -89,6 +89,16 @@ describe("memory service on a real PostgreSQL event store", () => {
     expect(stored.tags).to.deep.equal(won[0]!.value.tags);
   });
 
+  it("applies every one of concurrent writes sent without If-Match: no version was asked for", async () => {
+    const created = await memory.call<Memory>(alice, "create", { content: "busy" });
+    const tags = Array.from({ length: 8 }, (_, index) => `t${index}`);
+    await Promise.all(
+      tags.map((tag) => memory.call<Memory>(alice, "setTags", { id: created.id, tags: [tag] })),
+    );
+    // Each write was decided again on the stream as it was when a concurrent one got there first.
+    expect(await rawEvents(created.id)).to.have.length(1 + tags.length);
+  });
+
   it("stores one stream with one event for an idempotent create retried 5 times at once", async () => {
     const body = { content: "Passport number is in the blue folder", title: "Passport" };
     const results = await Promise.all(

@@ -178,6 +178,26 @@ describe("sessions read model (PostgreSQL)", function () {
       "SessionClosed",
     ]);
   });
+
+  it("stores every one of many messages sent at once: they carry no version, so none is a 409", async () => {
+    const sessionId = await startSession("Busy");
+    const contents = Array.from({ length: 12 }, (_, index) => `message ${index}`);
+    await Promise.all(
+      contents.map((content) =>
+        handleSessionCommand(
+          deps,
+          {
+            type: "AddMessage",
+            data: { sessionId, messageId: randomUUID(), role: "user", content },
+            metadata: { now: now() },
+          },
+          info(),
+        ),
+      ),
+    );
+    const events = await store.readStream(`session-${sessionId}`);
+    expect(events.filter((event) => event.type === "SessionMessageAdded")).to.have.length(contents.length);
+  });
 });
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -7,7 +7,12 @@ import {
   type MemoryEvent,
   type NewEvent,
 } from "@second-brain/contracts";
-import { commandEventIds, encryptFields, eventsUpToOwnAppend } from "@second-brain/platform";
+import {
+  commandEventIds,
+  encryptFields,
+  eventsUpToOwnAppend,
+  retryOnVersionConflict,
+} from "@second-brain/platform";
 import { decide, type MemoryCommand } from "../domain/decide.ts";
 import { foldMemory, toMemory, type MemoryFields } from "../domain/memory.ts";
 import type { MemoryDeps, RequestInfo } from "./deps.ts";
@@ -28,8 +33,21 @@ export interface HandleOptions extends RequestInfo {
  * A command whose events are already in the stream (a broker retry or redelivery, or a client
  * retry under the same Idempotency-Key, after a first attempt that was stored) appends nothing and
  * answers as the first attempt did: the memory as it stood right after those events.
+ *
+ * Without If-Match a concurrent append is not a conflict: the command is decided again on the
+ * stream as it now is (retryOnVersionConflict).
  */
 export async function handleCommand(
+  deps: MemoryDeps,
+  streamId: string,
+  command: MemoryCommand,
+  options: HandleOptions,
+): Promise<Memory> {
+  if (options.expectedVersion !== undefined) return handleOnce(deps, streamId, command, options);
+  return retryOnVersionConflict(() => handleOnce(deps, streamId, command, options));
+}
+
+async function handleOnce(
   deps: MemoryDeps,
   streamId: string,
   command: MemoryCommand,

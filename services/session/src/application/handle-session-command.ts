@@ -7,7 +7,12 @@ import {
   type EventMetadata,
   type NewEvent,
 } from "@second-brain/contracts";
-import { commandEventIds, encryptFields, eventsUpToOwnAppend } from "@second-brain/platform";
+import {
+  commandEventIds,
+  encryptFields,
+  eventsUpToOwnAppend,
+  retryOnVersionConflict,
+} from "@second-brain/platform";
 import { decideSession, type SessionCommand } from "../domain/decide.ts";
 import { foldSession, type SessionFields, type SessionEventEnvelope } from "../domain/session.ts";
 import { loadSession, sessionPersonalFields, type SessionDeps } from "./session-stream.ts";
@@ -25,8 +30,18 @@ export interface SessionRequestInfo {
  *
  * Event ids are derived from the command id: a retry of a command whose events are already in the
  * stream appends nothing and answers as the first attempt did (ARCHITECTURE.md, invariant 9).
+ * Session commands carry no expected version: an append that raced another writer's (two
+ * messages at once) is decided again on the new state instead of answering 409.
  */
 export async function handleSessionCommand(
+  deps: SessionDeps,
+  command: SessionCommand,
+  info: SessionRequestInfo,
+): Promise<SessionFields> {
+  return retryOnVersionConflict(() => handleOnce(deps, command, info));
+}
+
+async function handleOnce(
   deps: SessionDeps,
   command: SessionCommand,
   info: SessionRequestInfo,
