@@ -9,8 +9,10 @@ import {
   migrateEventStore,
 } from "@second-brain/event-store";
 import {
+  createLogger,
   createMemoryCache,
   createRedisCache,
+  isInfrastructureFailure,
   createSqlKeyring,
   keyringMigrations,
   openEmbeddedDatabase,
@@ -19,6 +21,7 @@ import {
   openS3ObjectStore,
   parseMasterKey,
   postgresPool,
+  rateLimitedWarn,
   POSTGRES_TIMEOUTS,
   resolveSecrets,
   runMigrations,
@@ -116,7 +119,7 @@ async function openEmbedded(config: Config): Promise<SqlPool> {
 /** Opens the configured database, creating it first when the server has no such database yet. */
 async function openPostgres(url: string): Promise<SqlPool> {
   try {
-    await withClient(url, () => Promise.resolve());
+    await waitForPostgres(url);
   } catch (error) {
     if ((error as { code?: string }).code !== "3D000") throw error;
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
@@ -129,6 +132,30 @@ async function openPostgres(url: string): Promise<SqlPool> {
     );
   }
   return postgresPool(url);
+}
+
+/** Pause between attempts to reach PostgreSQL at startup: doubling from the first to the last. */
+const POSTGRES_STARTUP_BACKOFF_MS = { first: 250, last: 5_000 } as const;
+
+/**
+ * Connects once, waiting while the server is unreachable, shutting down or still starting. A
+ * process started while PostgreSQL is down (a deploy, a crashed process restarted, the whole
+ * machine booting) then comes up by itself within one pause of the server's return, instead of
+ * exiting: an orchestrator's restart back-off would hold it down for minutes after PostgreSQL is
+ * back. Every other error (a wrong password, a missing database) is thrown at once.
+ */
+async function waitForPostgres(url: string): Promise<void> {
+  const warn = rateLimitedWarn(createLogger("postgres"));
+  for (let pause: number = POSTGRES_STARTUP_BACKOFF_MS.first; ;) {
+    try {
+      return await withClient(url, () => Promise.resolve());
+    } catch (error) {
+      if (!isInfrastructureFailure(error)) throw error;
+      warn("PostgreSQL is not reachable; waiting for it before starting", error);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, POSTGRES_STARTUP_BACKOFF_MS.last);
+    }
+  }
 }
 
 async function withClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
