@@ -15,6 +15,7 @@ import {
   isInfrastructureFailure,
   createSqlKeyring,
   keyringMigrations,
+  lockDataFolder,
   openEmbeddedDatabase,
   lazyObjectStore,
   openFolderObjectStore,
@@ -113,7 +114,19 @@ async function openObjectStore(config: Config): Promise<ObjectStore> {
 async function openEmbedded(config: Config): Promise<SqlPool> {
   const dir = path.resolve(config.dataDir, "pgdata");
   await mkdir(dir, { recursive: true });
-  return openEmbeddedDatabase(dir);
+  // One process per data folder: a second one would corrupt the database (lockDataFolder).
+  const release = await lockDataFolder(config.dataDir);
+  const pool = await openEmbeddedDatabase(dir).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  return {
+    ...pool,
+    end: async () => {
+      await pool.end();
+      await release();
+    },
+  };
 }
 
 /** Opens the configured database, creating it first when the server has no such database yet. */
