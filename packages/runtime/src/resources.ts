@@ -75,7 +75,13 @@ export async function openResources(config: Config): Promise<Resources> {
     store,
     keyring,
     cache,
-    embedder: () => (embedder ??= openEmbedder(config, pool)),
+    // A failed open (PostgreSQL unreachable for the cache's migration) is retried on the next use:
+    // kept, it would fail every search and every search-projection batch until a restart.
+    embedder: () =>
+      (embedder ??= openEmbedder(config, pool).catch((error: unknown) => {
+        embedder = undefined;
+        throw error;
+      })),
     objects: lazyObjectStore(() => openObjectStore(config)),
     close: async () => {
       if (embedder) await (await embedder.catch(() => undefined))?.close();
