@@ -3,7 +3,7 @@ import { startStack, type Stack } from "@second-brain/launcher";
 import { REQUEST_TIMEOUT_MS } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually, type ApiResponse } from "../src/api-client.ts";
-import { stallableRelay, type StallableRelay } from "../src/stallable-relay.ts";
+import { tcpRelay, type TcpRelay } from "../src/tcp-relay.ts";
 
 /** How long PostgreSQL stays stalled: past the pools' connect timeout and the request timeout. */
 const STALL_MS = 12_000;
@@ -15,12 +15,12 @@ const STALL_MS = 12_000;
 describe("PostgreSQL stalled rather than stopped (distributed)", function () {
   this.timeout(180_000);
   let database: TestDatabase;
-  let relay: StallableRelay;
+  let relay: TcpRelay;
   let stack: Stack;
 
   before(async () => {
     database = await createTestDatabase("sb_stall");
-    relay = await stallableRelay("127.0.0.1", Number(new URL(database.url).port || 5432));
+    relay = await tcpRelay("127.0.0.1", Number(new URL(database.url).port || 5432));
     const url = new URL(database.url);
     url.port = String(relay.port);
     stack = await startStack({ mode: "distributed", databaseUrl: url.toString() });

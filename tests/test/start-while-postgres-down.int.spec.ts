@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { connect, createServer, type Server, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import { expect } from "chai";
 import { DISTRIBUTED_PROCESSES, REPO_ROOT, entryPath } from "@second-brain/launcher";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { eventually } from "../src/api-client.ts";
+import { tcpRelay, type TcpRelay } from "../src/tcp-relay.ts";
 
 /** Longer than a process that gives up on a refused connection takes to exit. */
 const DOWN_MS = 3_000;
@@ -18,12 +18,12 @@ const DOWN_MS = 3_000;
 describe("a service process started while PostgreSQL is unreachable (distributed)", function () {
   this.timeout(60_000);
   let database: TestDatabase;
-  let relay: PostgresRelay;
+  let relay: TcpRelay;
   let child: ChildProcess | undefined;
 
   before(async () => {
     database = await createTestDatabase("sb_startwait");
-    relay = await postgresRelay();
+    relay = await tcpRelay("127.0.0.1", Number(new URL(database.url).port || 5432), { closed: true });
   });
 
   after(async () => {
@@ -73,50 +73,3 @@ describe("a service process started while PostgreSQL is unreachable (distributed
     expect(exitCode).to.equal(null);
   });
 });
-
-interface PostgresRelay {
-  port: number;
-  /** From now on connections to `port` reach PostgreSQL; until then they are refused. */
-  open(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A port that refuses connections until opened, then relays them to the test PostgreSQL. */
-async function postgresRelay(): Promise<PostgresRelay> {
-  const target = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  // A port nothing listens on: take a free one and give it back.
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-  return {
-    port,
-    open: () =>
-      new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, "127.0.0.1", () => resolve());
-      }),
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      if (server.listening) await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
