@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { createFileWhole } from "./file-created-whole.ts";
 
 /** Who holds a data folder: the process and a nonce that tells this holding from any other. */
 interface Holder {
@@ -21,30 +22,23 @@ export class DataFolderInUseError extends Error {
 /**
  * Takes the embedded mode's data folder for this process alone, or throws DataFolderInUseError.
  * PGlite takes no lock of its own: a second process opening the same folder runs, acknowledges
- * writes, and leaves a database that no longer opens. The lock file appears whole (written under a
- * name of its own, then linked into place). A process that died without releasing it (SIGKILL,
- * power loss) leaves a stale file, taken over at the next start when its pid no longer runs.
+ * writes, and leaves a database that no longer opens. The lock file appears whole
+ * (createFileWhole). A process that died without releasing it (SIGKILL, power loss) leaves a stale
+ * file, taken over at the next start when its pid no longer runs.
  * Returns the release, which removes the file if it is still this process's.
  */
 export async function lockDataFolder(dir: string): Promise<() => Promise<void>> {
   const file = join(dir, "second-brain.lock");
   const mine: Holder = { pid: process.pid, nonce: randomBytes(8).toString("hex") };
   for (let attempt = 0; attempt < 5; attempt++) {
-    const draft = `${file}.${mine.nonce}.tmp`;
-    await writeFile(draft, JSON.stringify(mine), { flag: "wx", flush: true });
-    try {
-      await link(draft, file);
+    if (await createFileWhole(file, JSON.stringify(mine))) {
       return async () => {
         if ((await readHolder(file))?.nonce === mine.nonce) await unlink(file).catch(() => undefined);
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      await unlink(draft).catch(() => undefined);
     }
     const holder = await readHolder(file);
     if (holder && runs(holder.pid)) throw new DataFolderInUseError(dir, file, holder.pid);
-    // Stale (or unreadable: a crash before the link cannot leave that, but an edit by hand can).
+    // Stale, or unreadable (an edit by hand).
     // Move it aside and take it only if what was moved is the stale holding just read: a process
     // that took the folder meanwhile gets its file back.
     const aside = `${file}.${mine.nonce}.stale`;

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
+import { createFileWhole } from "./file-created-whole.ts";
 import { parseMasterKey } from "./keyring.ts";
 
 export interface Secrets {
@@ -24,24 +25,12 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     jwtSecret: randomBytes(48).toString("base64url"),
     masterKey: randomBytes(32).toString("base64"),
   };
-  // The file must appear whole: a process starting at the same moment would otherwise read it
-  // empty, and a process killed between creating and writing it would leave an empty file that no
-  // later start can read. So it is written and synced under a name of its own, then linked into
-  // place; link fails with EEXIST when another process got there first, whose secrets then win.
-  const draft = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(draft, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600, flag: "wx", flush: true });
-    await chmod(draft, 0o600);
-    await link(draft, file);
-    return fresh;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const winner = await readSecrets(file);
-    if (!winner) throw new Error(`${file} exists but cannot be read.`, { cause: error });
-    return winner;
-  } finally {
-    await unlink(draft).catch(() => undefined);
-  }
+  // A process starting at the same moment must not read the file empty, nor may a process killed
+  // halfway leave it empty for every later start: it appears whole, or another process's wins.
+  if (await createFileWhole(file, JSON.stringify(fresh, null, 2) + "\n")) return fresh;
+  const winner = await readSecrets(file);
+  if (!winner) throw new Error(`${file} exists but cannot be read.`);
+  return winner;
 }
 
 async function readSecrets(file: string): Promise<Secrets | undefined> {
