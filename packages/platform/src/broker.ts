@@ -24,6 +24,21 @@ export function amqpTransporter(settings: AmqpTransporterSettings): TransporterO
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Seconds between AMQP heartbeats, unless RABBITMQ_URL sets `heartbeat`. A RabbitMQ that hangs
+ * keeps its connections open, so without heartbeats the transporter would count as connected (and
+ * the gateway as ready) while nothing answers; amqplib closes a connection that has heard nothing
+ * for two heartbeats, and Moleculer then reconnects.
+ */
+export const AMQP_HEARTBEAT_SECONDS = 5;
+
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has("heartbeat"))
+    parsed.searchParams.set("heartbeat", String(AMQP_HEARTBEAT_SECONDS));
+  return parsed.toString();
+}
+
 /** One broker configuration for every process; the composition roots add their services to it. */
 export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
   return {
@@ -32,7 +47,7 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
     transporter:
       config.mode === "distributed"
         ? amqpTransporter({
-            url: config.rabbitmqUrl,
+            url: withHeartbeat(config.rabbitmqUrl),
             prefetch: config.amqpPrefetch,
             // Without noDelay Nagle's algorithm holds small request/response frames back (docs/floors.md).
             socketOptions: { noDelay: true },

@@ -1,5 +1,6 @@
 export * from "./sql.ts";
 export * from "./pglite.ts";
+export * from "./data-folder-lock.ts";
 export * from "./config.ts";
 export * from "./ports.ts";
 export * from "./logger.ts";

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
+import { createFileWhole } from "./file-created-whole.ts";
 import { parseMasterKey } from "./keyring.ts";
 
 export interface Secrets {
@@ -24,17 +25,12 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
     jwtSecret: randomBytes(48).toString("base64url"),
     masterKey: randomBytes(32).toString("base64"),
   };
-  try {
-    // "wx": when two processes start at once, exactly one creates the file and the other reads it.
-    await writeFile(file, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600, flag: "wx" });
-    await chmod(file, 0o600);
-    return fresh;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const winner = await readSecrets(file);
-    if (!winner) throw new Error(`${file} exists but cannot be read.`, { cause: error });
-    return winner;
-  }
+  // A process starting at the same moment must not read the file empty, nor may a process killed
+  // halfway leave it empty for every later start: it appears whole, or another process's wins.
+  if (await createFileWhole(file, JSON.stringify(fresh, null, 2) + "\n")) return fresh;
+  const winner = await readSecrets(file);
+  if (!winner) throw new Error(`${file} exists but cannot be read.`);
+  return winner;
 }
 
 async function readSecrets(file: string): Promise<Secrets | undefined> {

@@ -1,11 +1,17 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
 import { PayloadTooLargeError } from "@second-brain/contracts";
-import { openFolderObjectStore, openS3ObjectStore, stageUpload, type ObjectStore } from "../src/index.ts";
+import {
+  ABANDONED_PUT_AGE_MS,
+  openFolderObjectStore,
+  openS3ObjectStore,
+  stageUpload,
+  type ObjectStore,
+} from "../src/index.ts";
 import { startS3TestServer, type S3TestServer } from "./support/s3-test-server.ts";
 
 /** One contract, every adapter: what the attachment service relies on. */
@@ -158,6 +164,23 @@ describe("object storage adapters", () => {
   describe("folder store housekeeping", () => {
     it("leaves no temporary files behind, even after a failed put", async () => {
       expect(await readdir(path.join(folder, ".incoming"))).to.deep.equal([]);
+    });
+
+    it("removes the temporary file of a put cut off by a killed process when it opens again", async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), "sb-objects-"));
+      try {
+        const incoming = path.join(root, ".incoming");
+        await mkdir(incoming);
+        // What a gateway killed while an upload streamed leaves behind, and a put in progress.
+        await writeFile(path.join(incoming, "cut-off"), randomBytes(1000));
+        const longAgo = new Date(Date.now() - ABANDONED_PUT_AGE_MS - 60_000);
+        await utimes(path.join(incoming, "cut-off"), longAgo, longAgo);
+        await writeFile(path.join(incoming, "in-progress"), randomBytes(1000));
+        await openFolderObjectStore(root);
+        expect(await readdir(incoming)).to.deep.equal(["in-progress"]);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -23,9 +23,14 @@ describe("secrets", () => {
     expect(JSON.parse(await readFile(file, "utf8"))).to.deep.equal(first);
   });
 
-  it("gives every process starting at once the same secrets", async () => {
-    const all = await Promise.all(Array.from({ length: 5 }, () => loadOrCreateSecrets(dir)));
-    for (const secrets of all) expect(secrets).to.deep.equal(all[0]);
+  it("gives every process starting at once the same secrets, never a half-written file", async () => {
+    // The file must appear whole: a reader racing the writer once saw it empty (a JSON syntax error).
+    for (let round = 0; round < 50; round++) {
+      const dataDir = join(dir, `data-${round}`);
+      const all = await Promise.all(Array.from({ length: 5 }, () => loadOrCreateSecrets(dataDir)));
+      for (const secrets of all) expect(secrets).to.deep.equal(all[0]);
+      expect(await readdir(dataDir), "no temporary file left behind").to.deep.equal(["secrets.json"]);
+    }
   });
 
   it("embedded mode: the file, unless JWT_SECRET / MASTER_KEY are set", async () => {

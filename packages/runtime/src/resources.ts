@@ -9,16 +9,20 @@ import {
   migrateEventStore,
 } from "@second-brain/event-store";
 import {
+  createLogger,
   createMemoryCache,
   createRedisCache,
+  isInfrastructureFailure,
   createSqlKeyring,
   keyringMigrations,
+  lockDataFolder,
   openEmbeddedDatabase,
   lazyObjectStore,
   openFolderObjectStore,
   openS3ObjectStore,
   parseMasterKey,
   postgresPool,
+  rateLimitedWarn,
   POSTGRES_TIMEOUTS,
   resolveSecrets,
   runMigrations,
@@ -71,7 +75,13 @@ export async function openResources(config: Config): Promise<Resources> {
     store,
     keyring,
     cache,
-    embedder: () => (embedder ??= openEmbedder(config, pool)),
+    // A failed open (PostgreSQL unreachable for the cache's migration) is retried on the next use:
+    // kept, it would fail every search and every search-projection batch until a restart.
+    embedder: () =>
+      (embedder ??= openEmbedder(config, pool).catch((error: unknown) => {
+        embedder = undefined;
+        throw error;
+      })),
     objects: lazyObjectStore(() => openObjectStore(config)),
     close: async () => {
       if (embedder) await (await embedder.catch(() => undefined))?.close();
@@ -110,13 +120,25 @@ async function openObjectStore(config: Config): Promise<ObjectStore> {
 async function openEmbedded(config: Config): Promise<SqlPool> {
   const dir = path.resolve(config.dataDir, "pgdata");
   await mkdir(dir, { recursive: true });
-  return openEmbeddedDatabase(dir);
+  // One process per data folder: a second one would corrupt the database (lockDataFolder).
+  const release = await lockDataFolder(config.dataDir);
+  const pool = await openEmbeddedDatabase(dir).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  return {
+    ...pool,
+    end: async () => {
+      await pool.end();
+      await release();
+    },
+  };
 }
 
 /** Opens the configured database, creating it first when the server has no such database yet. */
 async function openPostgres(url: string): Promise<SqlPool> {
   try {
-    await withClient(url, () => Promise.resolve());
+    await waitForPostgres(url);
   } catch (error) {
     if ((error as { code?: string }).code !== "3D000") throw error;
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
@@ -129,6 +151,30 @@ async function openPostgres(url: string): Promise<SqlPool> {
     );
   }
   return postgresPool(url);
+}
+
+/** Pause between attempts to reach PostgreSQL at startup: doubling from the first to the last. */
+const POSTGRES_STARTUP_BACKOFF_MS = { first: 250, last: 5_000 } as const;
+
+/**
+ * Connects once, waiting while the server is unreachable, shutting down or still starting. A
+ * process started while PostgreSQL is down (a deploy, a crashed process restarted, the whole
+ * machine booting) then comes up by itself within one pause of the server's return, instead of
+ * exiting: an orchestrator's restart back-off would hold it down for minutes after PostgreSQL is
+ * back. Every other error (a wrong password, a missing database) is thrown at once.
+ */
+async function waitForPostgres(url: string): Promise<void> {
+  const warn = rateLimitedWarn(createLogger("postgres"));
+  for (let pause: number = POSTGRES_STARTUP_BACKOFF_MS.first; ;) {
+    try {
+      return await withClient(url, () => Promise.resolve());
+    } catch (error) {
+      if (!isInfrastructureFailure(error)) throw error;
+      warn("PostgreSQL is not reachable; waiting for it before starting", error);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, POSTGRES_STARTUP_BACKOFF_MS.last);
+    }
+  }
 }
 
 async function withClient(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {

@@ -16,6 +16,10 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   const config = loadConfig();
   const logger = createLogger(name, config.logLevel);
   const stopTelemetry = await startTelemetry(name);
+  // Until the broker runs there is nothing to stop cleanly; the watch starts first because opening
+  // the resources waits as long as PostgreSQL is unreachable.
+  let onParentExit: () => void = () => process.exit(0);
+  exitWithParent(() => onParentExit());
   const resources = await openResources(config);
   const broker = new ServiceBroker(brokerOptions(config, `${name}-${os.hostname()}-${process.pid}`));
   for (const factory of factories) {
@@ -40,7 +44,7 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
-  exitWithParent(() => void stop("parent exited"));
+  onParentExit = () => void stop("parent exited");
 }
 
 /**

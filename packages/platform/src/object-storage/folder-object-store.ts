@@ -1,19 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ObjectStore } from "../ports.ts";
 import { assertObjectKey } from "./object-keys.ts";
 
 /**
+ * A temporary file this old belongs to a put that will never finish: its process was killed mid-
+ * upload. A put in progress writes to its file all the time, and no request lasts this long.
+ */
+export const ABANDONED_PUT_AGE_MS = 60 * 60 * 1000;
+
+/**
  * Objects as files under one folder (the embedded mode). A put writes to a temporary file and
  * renames it into place, so a reader never sees half an object and a failed put leaves nothing.
+ * A put cut off by a killed process leaves its temporary file; opening the store removes those.
  */
 export async function openFolderObjectStore(root: string): Promise<ObjectStore> {
   const base = path.resolve(root);
   const incoming = path.join(base, ".incoming");
   await mkdir(incoming, { recursive: true });
+  await removeAbandonedPuts(incoming);
   const fileOf = (key: string) => {
     assertObjectKey(key);
     return path.join(base, ...key.split("/"));
@@ -50,6 +58,19 @@ export async function openFolderObjectStore(root: string): Promise<ObjectStore> 
       await rename(source, target);
     },
   };
+}
+
+async function removeAbandonedPuts(incoming: string): Promise<void> {
+  const cutoff = Date.now() - ABANDONED_PUT_AGE_MS;
+  for (const name of await readdir(incoming)) {
+    const file = path.join(incoming, name);
+    // Another process may finish (rename) or remove its put meanwhile: a missing file is fine.
+    const modified = await stat(file).then(
+      (info) => info.mtimeMs,
+      () => Date.now(),
+    );
+    if (modified < cutoff) await rm(file, { force: true });
+  }
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -1,0 +1,67 @@
+import { startStack, type Stack } from "@second-brain/launcher";
+import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { ApiClient, eventually } from "../src/api-client.ts";
+import { tcpRelay, type TcpRelay } from "../src/tcp-relay.ts";
+
+/** Long enough for two missed AMQP heartbeats (packages/platform/src/broker.ts) and some. */
+const STALL_MS = 20_000;
+
+// RabbitMQ hung rather than stopped: its connections stay open and nothing answers. Every process
+// reaches it through a relay that stops passing bytes. The gateway cannot serve while it lasts, so
+// its readiness must say so (and not only when RabbitMQ closes the connections), and everything
+// must come back by itself when the broker answers again.
+describe("RabbitMQ stalled rather than stopped (distributed)", function () {
+  this.timeout(180_000);
+  let database: TestDatabase;
+  let relay: TcpRelay;
+  let stack: Stack;
+
+  before(async () => {
+    database = await createTestDatabase("sb_mqstall");
+    relay = await tcpRelay("127.0.0.1", 5672);
+    stack = await startStack({
+      mode: "distributed",
+      databaseUrl: database.url,
+      env: { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${relay.port}` },
+    });
+  });
+
+  after(async () => {
+    relay?.resume();
+    await stack?.stop();
+    await relay?.close();
+    await database?.drop();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed")
+      console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
+  });
+
+  it("readiness turns 503 while the broker is hung, and creates succeed again after it", async () => {
+    const api = new ApiClient(stack.baseUrl);
+    await api.registerUser();
+    const stalledAt = Date.now();
+    relay.stall();
+    let notReadyAfter: number | undefined;
+    try {
+      notReadyAfter = await eventually(async () => {
+        const ready = await api.request("GET", "/health/ready");
+        return ready.status === 503 ? Date.now() - stalledAt : undefined;
+      }, STALL_MS);
+    } finally {
+      relay.resume();
+    }
+    const resumedAt = Date.now();
+    const back = await eventually(async () => {
+      const [ready, create] = await Promise.all([
+        api.request("GET", "/health/ready"),
+        api.request("POST", "/api/v1/memories", { content: "after the broker's stall" }),
+      ]);
+      return ready.status === 200 && create.status === 201 ? Date.now() - resumedAt : undefined;
+    }, 30_000);
+    console.log(
+      `RabbitMQ stalled: not ready after ${notReadyAfter} ms; serving again ${back} ms after it answered`,
+    );
+  });
+});
