@@ -1,9 +1,7 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
 import { REQUEST_TIMEOUT_MS } from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually, type ApiResponse } from "../src/api-client.ts";
-import { tcpRelay, type TcpRelay } from "../src/tcp-relay.ts";
+import { useStackBehindRelay } from "../src/stack-behind-relay.ts";
 
 /** How long PostgreSQL stays stalled: past the pools' connect timeout and the request timeout. */
 const STALL_MS = 12_000;
@@ -14,32 +12,17 @@ const STALL_MS = 12_000;
 // restart that hangs, a failover onto a hung host), which is where a failure can be remembered.
 describe("PostgreSQL stalled rather than stopped (distributed)", function () {
   this.timeout(180_000);
-  let database: TestDatabase;
-  let relay: TcpRelay;
-  let stack: Stack;
-
-  before(async () => {
-    database = await createTestDatabase("sb_stall");
-    relay = await tcpRelay("127.0.0.1", Number(new URL(database.url).port || 5432));
-    const url = new URL(database.url);
-    url.port = String(relay.port);
-    stack = await startStack({ mode: "distributed", databaseUrl: url.toString() });
-  });
-
-  after(async () => {
-    relay?.resume();
-    await stack?.stop();
-    await relay?.close();
-    await database?.drop();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed")
-      console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-  });
+  const fixture = useStackBehindRelay((database) => ({
+    port: Number(new URL(database.url).port || 5432),
+    stackOptions: (relayPort) => {
+      const url = new URL(database.url);
+      url.port = String(relayPort);
+      return { databaseUrl: url.toString() };
+    },
+  }));
 
   it("answers 503 within the request timeout while stalled, and every route recovers by itself", async () => {
-    const api = new ApiClient(stack.baseUrl);
+    const api = new ApiClient(fixture.stack.baseUrl);
     await api.registerUser();
     const routes: [string, () => Promise<ApiResponse>][] = [
       ["create", () => api.request("POST", "/api/v1/memories", { content: "written while stalled" })],
@@ -50,7 +33,7 @@ describe("PostgreSQL stalled rather than stopped (distributed)", function () {
     ];
 
     const seen: { route: string; status: number; ms: number }[] = [];
-    relay.stall({ cut: true });
+    fixture.relay.stall({ cut: true });
     const resumedAt = await (async () => {
       try {
         const deadline = Date.now() + STALL_MS;
@@ -64,7 +47,7 @@ describe("PostgreSQL stalled rather than stopped (distributed)", function () {
           );
         }
       } finally {
-        relay.resume();
+        fixture.relay.resume();
       }
       return Date.now();
     })();

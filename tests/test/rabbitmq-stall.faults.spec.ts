@@ -1,7 +1,5 @@
-import { startStack, type Stack } from "@second-brain/launcher";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
-import { tcpRelay, type TcpRelay } from "../src/tcp-relay.ts";
+import { useStackBehindRelay } from "../src/stack-behind-relay.ts";
 
 /** Long enough for two missed AMQP heartbeats (packages/platform/src/broker.ts) and some. */
 const STALL_MS = 20_000;
@@ -12,37 +10,19 @@ const STALL_MS = 20_000;
 // must come back by itself when the broker answers again.
 describe("RabbitMQ stalled rather than stopped (distributed)", function () {
   this.timeout(180_000);
-  let database: TestDatabase;
-  let relay: TcpRelay;
-  let stack: Stack;
-
-  before(async () => {
-    database = await createTestDatabase("sb_mqstall");
-    relay = await tcpRelay("127.0.0.1", 5672);
-    stack = await startStack({
-      mode: "distributed",
+  const fixture = useStackBehindRelay((database) => ({
+    port: 5672,
+    stackOptions: (relayPort) => ({
       databaseUrl: database.url,
-      env: { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${relay.port}` },
-    });
-  });
-
-  after(async () => {
-    relay?.resume();
-    await stack?.stop();
-    await relay?.close();
-    await database?.drop();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed")
-      console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-  });
+      env: { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${relayPort}` },
+    }),
+  }));
 
   it("readiness turns 503 while the broker is hung, and creates succeed again after it", async () => {
-    const api = new ApiClient(stack.baseUrl);
+    const api = new ApiClient(fixture.stack.baseUrl);
     await api.registerUser();
     const stalledAt = Date.now();
-    relay.stall();
+    fixture.relay.stall();
     let notReadyAfter: number | undefined;
     try {
       notReadyAfter = await eventually(async () => {
@@ -50,7 +30,7 @@ describe("RabbitMQ stalled rather than stopped (distributed)", function () {
         return ready.status === 503 ? Date.now() - stalledAt : undefined;
       }, STALL_MS);
     } finally {
-      relay.resume();
+      fixture.relay.resume();
     }
     const resumedAt = Date.now();
     const back = await eventually(async () => {
