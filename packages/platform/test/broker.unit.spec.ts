@@ -12,14 +12,22 @@ describe("brokerOptions", () => {
     expect(options.logger).to.include({ type: "Winston" });
   });
 
-  it("distributed mode talks AMQP with noDelay and the configured prefetch", () => {
+  it("distributed mode talks AMQP with noDelay, the configured prefetch and heartbeats", () => {
     const options = brokerOptions(
       loadConfig({ SB_MODE: "distributed", RABBITMQ_URL: "amqp://u:p@rabbit:5672", AMQP_PREFETCH: "50" }),
       "node-2",
     );
     expect(options.transporter).to.deep.equal({
       type: "AMQP",
-      options: { url: "amqp://u:p@rabbit:5672", prefetch: 50, socketOptions: { noDelay: true } },
+      options: { url: "amqp://u:p@rabbit:5672?heartbeat=5", prefetch: 50, socketOptions: { noDelay: true } },
     });
+    // A heartbeat the operator chose is kept.
+    const chosen = brokerOptions(
+      loadConfig({ SB_MODE: "distributed", RABBITMQ_URL: "amqp://u:p@rabbit:5672?heartbeat=30" }),
+      "node-3",
+    );
+    expect((chosen.transporter as { options: { url: string } }).options.url).to.equal(
+      "amqp://u:p@rabbit:5672?heartbeat=30",
+    );
   });
 });

@@ -119,16 +119,28 @@ describe("memory application (in-memory store and keyring)", () => {
     }
   });
 
-  it("lets only one of two concurrent writers win", async () => {
+  it("lets only one of two concurrent writers that read the same version win", async () => {
     const memory = await create({ content: "v1" });
     const results = await Promise.allSettled([
-      run(memory.id, edit(memory.id, { content: "a" })),
-      run(memory.id, edit(memory.id, { content: "b" })),
+      run(memory.id, edit(memory.id, { content: "a" }), { expectedVersion: 1 }),
+      run(memory.id, edit(memory.id, { content: "b" }), { expectedVersion: 1 }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).to.have.length(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).to.be.instanceOf(VersionConflictError);
     expect(store.log).to.have.length(2);
+  });
+
+  it("applies both of two concurrent writers that sent no version, the second on the first's result", async () => {
+    const memory = await create({ content: "v1" });
+    const results = await Promise.all([
+      run(memory.id, edit(memory.id, { content: "a" })),
+      run(memory.id, edit(memory.id, { title: "b" })),
+    ]);
+    expect(results.map((result) => result.version).sort()).to.deep.equal([2, 3]);
+    expect(store.log).to.have.length(3);
+    const last = results.find((result) => result.version === 3)!;
+    expect(last).to.include({ content: "a", title: "b" });
   });
 
   it("appends nothing for an edit that changes nothing", async () => {
