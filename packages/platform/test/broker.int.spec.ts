@@ -52,14 +52,14 @@ describe("brokers over RabbitMQ", function () {
     await connection.close();
   });
 
-  it("uses the AMQP transporter with noDelay and the configured prefetch", () => {
+  it("uses the AMQP transporter with noDelay, the configured prefetch and heartbeats", () => {
     const transporter = brokerOptions(config, "x").transporter as {
       type: string;
       options: Record<string, unknown>;
     };
     expect(transporter.type).to.equal("AMQP");
     expect(transporter.options).to.deep.include({
-      url: RABBITMQ_URL,
+      url: `${RABBITMQ_URL}?heartbeat=5`,
       prefetch: 100,
       socketOptions: { noDelay: true },
     });
