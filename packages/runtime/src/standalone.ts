@@ -20,7 +20,14 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   // the resources waits as long as PostgreSQL is unreachable.
   let onParentExit: () => void = () => process.exit(0);
   exitWithParent(() => onParentExit());
-  const resources = await openResources(config);
+  const resources = await openResources(config).catch((error: unknown) => {
+    // What stops a start (the data folder in use, a missing setting, a wrong password) is said in
+    // one line an operator can act on, not as an uncaught exception's stack dump.
+    const { name: kind, message, stack } = error instanceof Error ? error : new Error(String(error));
+    logger.error("cannot start", { error: { name: kind, message } });
+    logger.debug("cannot start: stack", { stack });
+    process.exit(1);
+  });
   const broker = new ServiceBroker(brokerOptions(config, `${name}-${os.hostname()}-${process.pid}`));
   for (const factory of factories) {
     const schema = factory(resources);
