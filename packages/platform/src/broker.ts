@@ -2,6 +2,7 @@ import type { BrokerOptions } from "moleculer";
 import type { Config } from "./config.ts";
 import { moleculerLogger } from "./logger.ts";
 import { requestContextMiddleware } from "./request-context.ts";
+import { SchemaValidator } from "./schema-validator.ts";
 
 /**
  * The AMQP transporter's options as Moleculer passes them to amqplib. `socketOptions` is forwarded
@@ -54,6 +55,8 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
           })
         : null,
     serializer: "JSON",
+    // Action params are the API's TypeBox schemas, checked by Ajv (schema-validator.ts).
+    validator: new SchemaValidator(),
     logger: moleculerLogger(config.logLevel),
     requestTimeout: REQUEST_TIMEOUT_MS,
     // A killed node is dropped from the registry within a few seconds, so calls go to live ones.

@@ -21,3 +21,4 @@ export * from "./object-storage/index.ts";
 export * from "./call-context.ts";
 export * from "./command-identity.ts";
 export * from "./version-conflict-retry.ts";
+export { SchemaValidator } from "./schema-validator.ts";

@@ -50,6 +50,9 @@ export function errorFromMoleculer(error: unknown): ErrorResponse {
   const { name, message, code, type, data } = error as MoleculerErrorShape;
   const text = typeof message === "string" ? message : "";
 
+  // A declared schema refused the params (schema-validator.ts): message and details are the API's.
+  if (name === "ValidationError" && type === "VALIDATION_FAILED") return withDetails(400, type, text, data);
+  // Params still written as fastest-validator rules.
   if (name === "ValidationError" && type === "VALIDATION_ERROR") {
     return withDetails(400, "VALIDATION_FAILED", "The request is not valid.", fieldProblems(data));
   }

@@ -1,3 +1,4 @@
+import { attachmentSchemas } from "@second-brain/contracts/schemas";
 import type { Context, ServiceSchema } from "moleculer";
 import { type CallMeta, type Caller } from "@second-brain/contracts";
 import {
@@ -52,20 +53,12 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
     mixins: [appErrorsMixin, readModelAdminMixin(() => follower ?? null)],
     actions: {
       upload: {
-        params: {
-          $$strict: true,
-          memoryId: { type: "uuid" },
-          filename: { type: "string", optional: true, max: 1024 },
-          stagedKey: { type: "string", min: 1, max: 200 },
-          size: { type: "number", integer: true, min: 0 },
-          sha256: { type: "string", pattern: /^[0-9a-f]{64}$/ },
-          contentType: { type: "string", min: 1, max: 200 },
-        },
+        params: attachmentSchemas.UploadParams,
         handler: (ctx: Ctx<UploadInput>): Promise<AttachmentView> =>
           uploadAttachment(depsFor(ctx), ctx.params, requestInfo(ctx, now())),
       },
       download: {
-        params: { $$strict: true, id: { type: "uuid" } },
+        params: attachmentSchemas.AttachmentIdParams,
         handler: async (ctx: Ctx<{ id: string }>): Promise<NodeJS.ReadableStream> => {
           const download = await downloadAttachment(depsFor(ctx), callerOf(ctx), ctx.params.id);
           ctx.meta.$responseType = download.contentType;
@@ -74,7 +67,7 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
         },
       },
       delete: {
-        params: { $$strict: true, id: { type: "uuid" } },
+        params: attachmentSchemas.AttachmentIdParams,
         handler: async (ctx: Ctx<{ id: string }>): Promise<{ id: string }> => {
           await deleteAttachment(depsFor(ctx), ctx.params.id, requestInfo(ctx, now()));
           follower?.wake();

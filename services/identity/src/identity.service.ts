@@ -11,7 +11,7 @@ import type { EventStore } from "@second-brain/event-store";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
 import { identityMigrations } from "./migrations.ts";
-import { isEmailAddress, MAX_EMAIL_CHARS, normalizeEmail } from "./domain/email.ts";
+import { identitySchemas, NoParams } from "@second-brain/contracts/schemas";
 
 export interface IdentityServiceOptions {
   pool: SqlPool;
@@ -27,20 +27,6 @@ export interface IdentityServiceOptions {
   now?: () => number;
 }
 
-/**
- * fastest-validator's `email` rule runs its pattern over the whole value even after its length
- * check failed (seconds of CPU for one long address); this check is length-first and linear.
- */
-const EMAIL = {
-  type: "string",
-  max: MAX_EMAIL_CHARS,
-  custom: (value: unknown, errors: { type: string; actual: unknown }[]) => {
-    // Runs even when the rules before it failed: only a string within the limit is looked at.
-    if (typeof value !== "string" || value.length > MAX_EMAIL_CHARS) return value;
-    if (!isEmailAddress(value)) errors.push({ type: "email", actual: value });
-    return normalizeEmail(value);
-  },
-};
 
 /** Accounts, passwords and tokens. Access tokens are verified by the gateway, not here. */
 export function identityService(options: IdentityServiceOptions): ServiceSchema {
@@ -50,36 +36,24 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
     mixins: [appErrorsMixin],
     actions: {
       register: {
-        params: {
-          $$strict: true,
-          email: EMAIL,
-          password: { type: "string", min: 8, max: 1024 },
-          name: { type: "string", max: 200, optional: true, nullable: true },
-        },
+        params: identitySchemas.RegisterBody,
         handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) =>
           register(deps, ctx.params, commandIdOf(ctx)),
       },
       login: {
-        params: {
-          $$strict: true,
-          email: { type: "string", min: 1, max: 254 },
-          password: { type: "string", min: 1, max: 1024 },
-        },
+        params: identitySchemas.LoginBody,
         handler: (ctx: Context<{ email: string; password: string }>) => login(deps, ctx.params),
       },
       refresh: {
-        params: {
-          $$strict: true,
-          refreshToken: { type: "string", min: 1, max: 512 },
-        },
+        params: identitySchemas.RefreshBody,
         handler: (ctx: Context<{ refreshToken: string }>) => refresh(deps, ctx.params.refreshToken),
       },
       me: {
-        params: { $$strict: true },
+        params: NoParams,
         handler: (ctx: Context<Record<string, never>, CallMeta>) => me(deps, ctx.meta.caller),
       },
       erase: {
-        params: { $$strict: true },
+        params: NoParams,
         handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
           const result = await eraseUser({ ...deps, store: options.store }, ctx.meta.caller);
           // Other processes drop their cached copy of the key now rather than when it expires.

@@ -1,56 +1,14 @@
-import type { ActionParams } from "moleculer";
+import { memorySchemas } from "@second-brain/contracts/schemas";
 
 /**
- * Moleculer validator schemas of the memory actions. They check shapes only (types, UUIDs, no
- * unknown fields); the domain checks the rules (lengths, ranges, enums) so that every rule has one
- * home and one wording. The gateway sends the HTTP body fields plus the `id` from the path.
+ * The memory actions' params, declared once in packages/contracts/src/schemas/memory.ts: the gateway
+ * checks HTTP requests and generates /openapi.json from the same schemas. They carry the limits a
+ * client can see (lengths, ranges, enums, formats); the domain keeps the invariants and the limits
+ * a deployment configures.
  */
-const optionalString = { type: "string", optional: true } as const;
-const optionalNullableString = { type: "string", optional: true, nullable: true } as const;
-const optionalNumber = { type: "number", optional: true } as const;
-const optionalObject = { type: "object", optional: true } as const;
-const memoryId = { type: "uuid" } as const;
-
-export const createParams: ActionParams = {
-  $$strict: true,
-  title: optionalNullableString,
-  content: { type: "string" },
-  type: optionalString,
-  status: optionalString,
-  tags: { type: "array", items: "string", optional: true },
-  importance: optionalNumber,
-  confidence: optionalNumber,
-  metadata: optionalObject,
-  sourceUrl: optionalNullableString,
-  sessionId: { type: "uuid", optional: true, nullable: true },
-};
-
-export const editParams: ActionParams = {
-  $$strict: true,
-  id: memoryId,
-  title: optionalNullableString,
-  content: optionalString,
-  type: optionalString,
-  status: optionalString,
-  importance: optionalNumber,
-  confidence: optionalNumber,
-  metadata: optionalObject,
-  sourceUrl: optionalNullableString,
-};
-
-export const setTagsParams: ActionParams = {
-  $$strict: true,
-  id: memoryId,
-  tags: { type: "array", items: "string" },
-};
-
-export const linkParams: ActionParams = {
-  $$strict: true,
-  id: memoryId,
-  targetId: { type: "uuid" },
-  type: { type: "string" },
-};
-
-export const idParams: ActionParams = { $$strict: true, id: memoryId };
-
-export const asOfParams: ActionParams = { $$strict: true, id: memoryId, asOf: { type: "string" } };
+export const createParams = memorySchemas.CreateMemoryParams;
+export const editParams = memorySchemas.EditMemoryParams;
+export const setTagsParams = memorySchemas.SetTagsParams;
+export const linkParams = memorySchemas.LinkParams;
+export const idParams = memorySchemas.MemoryIdParams;
+export const asOfParams = memorySchemas.AsOfParams;

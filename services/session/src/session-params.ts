@@ -1,33 +1,8 @@
-import type { ActionParams } from "moleculer";
+import { sessionSchemas } from "@second-brain/contracts/schemas";
 
-/** Shapes only ($$strict refuses unknown fields); the domain checks the rules and limits. */
-const sessionId = { type: "uuid" } as const;
-
-export const startParams: ActionParams = {
-  $$strict: true,
-  title: { type: "string", optional: true, nullable: true },
-  context: { type: "object", optional: true },
-};
-
-export const listParams: ActionParams = {
-  $$strict: true,
-  status: { type: "enum", values: ["open", "closed"], optional: true },
-  limit: { type: "number", integer: true, min: 1, max: 100, convert: true, optional: true },
-  cursor: { type: "string", min: 1, max: 512, optional: true },
-};
-
-export const idParams: ActionParams = { $$strict: true, id: sessionId };
-
-export const addMessageParams: ActionParams = {
-  $$strict: true,
-  id: sessionId,
-  role: { type: "string" },
-  content: { type: "string" },
-};
-
-export const updateParams: ActionParams = {
-  $$strict: true,
-  id: sessionId,
-  title: { type: "string", optional: true, nullable: true },
-  context: { type: "object", optional: true },
-};
+/** The session actions' params, declared once in packages/contracts/src/schemas/session.ts. */
+export const startParams = sessionSchemas.StartSessionParams;
+export const listParams = sessionSchemas.SessionListParams;
+export const idParams = sessionSchemas.SessionIdParams;
+export const addMessageParams = sessionSchemas.AddMessageParams;
+export const updateParams = sessionSchemas.UpdateSessionParams;

@@ -1,18 +1,6 @@
-import type { ActionParams } from "moleculer";
+import { tagSchemas } from "@second-brain/contracts/schemas";
 
-/** Shapes only ($$strict refuses unknown fields); names and colours are checked by the domain. */
-export const listParams: ActionParams = { $$strict: true };
-
-export const updateParams: ActionParams = {
-  $$strict: true,
-  tag: { type: "string" },
-  name: { type: "string", optional: true },
-  color: { type: "string", optional: true, nullable: true },
-  parent: { type: "string", optional: true, nullable: true },
-};
-
-export const mergeParams: ActionParams = {
-  $$strict: true,
-  tag: { type: "string" },
-  into: { type: "string" },
-};
+/** The tag actions' params, declared once in packages/contracts/src/schemas/tag.ts. */
+export const listParams = tagSchemas.TagListParams;
+export const updateParams = tagSchemas.UpdateTagParams;
+export const mergeParams = tagSchemas.MergeTagParams;

@@ -1,0 +1,27 @@
+import { Type } from "@sinclair/typebox";
+import { IdParams, Strict, Uuid } from "./common.ts";
+
+/** Attachments (API.md, Attachments). */
+export const UploadForm = Type.Object({ file: Type.String({ format: "binary" }) });
+
+/** What the gateway hands the attachment service once the upload is staged (multipart-body.ts). */
+export const UploadParams = Strict({
+  memoryId: Uuid(),
+  filename: Type.Optional(Type.String({ maxLength: 1024 })),
+  stagedKey: Type.String({ minLength: 1, maxLength: 200 }),
+  size: Type.Integer({ minimum: 0 }),
+  sha256: Type.String({ pattern: "^[0-9a-f]{64}$" }),
+  contentType: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export const AttachmentIdParams = IdParams;
+
+export const Attachment = Type.Object({
+  id: Uuid(),
+  memoryId: Uuid(),
+  filename: Type.String({ description: "The client's file name, without any path; at most 255 characters." }),
+  contentType: Type.String({
+    description: "Sniffed from the file's first bytes; the client's type and the extension are ignored.",
+  }),
+  size: Type.Integer({ minimum: 0, description: "Bytes." }),
+  sha256: Type.String({ pattern: "^[0-9a-f]{64}$" }),
+});

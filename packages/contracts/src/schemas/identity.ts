@@ -1,0 +1,42 @@
+import { Type } from "@sinclair/typebox";
+import {
+  MAX_EMAIL_CHARS,
+  MAX_PASSWORD_CHARS,
+  MAX_TOKEN_CHARS,
+  MAX_USER_NAME_CHARS,
+  MIN_PASSWORD_CHARS,
+} from "../limits.ts";
+import { DateTime, Nullable, StringEnum, Strict, Uuid } from "./common.ts";
+
+/** Accounts and tokens (API.md, Identity). */
+export const RegisterBody = Strict({
+  email: Type.String({
+    format: "email",
+    maxLength: MAX_EMAIL_CHARS,
+    description: "Stored trimmed and lower-cased: one account per address, whatever its case.",
+  }),
+  password: Type.String({ minLength: MIN_PASSWORD_CHARS, maxLength: MAX_PASSWORD_CHARS }),
+  name: Type.Optional(Nullable(Type.String({ maxLength: MAX_USER_NAME_CHARS }))),
+});
+export const LoginBody = Strict({
+  email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_CHARS }),
+  password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_CHARS }),
+});
+export const RefreshBody = Strict({
+  refreshToken: Type.String({ minLength: 1, maxLength: MAX_TOKEN_CHARS }),
+});
+
+export const User = Type.Object({
+  id: Uuid(),
+  email: Type.String(),
+  name: Nullable(Type.String()),
+  role: StringEnum(["user", "admin"] as const),
+  createdAt: DateTime(),
+});
+export const TokenPair = Type.Object({
+  accessToken: Type.String({ description: "Send as `Authorization: Bearer <accessToken>`." }),
+  refreshToken: Type.String({ description: "Single use: each refresh returns a new one." }),
+  expiresIn: Type.Integer({ description: "Seconds until the access token expires." }),
+});
+export const Registration = Type.Object({ user: User, ...TokenPair.properties });
+export const Erasure = Type.Object({ erased: Uuid({ description: "The erased user's id." }) });
