@@ -1,10 +1,19 @@
 import { ValidationError } from "@second-brain/contracts";
+import {
+  assertValid,
+  compileCheck,
+  NoParams,
+  type Check,
+  type TObject,
+  type TSchema,
+} from "@second-brain/contracts/schemas";
 
 /**
- * The REST routes under /api/v1 (API.md) and the action each one calls. The gateway checks
- * credentials and the shape of the HTTP request (JSON object body, headers); the services validate
- * their own params strictly. Params are built here, field by field, so that no body or query
- * field can stand in for a path parameter.
+ * The REST routes under /api/v1 (API.md), each declared once: method, path, action, who may call
+ * it, the schemas of what it reads and answers. The moleculer-web aliases (api-routes.ts), the
+ * request validation (`params` below) and /openapi.json (openapi.ts) are generated from these
+ * declarations. The schemas are the services' own action params (packages/contracts/src/schemas),
+ * so the gateway refuses exactly what the services would, before a broker round trip.
  */
 export interface ApiRequest {
   body: Record<string, unknown>;
@@ -12,24 +21,50 @@ export interface ApiRequest {
   path: Record<string, string>;
 }
 
-export interface ApiRoute {
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 428 | 429 | 503;
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** One route as written in routes/*.ts. */
+export interface RouteDeclaration {
   /** Also the OpenAPI operationId. */
   id: string;
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Relative to /api/v1, in moleculer-web's syntax. */
+  method: HttpMethod;
+  /** Relative to /api/v1, in moleculer-web's syntax (`/memories/:id`). */
   path: string;
   action: string;
   /** When the action depends on the request (e.g. `?asOf=` reads from the event log). */
   actionFor?: (request: ApiRequest) => string;
   /** Routes that need no access token. */
-  public?: boolean;
+  public?: true;
+  /** The success status; 200 when not given. */
   status?: 201 | 202 | 204;
-  params: (request: ApiRequest) => Record<string, unknown>;
+  /** OpenAPI tag (the area of API.md) and texts. */
+  tag: string;
+  summary: string;
+  description?: string;
+  request?: {
+    /** Path parameters; every `:name` of `path` must be here. */
+    path?: TObject;
+    /** Query parameters; a route without them ignores the query string. */
+    query?: TObject;
+    /** The JSON body; a route without one refuses any body field. */
+    body?: TObject;
+    /** Whether a client must send the body (a body of optional fields need not be sent). */
+    bodyRequired?: boolean;
+    /** Request headers the route reads besides Authorization (parsed by request-headers.ts). */
+    headers?: { ifMatch?: "required" | "optional"; idempotencyKey?: true };
+  };
+  /** Which action params come from which path parameter, e.g. `{ id: "id" }`; the body cannot name them. */
+  fromPath?: Record<string, string>;
+  /** The success answer: its description and JSON schema (none for 204), or a download. */
+  response: { description: string; schema?: TSchema; download?: readonly string[] };
+  /** Error statuses besides those every route of its kind can answer (see openapi.ts, errorsOf). */
+  errors?: ErrorStatus[];
   /**
    * The body is multipart/form-data with one file, streamed to the action as `ctx.stream` (never
    * read into memory by the gateway); the params come from the path only.
    */
-  multipart?: true;
+  multipart?: { schema: TSchema };
   /**
    * A tighter JSON body limit than the configured one, for routes whose bodies are small by nature
    * (the public identity routes): a huge body is refused (413) before a byte of it is parsed.
@@ -39,31 +74,53 @@ export interface ApiRoute {
   location?: (result: unknown) => string | undefined;
 }
 
-export const bodyOnly = ({ body }: ApiRequest) => ({ ...body });
-export const idOnly = ({ path }: ApiRequest) => ({ id: path.id });
-
-/** The body's fields plus the path id; a body that names its own `id` is refused, not overridden. */
-export const bodyWithPathId = ({ body, path }: ApiRequest) => {
-  if ("id" in body) {
-    throw new ValidationError("The memory id comes from the path, not the body.", [
-      { field: "id", message: "is not allowed in the body" },
-    ]);
-  }
-  return { ...body, id: path.id };
-};
-
-export const memoryLocation = (result: unknown) => {
-  const id = (result as { id?: unknown } | null)?.id;
-  return typeof id === "string" ? `/api/v1/memories/${encodeURIComponent(id)}` : undefined;
-};
-
-/** Query values arrive as strings; `limit` is a number to the services. */
-export function listQuery({ query }: ApiRequest): Record<string, unknown> {
-  if (query.limit === undefined) return { ...query };
-  if (typeof query.limit !== "string" || !/^\d{1,9}$/.test(query.limit)) {
-    throw new ValidationError("limit must be a whole number.", [
-      { field: "limit", message: "must be a whole number" },
-    ]);
-  }
-  return { ...query, limit: Number(query.limit) };
+/** A declared route with its request check: what the gateway serves. */
+export interface ApiRoute extends Omit<RouteDeclaration, "multipart"> {
+  multipart?: true;
+  multipartSchema?: TSchema;
+  /** The action's params from the request, validated; throws ValidationError (400) naming each bad field. */
+  params: (request: ApiRequest) => Record<string, unknown>;
 }
+
+export function defineRoute(declaration: RouteDeclaration): ApiRoute {
+  const { multipart, ...rest } = declaration;
+  const checks = {
+    path: declaration.request?.path && compileCheck(declaration.request.path, { coerce: true }),
+    query: declaration.request?.query && compileCheck(declaration.request.query, { coerce: true }),
+    body: multipart ? undefined : compileCheck(declaration.request?.body ?? NoParams),
+  };
+  return {
+    ...rest,
+    ...(multipart ? { multipart: true as const, multipartSchema: multipart.schema } : {}),
+    params: (request) => paramsOf(declaration, checks, multipart ? { ...request, body: {} } : request),
+  };
+}
+
+function paramsOf(
+  declaration: RouteDeclaration,
+  checks: { path?: Check; query?: Check; body?: Check },
+  request: ApiRequest,
+): Record<string, unknown> {
+  const fromPath = Object.entries(declaration.fromPath ?? {});
+  for (const [param] of fromPath) {
+    if (param in request.body)
+      throw new ValidationError(`The ${param} comes from the path, not the body.`, [
+        { field: param, message: "is not allowed in the body" },
+      ]);
+  }
+  // Coercion converts in place: copies, so the request stays as it came.
+  const path = { ...request.path };
+  const query = checks.query ? { ...request.query } : {};
+  if (checks.path) assertValid(checks.path, path);
+  if (checks.query) assertValid(checks.query, query);
+  if (checks.body) assertValid(checks.body, request.body);
+  const params: Record<string, unknown> = { ...query, ...request.body };
+  for (const [param, name] of fromPath) params[param] = path[name];
+  return params;
+}
+
+/** The Location of a created resource under `collection`, from the answer's `id`. */
+export const locationIn = (collection: string) => (result: unknown) => {
+  const id = (result as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? `/api/v1/${collection}/${encodeURIComponent(id)}` : undefined;
+};

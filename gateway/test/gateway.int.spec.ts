@@ -14,6 +14,7 @@ import {
   keyringMigrations,
   loadConfig,
   runMigrations,
+  SchemaValidator,
 } from "@second-brain/platform";
 import { identityService } from "@second-brain/identity-service";
 import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
@@ -83,7 +84,11 @@ describe("gateway", function () {
     db = await createTestDatabase();
     await runMigrations(db.pool, "keyring", keyringMigrations);
     await migrateEventStore(db.pool);
-    broker = new ServiceBroker({ logger: false, namespace: `gw-${randomBytes(4).toString("hex")}` });
+    broker = new ServiceBroker({
+      logger: false,
+      validator: new SchemaValidator(),
+      namespace: `gw-${randomBytes(4).toString("hex")}`,
+    });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
     config.limits = { ...config.limits, maxBodyBytes: MAX_BODY_BYTES };
     broker.createService(

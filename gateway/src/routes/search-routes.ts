@@ -1,31 +1,33 @@
-import { ValidationError } from "@second-brain/contracts";
-import type { ApiRequest, ApiRoute } from "../route-params.ts";
-import { bodyOnly } from "../route-params.ts";
+import { memorySchemas, searchSchemas as schemas } from "@second-brain/contracts/schemas";
+import { defineRoute } from "../route-params.ts";
 
-/** `?limit=` arrives as a string; the service wants a number (and validates its range). */
-function similarParams({ path, query }: ApiRequest): Record<string, unknown> {
-  const unknown = Object.keys(query).filter((key) => key !== "limit");
-  if (unknown.length > 0) {
-    throw new ValidationError("Only limit is accepted in the query.", [
-      ...unknown.map((field) => ({ field, message: "is not allowed" })),
-    ]);
-  }
-  if (query.limit === undefined) return { id: path.id };
-  if (typeof query.limit !== "string" || !/^\d{1,9}$/.test(query.limit)) {
-    throw new ValidationError("limit must be a whole number.", [
-      { field: "limit", message: "must be a whole number" },
-    ]);
-  }
-  return { id: path.id, limit: Number(query.limit) };
-}
+const tag = "Search";
 
-export const SEARCH_ROUTES: readonly ApiRoute[] = [
-  { id: "searchMemories", method: "POST", path: "/search", action: "search.query", params: bodyOnly },
-  {
+export const SEARCH_ROUTES = [
+  defineRoute({
+    id: "searchMemories",
+    method: "POST",
+    path: "/search",
+    action: "search.query",
+    tag,
+    summary: "Search the caller's memories by meaning and by words",
+    description:
+      "Only the caller's own memories are searched. Search follows writes within moments (it is built from the event log asynchronously).",
+    request: { body: schemas.SearchBody, bodyRequired: true },
+    response: { description: "The best matches, best first.", schema: schemas.SearchResults },
+  }),
+  defineRoute({
     id: "similarMemories",
     method: "GET",
     path: "/memories/:id/similar",
     action: "search.similar",
-    params: similarParams,
-  },
+    tag,
+    summary: "The caller's memories nearest in meaning to this one",
+    request: { path: memorySchemas.MemoryIdParams, query: schemas.SimilarQuery },
+    fromPath: { id: "id" },
+    response: {
+      description: "Nearest first; the memory itself is not included.",
+      schema: schemas.SearchResults,
+    },
+  }),
 ];

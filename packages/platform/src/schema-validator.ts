@@ -52,9 +52,7 @@ export class SchemaValidator extends Validators.Base {
         const check = compileCheck(declaration.params);
         return (ctx: { params?: unknown }) => {
           const problems = check(ctx.params ?? {});
-          return problems.length === 0
-            ? handler(ctx as never)
-            : Promise.reject(schemaError(problems));
+          return problems.length === 0 ? handler(ctx as never) : Promise.reject(schemaError(problems));
         };
       };
     return { name: "Validator", localAction: wrap(legacy.localAction), localEvent: wrap(legacy.localEvent) };

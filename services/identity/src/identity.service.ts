@@ -27,7 +27,6 @@ export interface IdentityServiceOptions {
   now?: () => number;
 }
 
-
 /** Accounts, passwords and tokens. Access tokens are verified by the gateway, not here. */
 export function identityService(options: IdentityServiceOptions): ServiceSchema {
   const deps: IdentityDeps = { ...options, now: options.now ?? Date.now };

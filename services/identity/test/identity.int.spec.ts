@@ -9,6 +9,7 @@ import {
   keyringMigrations,
   runMigrations,
   type Keyring,
+  SchemaValidator,
 } from "@second-brain/platform";
 import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
@@ -38,7 +39,11 @@ describe("identity service", function () {
     await runMigrations(db.pool, "keyring", keyringMigrations);
     await migrateEventStore(db.pool);
     keyring = createSqlKeyring(db.pool, randomBytes(32));
-    broker = new ServiceBroker({ logger: false, namespace: `identity-${randomBytes(4).toString("hex")}` });
+    broker = new ServiceBroker({
+      logger: false,
+      validator: new SchemaValidator(),
+      namespace: `identity-${randomBytes(4).toString("hex")}`,
+    });
     broker.createService(
       identityService({
         store: createPostgresEventStore(db.pool),

@@ -16,7 +16,10 @@ export const ProjectionList = Type.Object({
       rebuilding: Type.Optional(Type.Boolean({ description: "Only for projections that can be rebuilt." })),
       lagEvents: Type.Optional(Type.Integer({ minimum: 0 })),
       parkedStreams: Type.Optional(
-        Type.Integer({ minimum: 0, description: "Streams whose events are skipped since one failed to apply." }),
+        Type.Integer({
+          minimum: 0,
+          description: "Streams whose events are skipped since one failed to apply.",
+        }),
       ),
       error: Type.Optional(Type.String({ description: "Why this read model did not answer." })),
     }),

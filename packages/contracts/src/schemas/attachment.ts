@@ -25,3 +25,19 @@ export const Attachment = Type.Object({
   size: Type.Integer({ minimum: 0, description: "Bytes." }),
   sha256: Type.String({ pattern: "^[0-9a-f]{64}$" }),
 });
+
+/**
+ * What a download answers as Content-Type: the types packages/platform sniffs from a file's first
+ * bytes (object-storage/content-type.ts); text comes with `; charset=utf-8`.
+ */
+export const DOWNLOAD_CONTENT_TYPES = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "application/zip",
+  "application/gzip",
+  "text/plain",
+  "application/octet-stream",
+] as const;

@@ -18,8 +18,10 @@ export const JsonObject = (options: SchemaOptions = {}) =>
   Type.Unsafe<Record<string, unknown>>({ type: "object", additionalProperties: true, ...options });
 
 /** Request bodies and params refuse fields they do not know. */
-export const Strict = <T extends Parameters<typeof Type.Object>[0]>(properties: T, options: SchemaOptions = {}) =>
-  Type.Object(properties, { additionalProperties: false, ...options });
+export const Strict = <T extends Parameters<typeof Type.Object>[0]>(
+  properties: T,
+  options: SchemaOptions = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
 
 export const NoParams = Strict({});
 export const IdParams = Strict({ id: Uuid() });

@@ -9,3 +9,4 @@ export * as tagSchemas from "./tag.ts";
 export * as attachmentSchemas from "./attachment.ts";
 export * as adminSchemas from "./admin.ts";
 export * as opsSchemas from "./ops.ts";
+export type { Static, TObject, TSchema } from "@sinclair/typebox";

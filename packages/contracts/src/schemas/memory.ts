@@ -75,7 +75,9 @@ export const MemoryListQuery = Strict({
   ),
   sessionId: Type.Optional(Uuid()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxListLimit })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "nextCursor of the previous page." })),
+  cursor: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 512, description: "nextCursor of the previous page." }),
+  ),
 });
 export const AsOfQuery = Strict({
   asOf: Type.Optional(DateTime({ description: "The memory as it stood at this time, from its events." })),

@@ -61,7 +61,8 @@ export const SearchResults = Type.Object({
     Type.Object({
       memory: Memory,
       score: Type.Number({
-        description: "Higher is better; comparable within one response only (its meaning depends on the mode).",
+        description:
+          "Higher is better; comparable within one response only (its meaning depends on the mode).",
       }),
       highlights: Type.Optional(
         Type.Array(Type.String(), {

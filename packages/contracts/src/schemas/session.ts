@@ -6,7 +6,10 @@ import { DateTime, IdParams, JsonObject, Nullable, StringEnum, Strict, Uuid } fr
 
 /** Sessions (API.md, Sessions): title and message lengths follow the memory limits. */
 const Title = Nullable(
-  Type.String({ maxLength: DEFAULT_LIMITS.maxTitleChars, description: "Trimmed; an empty title means none." }),
+  Type.String({
+    maxLength: DEFAULT_LIMITS.maxTitleChars,
+    description: "Trimmed; an empty title means none.",
+  }),
 );
 const Context = JsonObject({ description: "String keys to JSON values, at most 64 KiB as JSON." });
 
@@ -21,7 +24,11 @@ export const SessionListQuery = Strict({
   status: Type.Optional(StringEnum(SESSION_STATUSES)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DEFAULT_LIMITS.maxListLimit })),
   cursor: Type.Optional(
-    Type.String({ minLength: 1, maxLength: MAX_TOKEN_CHARS, description: "nextCursor of the previous page." }),
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_TOKEN_CHARS,
+      description: "nextCursor of the previous page.",
+    }),
   ),
 });
 

@@ -4,7 +4,9 @@ import { Nullable, StringEnum, Strict, Uuid } from "./common.ts";
 import { TagName } from "./memory.ts";
 
 /** Tags (API.md, Tags): names are trimmed and lower-cased, like the tags on memories. */
-const Color = Nullable(Type.String({ pattern: "^#[0-9a-fA-F]{6}$", description: "#rrggbb, or null for none." }));
+const Color = Nullable(
+  Type.String({ pattern: "^#[0-9a-fA-F]{6}$", description: "#rrggbb, or null for none." }),
+);
 
 export const TagPath = Strict({ name: TagName });
 export const UpdateTagBody = Strict({

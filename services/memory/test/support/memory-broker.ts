@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ServiceBroker } from "moleculer";
 import type { CallMeta, Caller } from "@second-brain/contracts";
-import { keyedCommandId } from "@second-brain/platform";
+import { keyedCommandId, SchemaValidator } from "@second-brain/platform";
 import { memoryService, type MemoryServiceDeps } from "../../src/memory.service.ts";
 
 /** A broker running only the memory service, and a caller-scoped `call` for the tests. */
@@ -17,7 +17,11 @@ export interface MemoryBroker {
 }
 
 export async function startMemoryBroker(deps: MemoryServiceDeps): Promise<MemoryBroker> {
-  const broker = new ServiceBroker({ logger: false, namespace: `memory-test-${randomUUID()}` });
+  const broker = new ServiceBroker({
+    logger: false,
+    validator: new SchemaValidator(),
+    namespace: `memory-test-${randomUUID()}`,
+  });
   broker.createService(memoryService(deps));
   await broker.start();
   return {
