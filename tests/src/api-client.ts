@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { checkResponse } from "./openapi-responses.ts";
 
-/** A thin HTTP client for the REST API, as an outside user (or the CLI) would call it. */
+/**
+ * A thin HTTP client for the REST API, as an outside user (or the CLI) would call it. Every
+ * response is checked against the served /openapi.json (openapi-responses.ts): drift fails the test.
+ */
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
@@ -39,6 +43,15 @@ export class ApiClient {
     } catch {
       // not JSON: keep the text
     }
+    const url = new URL(`${this.baseUrl}${path}`);
+    await checkResponse(url.origin, {
+      method,
+      target: `${url.pathname}${url.search}`,
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      body: parsed,
+      empty: text === "",
+    });
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { checkedFetch } from "./openapi-responses.ts";
 
 /** One create the load sent, as its client saw it. */
 export interface CreateRecord {
@@ -67,7 +68,7 @@ export async function createOnce(
   const word = earlier?.word ?? `w${randomBytes(8).toString("hex")}`;
   const startedAt = Date.now();
   try {
-    const response = await fetch(`${options.baseUrl}/api/v1/memories`, {
+    const response = await checkedFetch(`${options.baseUrl}/api/v1/memories`, {
       method: "POST",
       headers: {
         "content-type": "application/json",

@@ -1,4 +1,5 @@
 /** One look at the gateway's health endpoints during a fault test. */
+import { checkedFetch } from "./openapi-responses.ts";
 export interface HealthSample {
   at: number;
   /** /health/ready's status, or 0 when it did not answer. */
@@ -23,11 +24,11 @@ export function startHealthProbe(
     while (running) {
       const at = Date.now();
       const [ready, details] = await Promise.all([
-        fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(5000) }).then(
+        checkedFetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(5000) }).then(
           (r) => r.status,
           () => 0,
         ),
-        fetch(`${baseUrl}/health/details`, { signal: AbortSignal.timeout(5000) }).then(
+        checkedFetch(`${baseUrl}/health/details`, { signal: AbortSignal.timeout(5000) }).then(
           async (r) => (r.ok ? ((await r.json()) as HealthDetails) : undefined),
           () => undefined,
         ),

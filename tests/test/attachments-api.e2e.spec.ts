@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
 import { rawRequest } from "../src/raw-http.ts";
 import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
+import { checkedFetch } from "../src/openapi-responses.ts";
 
 const MAX_FILE_BYTES = 256 * 1024;
 const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -68,7 +69,7 @@ for (const mode of ["embedded", "distributed"] as const) {
     async function upload(memoryId: string, bytes: Buffer, filename: string, field = "file", client = api) {
       const form = new FormData();
       form.append(field, new Blob([bytes], { type: "text/plain" }), filename);
-      const response = await fetch(`${stack.baseUrl}/api/v1/memories/${memoryId}/attachments`, {
+      const response = await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memoryId}/attachments`, {
         method: "POST",
         headers: { authorization: `Bearer ${client.token}` },
         body: form,
@@ -82,7 +83,7 @@ for (const mode of ["embedded", "distributed"] as const) {
     }
 
     async function download(id: string, client = api) {
-      const response = await fetch(`${stack.baseUrl}/api/v1/attachments/${id}`, {
+      const response = await checkedFetch(`${stack.baseUrl}/api/v1/attachments/${id}`, {
         headers: { authorization: `Bearer ${client.token}` },
       });
       return { response, bytes: Buffer.from(await response.arrayBuffer()) };

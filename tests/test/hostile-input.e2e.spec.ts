@@ -16,6 +16,7 @@ import {
   type SentRequest,
   type SweepContext,
 } from "../src/hostile-sweep.ts";
+import { checkedFetch } from "../src/openapi-responses.ts";
 
 /** Random values per target on top of the fixed rule breakers; keeps each mode near a minute here. */
 const RUNS = Number(process.env.SWEEP_RUNS ?? 15);
@@ -38,7 +39,7 @@ for (const mode of RUN_MODES) {
       const register = async (email: string) => {
         const json = JSON.stringify({ email, password: "long enough password" });
         const started = performance.now();
-        const response = await fetch(`${baseUrl}/api/v1/auth/register`, {
+        const response = await checkedFetch(`${baseUrl}/api/v1/auth/register`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: json,
@@ -64,7 +65,7 @@ for (const mode of RUN_MODES) {
       let quick = 0;
       for (const deadline = Date.now() + 30_000; quick < 5 && Date.now() < deadline;) {
         const started = performance.now();
-        await (await fetch(`${baseUrl}/health/live`)).text();
+        await (await checkedFetch(`${baseUrl}/health/live`)).text();
         quick = performance.now() - started < 20 ? quick + 1 : 0;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -86,7 +87,7 @@ for (const mode of RUN_MODES) {
       const probe = (async () => {
         while (bursting) {
           const started = performance.now();
-          const live = await fetch(`${baseUrl}/health/live`);
+          const live = await checkedFetch(`${baseUrl}/health/live`);
           await live.text();
           expect(live.status).to.equal(200);
           probes.push(performance.now() - started);
@@ -105,7 +106,7 @@ for (const mode of RUN_MODES) {
 
     it("answers hostile values in every field of every route without a 5xx, naming each refused field", async () => {
       const baseUrl = fixture.stack.baseUrl;
-      const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
+      const document = (await (await checkedFetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
         typeof operationsOf
       >[0];
       // Erasing the caller would end the sweep: that route only meets hostile headers that fail auth.
@@ -132,7 +133,7 @@ for (const mode of RUN_MODES) {
         form.append("file", new Blob(["attached text"], { type: "text/plain" }), "notes.txt");
         const correlationId = `setup-${randomUUID()}`;
         setupIds.add(correlationId);
-        const response = await fetch(`${baseUrl}/api/v1/memories/${memoryId}/attachments`, {
+        const response = await checkedFetch(`${baseUrl}/api/v1/memories/${memoryId}/attachments`, {
           method: "POST",
           headers: { authorization: `Bearer ${client.token}`, "x-correlation-id": correlationId },
           body: form,

@@ -5,6 +5,7 @@ import { createPostgresEventStore } from "@second-brain/event-store";
 import { openEmbeddedDatabase, postgresPool, type SqlPool } from "@second-brain/platform";
 import { ApiClient, eventually } from "../src/api-client.ts";
 import { RUN_MODES, useStack, type StackFixture } from "../src/stack-fixture.ts";
+import { checkedFetch } from "../src/openapi-responses.ts";
 
 // Invariant 8: an event that a read model cannot store, written straight into the log (no
 // validation on the way), parks its own stream and nothing else. Another user's new memory still
@@ -70,7 +71,7 @@ for (const mode of RUN_MODES) {
       if (mode === "embedded") {
         // The one process's /metrics holds every read model's gauge (the distributed mode's
         // projections run in processes of their own).
-        const metrics = await fetch(`${fixture.stack.baseUrl}/metrics`).then((res) => res.text());
+        const metrics = await checkedFetch(`${fixture.stack.baseUrl}/metrics`).then((res) => res.text());
         expect(metrics).to.match(/projection_parked_streams\{projection="memories"\} 1\b/);
       }
 

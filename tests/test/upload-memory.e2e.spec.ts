@@ -5,6 +5,7 @@ import { startStack, type Stack } from "@second-brain/launcher";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient } from "../src/api-client.ts";
 import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
+import { checkedFetch } from "../src/openapi-responses.ts";
 
 const FILE_BYTES = 50 * 1024 * 1024;
 /** Well under the file's size: a process that buffered the upload would grow by 50 MB or more. */
@@ -77,7 +78,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       // Warm up the path (module loading, first connections) so the baseline is steady.
       const warm = new FormData();
       warm.append("file", new Blob([randomBytes(1024)]), "warm.bin");
-      await fetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
+      await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
         method: "POST",
         headers: { authorization: `Bearer ${api.token}` },
         body: warm,
@@ -100,7 +101,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       const bytes = randomBytes(FILE_BYTES);
       const form = new FormData();
       form.append("file", new Blob([bytes]), "big.bin");
-      const response = await fetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
+      const response = await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
         method: "POST",
         headers: { authorization: `Bearer ${api.token}` },
         body: form,
@@ -128,7 +129,7 @@ for (const mode of ["embedded", "distributed"] as const) {
           MAX_GROWTH_BYTES,
         );
 
-      const download = await fetch(`${stack.baseUrl}/api/v1/attachments/${body.id}`, {
+      const download = await checkedFetch(`${stack.baseUrl}/api/v1/attachments/${body.id}`, {
         headers: { authorization: `Bearer ${api.token}` },
       });
       const back = Buffer.from(await download.arrayBuffer());
