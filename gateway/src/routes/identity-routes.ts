@@ -1,50 +1,45 @@
 import { identitySchemas as schemas } from "@second-brain/contracts/schemas";
-import { defineRoute } from "../route-params.ts";
+import { defineRoute, type RouteDeclaration } from "../route-params.ts";
 
 /** An email, a password and a name, or a refresh token: a few hundred bytes at most. */
 export const AUTH_BODY_BYTES = 16 * 1024;
 
 const tag = "Identity";
 
+/** The public routes that hand out tokens: no access token needed, small bodies only. */
+const forTokens = (declaration: Omit<RouteDeclaration, "tag" | "public" | "maxBodyBytes">) =>
+  defineRoute({ tag, public: true, maxBodyBytes: AUTH_BODY_BYTES, ...declaration });
+
 export const IDENTITY_ROUTES = [
-  defineRoute({
+  forTokens({
     id: "register",
     method: "POST",
     path: "/auth/register",
     action: "identity.register",
-    public: true,
-    tag,
     summary: "Create an account",
-    maxBodyBytes: AUTH_BODY_BYTES,
     status: 201,
     request: { body: schemas.RegisterBody, bodyRequired: true },
     response: { description: "The account and its first tokens.", schema: schemas.Registration },
     errors: [409],
     location: () => "/api/v1/users/me",
   }),
-  defineRoute({
+  forTokens({
     id: "login",
     method: "POST",
     path: "/auth/login",
     action: "identity.login",
-    public: true,
-    tag,
     summary: "Log in with email and password",
-    maxBodyBytes: AUTH_BODY_BYTES,
     request: { body: schemas.LoginBody, bodyRequired: true },
     response: { description: "A token pair.", schema: schemas.TokenPair },
     errors: [401],
   }),
-  defineRoute({
+  forTokens({
     id: "refresh",
     method: "POST",
     path: "/auth/refresh",
     action: "identity.refresh",
-    public: true,
-    tag,
     summary: "Trade a refresh token for a new pair",
     description: "The refresh token sent stops working; reusing it ends every session of the user.",
-    maxBodyBytes: AUTH_BODY_BYTES,
     request: { body: schemas.RefreshBody, bodyRequired: true },
     response: { description: "A new token pair.", schema: schemas.TokenPair },
     errors: [401],
