@@ -1,9 +1,22 @@
 import { opsSchemas } from "@second-brain/contracts/schemas";
 import { documentSchema } from "./openapi-components.ts";
 
-/** The operational endpoints (ops-routes.ts) in /openapi.json: public, outside /api/v1. */
+/**
+ * The operational endpoints (ops-routes.ts) in /openapi.json: public, outside /api/v1. Like every
+ * route they answer 400 to a request head that cannot be read (parser-errors.ts).
+ */
 const operation = (operationId: string, summary: string, responses: Record<string, object>) => ({
-  get: { operationId, summary, tags: ["Operations"], security: [], responses },
+  get: {
+    operationId,
+    summary,
+    tags: ["Operations"],
+    security: [],
+    responses: {
+      ...responses,
+      "400": { $ref: "#/components/responses/E400" },
+      default: { $ref: "#/components/responses/EUnexpected" },
+    },
+  },
 });
 const ok = (description: string, schema: unknown) => ({
   description,

@@ -9,7 +9,7 @@ import { OPS_OPERATIONS } from "./openapi-ops.ts";
  * (packages/contracts/src/schemas): nothing here is written by hand but texts.
  */
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | "Unexpected", string> = {
-  400: "Malformed JSON, a body that is not an object, unknown fields or wrong types (VALIDATION_FAILED, details name each field).",
+  400: "A request that breaks a schema or the text rule (VALIDATION_FAILED, details name each field), malformed JSON, or a request head that cannot be read.",
   401: "No or bad credentials (UNAUTHENTICATED).",
   403: "The caller's role does not allow this (FORBIDDEN).",
   404: "No such resource for this caller (NOT_FOUND).",

@@ -1,3 +1,4 @@
+import { responseDrift } from "./openapi-responses.ts";
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { firstRuleBreak, hostileJson, hostileString, OutOfRangeNumber, rawJson } from "./hostile-values.ts";
@@ -21,6 +22,8 @@ export interface SentRequest {
   mustName?: string;
   /** The request is too large to be read: any 4xx will do. */
   tooLarge: boolean;
+  /** How the answer differs from what /openapi.json declares, if it does. */
+  drift?: string;
 }
 
 export interface SweepContext {
@@ -167,6 +170,14 @@ export async function sendHostile(
     headers,
     ...(body ? { body } : {}),
   });
+  const drift = await responseDrift(new URL(context.baseUrl).origin, {
+    method: operation.method,
+    target: requestTarget,
+    status: response.status,
+    contentType: response.headers["content-type"] ?? null,
+    body: response.json,
+    empty: response.text === "",
+  });
   return {
     operation: operation.id,
     target: target.field,
@@ -175,6 +186,7 @@ export async function sendHostile(
     response,
     ...(mustName ? { mustName } : {}),
     tooLarge,
+    ...(drift ? { drift } : {}),
   };
 }
 

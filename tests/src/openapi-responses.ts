@@ -24,8 +24,8 @@ export interface SeenResponse {
 
 const checkers = new Map<string, Promise<DocumentCheck>>();
 
-/** Throws when `response` is not what the document at `baseUrl` declares. */
-export async function checkResponse(baseUrl: string, response: SeenResponse): Promise<void> {
+/** What in `response` differs from the document at `baseUrl`; undefined when nothing does. */
+export async function responseDrift(baseUrl: string, response: SeenResponse): Promise<string | undefined> {
   let checker = checkers.get(baseUrl);
   if (!checker) {
     checker = fetch(`${baseUrl}/openapi.json`).then(
@@ -34,10 +34,16 @@ export async function checkResponse(baseUrl: string, response: SeenResponse): Pr
     checkers.set(baseUrl, checker);
   }
   const problem = (await checker).problemWith(response);
-  if (problem)
-    throw new Error(
-      `${response.method} ${response.target} → ${response.status} differs from /openapi.json: ${problem}`,
-    );
+  return (
+    problem &&
+    `${response.method} ${response.target} → ${response.status} differs from /openapi.json: ${problem}`
+  );
+}
+
+/** Throws when `response` is not what the document at `baseUrl` declares. */
+export async function checkResponse(baseUrl: string, response: SeenResponse): Promise<void> {
+  const drift = await responseDrift(baseUrl, response);
+  if (drift) throw new Error(drift);
 }
 
 /** fetch, with the response checked against the document (its body is read from a clone). */
@@ -96,7 +102,8 @@ class DocumentCheck {
   }
 
   problemWith(response: SeenResponse): string | undefined {
-    const path = response.target.split("?")[0]!;
+    // The server reads /api/v1/sessions/ as /api/v1/sessions.
+    const path = response.target.split("?")[0]!.replace(/(.)\/$/, "$1");
     const candidates = this.routes.filter((route) => route.pattern.test(path));
     const route = candidates
       .filter((candidate) => candidate.method === response.method)

@@ -340,6 +340,7 @@ function problemWith(request: SentRequest, operation: Operation): string | undef
   const { status, json, text } = request.response;
   const shown = `${JSON.stringify(request.value)?.slice(0, 120)} → ${status} ${text.slice(0, 300)}`;
   if (!(status >= 200 && status < 500)) return `answered ${shown}`;
+  if (request.drift) return request.drift;
   if (status >= 400) {
     const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)
       ?.error;
