@@ -1,7 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { AppError, type ErrorBody } from "@second-brain/contracts";
 import { errorFromMoleculer, RETRY_AFTER_SECONDS, type ErrorResponse } from "@second-brain/platform";
-import { isCutShortMultipart, uploadCutShort } from "./multipart-body.ts";
 
 /**
  * Every failure leaves the gateway as `{"error": {"code", "message", "details"}}`. Service errors
@@ -31,7 +30,6 @@ const NO_SERVICE: ErrorResponse = {
 
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof AppError) return errorFromMoleculer(error);
-  if (isCutShortMultipart(error)) return errorFromMoleculer(uploadCutShort());
   const { name, code, type } = (error ?? {}) as { name?: unknown; code?: unknown; type?: unknown };
   if (name === "ServiceNotFoundError") return { ...NO_SERVICE };
   const known = typeof name === "string" ? GATEWAY_ERRORS[name] : undefined;

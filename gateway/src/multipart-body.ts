@@ -141,7 +141,7 @@ function fileMissing(): ValidationError {
  * a boundary the body does not use, or sent no parts at all. busboy reports these as plain errors,
  * which would otherwise be answered (and logged) as a server failure.
  */
-export function uploadCutShort(): ValidationError {
+function uploadCutShort(): ValidationError {
   return new ValidationError(
     "The multipart body ended before its closing boundary (the boundary must be the one in Content-Type).",
     [{ field: "file", message: "ended before the closing multipart boundary" }],
@@ -149,7 +149,7 @@ export function uploadCutShort(): ValidationError {
 }
 
 /** busboy's own words for a body that ends early, on the form as a whole or on one part. */
-export function isCutShortMultipart(error: unknown): boolean {
+function isCutShortMultipart(error: unknown): boolean {
   const message = (error as { message?: unknown } | null)?.message;
   return (
     error instanceof Error &&
