@@ -30,7 +30,7 @@ type AliasHandler = (req: GatewayRequest, res: GatewayResponse) => void;
  * it takes) and serves it, so the action may depend on the request (`actionFor`) and an upload is
  * streamed by the gateway itself.
  */
-export function apiAliases(options: DispatchOptions): Record<string, AliasHandler> {
+export function dispatchingAliases(options: DispatchOptions): Record<string, AliasHandler> {
   const byPath = new Map<string, ApiRoute[]>();
   for (const route of API_ROUTES) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   return Object.fromEntries(

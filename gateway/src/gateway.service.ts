@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import ApiGateway from "moleculer-web";
 import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
 import { createLogger, type Config, type ObjectStore } from "@second-brain/platform";
-import { apiAliases } from "./api-dispatch.ts";
+import { dispatchingAliases } from "./api-dispatch.ts";
 import { docsPage, openApiJson, opsAliases } from "./ops-routes.ts";
 import { toErrorResponse, writeErrorResponse } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
@@ -91,7 +91,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
           mergeParams: false,
           bodyParsers: false,
           logging: false,
-          aliases: apiAliases({
+          aliases: dispatchingAliases({
             limits: config.limits,
             jwtSecret: options.jwtSecret,
             now: options.now ?? Date.now,
