@@ -1,31 +1,29 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
-import type { ApiRoute } from "./api-routes.ts";
 
 /**
- * The fields moleculer-web hangs on Node's request while routing it, plus ours (`body` from the
- * JSON parser, `apiRoute` once an alias matched). Only what this gateway reads is declared.
+ * What an action may set in its answer's meta to shape the HTTP response: the fields moleculer-web
+ * documents for this (`$responseType`, `$responseHeaders`), which the gateway honours too.
  */
 export interface GatewayMeta extends CallMeta {
-  $statusCode?: number;
-  $location?: string;
+  $responseType?: string;
+  $responseHeaders?: Record<string, string>;
 }
 
+/**
+ * Node's request with the pointers moleculer-web documents for alias handlers: `$ctx` (the
+ * request's context), `$alias` (the alias it matched, with its `fullPath`), `$params` (with `mergeParams: false`: `{ body, query, params }`, the path
+ * parameters under `params`) and the parsed `query`. Only what this gateway reads is declared.
+ */
 export interface GatewayRequest extends IncomingMessage {
   $ctx: Context<unknown, GatewayMeta>;
-  $route?: { path: string; opts: { name?: string } };
-  $alias?: { fullPath: string; routeId?: string; action?: string | null; params?: Record<string, string> };
-  $params: Record<string, unknown>;
-  $endpoint?: unknown;
-  parsedUrl: string;
+  $alias?: { fullPath: string };
+  $params: { params?: Record<string, string> };
   query: Record<string, unknown>;
-  body?: Record<string, unknown>;
-  apiRoute?: ApiRoute;
-  pathParams?: Record<string, string>;
 }
 
 export type GatewayResponse = ServerResponse;
 
-/** moleculer-web's method that writes an error in the gateway's shape. */
+/** moleculer-web's documented method that answers an error through the route's `onError`. */
 export type SendError = (req: GatewayRequest, res: GatewayResponse, error: unknown) => void;

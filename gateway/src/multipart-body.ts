@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import { Busboy, type BusboyHeaders } from "@fastify/busboy";
 import {
   AppError,
   PayloadTooLargeError,
@@ -41,63 +42,98 @@ export function checkMultipartRequest(req: IncomingMessage, maxFileBytes: number
   }
 }
 
-/**
- * busboy limits for moleculer-web's multipart aliases: one file, cut off one byte past the limit
- * (so the staging sees that it is too large and answers 413), and no form fields, so nothing in
- * the body can stand in for a path parameter.
- */
-export function multipartLimits(maxFileBytes: number) {
-  return { limits: { files: 1, fields: 0, parts: 2, fileSize: maxFileBytes + 1 } };
+/** What an upload became once staged: where its bytes wait, and what they turned out to be. */
+export interface ReceivedUpload extends StagedUpload {
+  stagedKey: string;
+  filename: string | undefined;
 }
 
-type CallOptions = { stream?: NodeJS.ReadableStream } & Record<string, unknown>;
-type Call = (action: string, params?: unknown, options?: CallOptions) => Promise<unknown>;
+interface UploadOptions {
+  objects: ObjectStore | undefined;
+  ownerId: string;
+  maxFileBytes: number;
+}
 
 /**
- * moleculer-web's multipart alias hands busboy's file stream to `ctx.call(action, params,
- * { stream })`. For this one request, that call stages the bytes in the object store first (at
- * the store's pace: the client is slowed down, nothing piles up in memory, and no broker timeout
- * runs meanwhile), then calls the action with the facts only: memoryId, filename, stagedKey, size,
- * sha256 and contentType. No file crosses the broker. A failed upload leaves no staged object.
+ * Streams the one file of a multipart/form-data body into the object store's staging area (at the
+ * store's pace: the client is slowed down, nothing piles up in memory, and no broker timeout runs
+ * meanwhile) and answers what was staged once the whole body has been read. The file must come in
+ * the field `file`; form fields are ignored, so nothing in the body can stand in for a path
+ * parameter. A failed upload leaves no staged object, and the rest of its body is drained.
  */
-export function stageUploadBeforeCall(
-  req: IncomingMessage,
-  ctx: { call: unknown },
-  options: { objects: ObjectStore | undefined; ownerId: string; maxFileBytes: number },
-): void {
-  const call = (ctx.call as Call).bind(ctx);
-  ctx.call = async (action: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}) => {
-    const { stream: file, ...rest } = callOptions;
-    if (!file) return call(action, params, callOptions);
-    const { $fieldname, $filename, $encoding: _encoding, $mimetype: _mimetype, ...fields } = params;
-    if ($fieldname !== "file") {
-      throw new ValidationError("The file must be sent in the multipart field `file`.", [
-        { field: "file", message: "is required" },
-      ]);
-    }
-    // The file name is the one string of an upload: the text rule holds for it before a byte is staged.
-    if ($filename !== undefined) refuseForbiddenText($filename, "filename");
-    if (!options.objects) throw new UnavailableError("Uploads are not available.");
-    const stagedKey = `${options.ownerId}/staging/${randomUUID()}`;
-    // A client that goes away mid-upload leaves busboy's file stream waiting forever: end it.
-    const onClose = () => {
-      if (!req.complete) (file as Readable).destroy(uploadCutShort());
+export function receiveUpload(req: IncomingMessage, options: UploadOptions): Promise<ReceivedUpload> {
+  checkMultipartRequest(req, options.maxFileBytes);
+  return new Promise((resolve, reject) => {
+    let staging: Promise<ReceivedUpload> | undefined;
+    let settled = false;
+    // One file, cut off one byte past the limit (so staging sees that it is too large), no fields.
+    const busboy = Busboy({
+      headers: req.headers as BusboyHeaders,
+      limits: { files: 1, fields: 0, parts: 2, fileSize: options.maxFileBytes + 1 },
+    });
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(busboy);
+      req.resume();
+      // A file staged before the body turned out bad (e.g. no closing boundary) is dropped.
+      staging?.then(({ stagedKey }) => options.objects?.delete(stagedKey)).catch(() => undefined);
+      reject(isCutShortMultipart(error) ? uploadCutShort() : error);
     };
-    req.once("close", onClose);
-    let staged: StagedUpload;
-    try {
-      staged = await stageUpload(options.objects, stagedKey, file, { maxBytes: options.maxFileBytes });
-    } finally {
-      req.off("close", onClose);
-    }
-    try {
-      const filename = typeof $filename === "string" ? $filename : undefined;
-      return await call(action, { ...fields, filename, stagedKey, ...staged }, rest);
-    } catch (error) {
-      await options.objects.delete(stagedKey).catch(() => undefined);
-      throw error;
-    }
+    busboy.on("file", (fieldname, file, filename) => {
+      staging = stageFile(req, file, fieldname, filename, options);
+      staging.catch((error: unknown) => {
+        file.resume();
+        fail(error);
+      });
+    });
+    busboy.on("finish", () => {
+      // busboy does not take a part for a file when, e.g., its file name holds a line break.
+      if (!staging) return fail(fileMissing());
+      staging.then((received) => {
+        if (settled) return;
+        settled = true;
+        resolve(received);
+      }, fail);
+    });
+    busboy.on("error", fail);
+    req.pipe(busboy);
+  });
+}
+
+async function stageFile(
+  req: IncomingMessage,
+  file: Readable,
+  fieldname: string,
+  filename: string | undefined,
+  options: UploadOptions,
+): Promise<ReceivedUpload> {
+  if (fieldname !== "file") {
+    throw new ValidationError("The file must be sent in the multipart field `file`.", [
+      { field: "file", message: "is required" },
+    ]);
+  }
+  // The file name is the one string of an upload: the text rule holds for it before a byte is staged.
+  if (filename !== undefined) refuseForbiddenText(filename, "filename");
+  if (!options.objects) throw new UnavailableError("Uploads are not available.");
+  const stagedKey = `${options.ownerId}/staging/${randomUUID()}`;
+  // A client that goes away mid-upload leaves busboy's file stream waiting forever: end it.
+  const onClose = () => {
+    if (!req.complete) file.destroy(uploadCutShort());
   };
+  req.once("close", onClose);
+  try {
+    const staged = await stageUpload(options.objects, stagedKey, file, { maxBytes: options.maxFileBytes });
+    return { ...staged, stagedKey, filename };
+  } finally {
+    req.off("close", onClose);
+  }
+}
+
+function fileMissing(): ValidationError {
+  return new ValidationError("The request must be multipart/form-data with the file in the field `file`.", [
+    { field: "file", message: "is required" },
+  ]);
 }
 
 /**
@@ -105,7 +141,7 @@ export function stageUploadBeforeCall(
  * a boundary the body does not use, or sent no parts at all. busboy reports these as plain errors,
  * which would otherwise be answered (and logged) as a server failure.
  */
-export function uploadCutShort(): ValidationError {
+function uploadCutShort(): ValidationError {
   return new ValidationError(
     "The multipart body ended before its closing boundary (the boundary must be the one in Content-Type).",
     [{ field: "file", message: "ended before the closing multipart boundary" }],
@@ -113,7 +149,7 @@ export function uploadCutShort(): ValidationError {
 }
 
 /** busboy's own words for a body that ends early, on the form as a whole or on one part. */
-export function isCutShortMultipart(error: unknown): boolean {
+function isCutShortMultipart(error: unknown): boolean {
   const message = (error as { message?: unknown } | null)?.message;
   return (
     error instanceof Error &&

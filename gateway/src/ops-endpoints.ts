@@ -118,7 +118,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
-export function sendText(res: ServerResponse, contentType: string, text: string): void {
+export function sendText(res: ServerResponse, contentType: string, text: string | Buffer): void {
   res.statusCode = 200;
   res.setHeader("Content-Type", contentType);
   res.end(text);

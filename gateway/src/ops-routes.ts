@@ -1,12 +1,33 @@
 import type { Service } from "moleculer";
 import type { GatewayRequest, GatewayResponse, SendError } from "./http-types.ts";
-import { renderDocsPage } from "./docs-page.ts";
+import {
+  DOCS_CONTENT_SECURITY_POLICY,
+  REDOC_SCRIPT_PATH,
+  redocStandaloneScript,
+  renderDocsPage,
+} from "./docs-page.ts";
 import { openApiDocument } from "./openapi.ts";
 import { healthDetails, readiness, sendJson, sendMetrics, sendText } from "./ops-endpoints.ts";
 
+/** Tags a reader meets first in the reference (how to get a token comes before everything else). */
+const FIRST_TAGS = ["Identity"];
+
+/**
+ * The document with FIRST_TAGS at the head of its tag list, the rest as they were: a renderer
+ * lists tags in this order (and tags the list leaves out after it).
+ */
+export function withTagsFirst<T extends { tags?: readonly { name: string }[] }>(
+  document: T,
+  first: readonly string[],
+): T & { tags: { name: string }[] } {
+  const tags = document.tags ?? [];
+  const head = first.map((name) => tags.find((tag) => tag.name === name) ?? { name });
+  return { ...document, tags: [...head, ...tags.filter((tag) => !first.includes(tag.name))] };
+}
+
 /** Built once: the document is static. */
-export const openApiJson = JSON.stringify(openApiDocument);
-export const docsPage = renderDocsPage(openApiDocument as never);
+export const openApiJson = JSON.stringify(withTagsFirst(openApiDocument, FIRST_TAGS));
+export const docsPage = renderDocsPage(openApiDocument.info.title);
 
 interface OpsOptions {
   readinessServices: readonly string[];
@@ -39,7 +60,12 @@ export function opsAliases(options: OpsOptions): Record<string, Handler> {
       sendText(res, "application/json; charset=utf-8", options.openApiJson);
     },
     "GET /docs"(_req, res) {
+      res.setHeader("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
       sendText(res, "text/html; charset=utf-8", options.docsPage);
+    },
+    [`GET ${REDOC_SCRIPT_PATH}`](_req, res) {
+      res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+      sendText(res, "text/javascript; charset=utf-8", redocStandaloneScript());
     },
   };
 }

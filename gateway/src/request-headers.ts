@@ -41,3 +41,14 @@ export function idempotencyKey(headers: IncomingHttpHeaders): string | undefined
 export function acceptableRequestId(value: string | string[] | undefined): boolean {
   return typeof value === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(value);
 }
+
+/**
+ * Removes an X-Request-ID or X-Correlation-ID that is not acceptable before anything reads it, so
+ * the request gets an id of the gateway's own instead (and the text rule is not applied to a
+ * header the client may leave out).
+ */
+export function dropUnacceptableRequestIds(headers: IncomingHttpHeaders): void {
+  for (const header of ["x-request-id", "x-correlation-id"]) {
+    if (headers[header] !== undefined && !acceptableRequestId(headers[header])) delete headers[header];
+  }
+}

@@ -407,12 +407,36 @@ describe("gateway", function () {
     ])
       expect(document.paths).to.have.property(path);
 
+    // The docs page renders /openapi.json with a script the gateway serves itself: nothing loads
+    // from elsewhere, and the page may load nothing else.
     const docs = await request("/docs", { auth: false });
+    expect(docs.status).to.equal(200);
     expect(docs.headers.get("content-type")).to.match(/^text\/html/);
+    expect(docs.headers.get("content-security-policy")).to.include("default-src 'none'");
     const html = await docs.text();
     expect(html)
-      .to.include("/api/v1/memories/{id}/history")
-      .and.not.match(/<script|https?:\/\/(?!127)/);
+      .to.include('spec-url="/openapi.json"')
+      .and.not.match(/https?:\/\/(?!127)/);
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+    expect(scripts).to.have.length(1);
+    const src = /src="(\/docs\/[^"]+\.js)"/.exec(scripts[0]!)?.[1];
+    expect(src, scripts[0]).to.be.a("string");
+
+    const script = await request(src!, { auth: false });
+    expect(script.status).to.equal(200);
+    expect(script.headers.get("content-type")).to.match(/^text\/javascript/);
+    expect(script.headers.get("cache-control")).to.include("immutable");
+    const code = await script.text();
+    expect(code.length).to.be.greaterThan(100_000);
+    expect(() => new Function(code), "the bundle parses").to.not.throw();
+    expect(code).to.include("Redoc");
+  });
+
+  it("lists the identity operations first in the served document", async () => {
+    const document = (await (await request("/openapi.json", { auth: false })).json()) as {
+      tags: { name: string }[];
+    };
+    expect(document.tags[0]!.name).to.equal("Identity");
   });
 
   it("exposes liveness and the request duration histogram", async () => {
