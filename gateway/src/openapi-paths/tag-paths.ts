@@ -47,6 +47,7 @@ export const TAG_PATHS: Record<string, unknown> = {
     patch: {
       operationId: "updateTag",
       summary: "Rename, recolour or re-parent a tag",
+      description: "A rename onto a tag that already exists is a 409 ALREADY_EXISTS: merge into it instead.",
       tags: ["Tags"],
       parameters: [nameParam],
       requestBody: {
@@ -62,7 +63,7 @@ export const TAG_PATHS: Record<string, unknown> = {
           description: "The tag (under its new name); `operation` when it was renamed",
           content: json({ ...tag, properties: { ...tag.properties, operation } }),
         },
-        ...errors(400, 401, 404, 413, 429, 503),
+        ...errors(400, 401, 404, 409, 413, 429, 503),
       },
     },
   },
