@@ -6,6 +6,7 @@ import { createLogger, rateLimitedWarn } from "./logger.ts";
 export interface MemoryCacheOptions {
   /** Least recently used entries are dropped beyond this many. */
   maxEntries?: number;
+  /** Milliseconds; never 0, which lru-cache reads as "no start time" (the entry would never expire). */
   now?: () => number;
 }
 
