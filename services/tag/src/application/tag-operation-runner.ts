@@ -26,7 +26,8 @@ export interface TagOperationResult {
 
 /**
  * Starts a rename or merge: its work list is every memory of the caller carrying `from` in the
- * tag read model. A rename onto a tag that exists is refused (409): only a merge joins two tags. The start is recorded before any memory is touched, so a crash at any later
+ * tag read model. A rename onto a tag that exists is refused (409): only a merge joins two tags.
+ * The start is recorded before any memory is touched, so a crash at any later
  * point leaves an operation that the service finds and finishes when it starts again. The
  * operation's id is derived from the command, so a retried request finds the operation it started
  * (even once `from` is gone) instead of starting another.
