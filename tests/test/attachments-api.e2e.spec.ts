@@ -12,7 +12,13 @@ import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
 
 const MAX_FILE_BYTES = 256 * 1024;
-const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+// How every PNG begins: the signature, the IHDR chunk of a 1x1 image, and the header of an IDAT
+// chunk that the 1000 bytes after it fill.
+const PNG_HEAD = Buffer.from([
+  ...[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  ...[0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xde],
+  ...[0, 0, 0x03, 0xe8, 0x49, 0x44, 0x41, 0x54],
+]);
 
 // The attachments part of the REST contract (API.md) over HTTP: embedded (objects in a folder)
 // and distributed (objects in an S3-protocol server, the gateway streaming each upload straight into it).

@@ -73,6 +73,13 @@ for (const mode of RUN_MODES) {
       const renamed = await env.api.request("PATCH", "/api/v1/tags/Draft-Ideas", { name: "brainstorm" });
       expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
       expect(renamed.body.operation).to.include({ status: "completed", total: 2, retagged: 2 });
+      // The answer is the tag as the rename leaves it, before the tag list has caught up.
+      expect(renamed.body).to.deep.include({
+        name: "brainstorm",
+        count: 2,
+        color: "#00aa00",
+        parent: "work",
+      });
       expect(await tagsOf(x)).to.deep.equal(["brainstorm", "misc"]);
       expect(await tagsOf(y)).to.deep.equal(["brainstorm"]);
       await until({ brainstorm: 2, "café bar": 0, home: 1, ideas: 1, misc: 1, work: 2 });
@@ -108,11 +115,15 @@ for (const mode of RUN_MODES) {
         ["POST", "/api/v1/tags/work/merge", { into: "x", extra: 1 }, 400],
         ["POST", "/api/v1/tags/nope/merge", { into: "x" }, 404],
         ["PATCH", "/api/v1/tags/nope", { color: "#000000" }, 404],
+        // Onto a tag that exists: a merge, which is asked for as one (POST .../merge), never silently.
+        ["PATCH", "/api/v1/tags/work", { name: " Home " }, 409],
+        ["PATCH", "/api/v1/tags/work", { name: "home", color: "#000000" }, 409],
       ];
       for (const [method, path, body, status] of cases) {
         const res = await env.api.request(method, path, body);
         expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).to.equal(status);
         expect(res.body.error.code).to.be.a("string");
+        if (status === 409) expect(res.body.error.code).to.equal("ALREADY_EXISTS");
       }
       expect(await tags()).to.deep.equal(before);
     });

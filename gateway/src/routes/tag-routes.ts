@@ -23,6 +23,7 @@ export const TAG_ROUTES = [
     action: "tag.update",
     tag,
     summary: "Rename, recolour or re-parent a tag",
+    description: "A rename onto a tag that already exists is a 409 ALREADY_EXISTS: merge into it instead.",
     request: { path: schemas.TagPath, body: schemas.UpdateTagBody, bodyRequired: true },
     fromPath,
     response: {

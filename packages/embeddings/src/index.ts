@@ -2,7 +2,6 @@ export * from "./embedder.ts";
 export * from "./vector-math.ts";
 export * from "./batching-queue.ts";
 export * from "./embedding-errors.ts";
-export * from "./retry-policy.ts";
 export * from "./local-model-protocol.ts";
 export * from "./local-embedder.ts";
 export * from "./openai-embedder.ts";

@@ -1,8 +1,8 @@
-import OpenAI, { APIConnectionError, APIError } from "openai";
+import { AsyncLocalStorage } from "node:async_hooks";
+import OpenAI, { APIError } from "openai";
 import type { Embedder } from "./embedder.ts";
 import { createBatchingQueue } from "./batching-queue.ts";
 import { EmbeddingUnavailableError } from "./embedding-errors.ts";
-import { parseRetryAfterMs, RetriesExhaustedError, withRetries, type RetryVerdict } from "./retry-policy.ts";
 import { l2Normalize } from "./vector-math.ts";
 
 export interface OpenAiEmbedderOptions {
@@ -17,7 +17,11 @@ export interface OpenAiEmbedderOptions {
   batchSize?: number;
   /** Per attempt. Default 30 s. */
   timeoutMs?: number;
-  /** Retries after the first attempt, on 429, 5xx, timeouts and broken connections. Default 5. */
+  /**
+   * Retries after the first attempt, by the `openai` client: on 408, 409, 429, 5xx, timeouts and
+   * broken connections, after the server's Retry-After (up to a minute) or an exponential backoff
+   * from 0.5 s to 8 s with jitter. Other 4xx are never retried. Default 5.
+   */
   maxRetries?: number;
   /** Requests in flight at once. Default 4. */
   concurrency?: number;
@@ -28,28 +32,26 @@ export interface OpenAiEmbedderOptions {
    * is at least about one character in every script. Default 8,000.
    */
   maxChars?: number;
-  /** Backoff shape; the defaults suit OpenAI's rate limits. Tests shorten them. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
 }
 
 /**
  * Embeddings from the OpenAI API (or a compatible endpoint). Texts of concurrent callers are
- * gathered into requests of up to `batchSize`; each request is retried on its own. The SDK's own
- * retries are off so that the policy here (never retry a 4xx other than 429) is the only one.
+ * gathered into requests of up to `batchSize`; the client retries each request on its own.
  */
 export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
+  // The HTTP attempts of the request in hand, retries included, so a failure can say how many.
+  const attempts = new AsyncLocalStorage<{ count: number }>();
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseUrl ?? "https://api.openai.com/v1",
     timeout: options.timeoutMs ?? 30_000,
-    maxRetries: 0,
-  });
-  const policy = {
     maxRetries: options.maxRetries ?? 5,
-    baseDelayMs: options.baseDelayMs ?? 500,
-    maxDelayMs: options.maxDelayMs ?? 20_000,
-  };
+    fetch: (url, init) => {
+      const tally = attempts.getStore();
+      if (tally) tally.count++;
+      return fetch(url, init);
+    },
+  });
   const maxChars = options.maxChars ?? 8000;
   const { model, dimensions } = options;
 
@@ -79,10 +81,11 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   };
 
   const run = async (texts: string[]): Promise<number[][]> => {
+    const tally = { count: 0 };
     try {
-      return await withRetries(policy, { classify }, () => requestVectors(texts));
+      return await attempts.run(tally, () => requestVectors(texts));
     } catch (error) {
-      throw toUnavailable(error);
+      throw toUnavailable(error, Math.max(1, tally.count));
     }
   };
 
@@ -102,29 +105,13 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   };
 }
 
-function classify(error: unknown): RetryVerdict {
-  if (error instanceof APIConnectionError) return { retry: true, retryAfterMs: undefined };
-  if (error instanceof APIError && typeof error.status === "number") {
-    if (error.status === 429 || error.status >= 500) {
-      const headers = error.headers;
-      return {
-        retry: true,
-        retryAfterMs: headers ? parseRetryAfterMs((name) => headers.get(name)) : undefined,
-      };
-    }
-  }
-  return { retry: false };
-}
-
-function toUnavailable(error: unknown): EmbeddingUnavailableError {
-  const attempts = error instanceof RetriesExhaustedError ? error.attempts : 1;
-  const last = error instanceof RetriesExhaustedError ? error.cause : error;
-  const status = last instanceof APIError && typeof last.status === "number" ? last.status : undefined;
-  const reason = last instanceof Error ? last.message : String(last);
+function toUnavailable(error: unknown, attempts: number): EmbeddingUnavailableError {
+  const status = error instanceof APIError && typeof error.status === "number" ? error.status : undefined;
+  const reason = error instanceof Error ? error.message : String(error);
   return new EmbeddingUnavailableError(
     `The embedding provider failed after ${attempts} attempt(s): ${reason}`,
     status,
     attempts,
-    last,
+    error,
   );
 }

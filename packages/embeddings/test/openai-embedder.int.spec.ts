@@ -20,8 +20,6 @@ describe("OpenAI embedder against a local stand-in of the API", function () {
       baseUrl: standIn.baseUrl,
       model: "text-embedding-3-small",
       dimensions: 16,
-      baseDelayMs: 10,
-      maxDelayMs: 50,
       timeoutMs: 2000,
       ...overrides,
     });
@@ -87,6 +85,9 @@ describe("OpenAI embedder against a local stand-in of the API", function () {
     const vectors = await embedder().embed(["x"]);
     expect(vectors).to.have.length(1);
     expect(standIn.requests).to.have.length(4);
+    // The client's backoff: 0.5 s, 1 s, 2 s, each less at most a quarter of jitter.
+    const times = standIn.requests.map((request) => request.at);
+    times.slice(1).forEach((at, i) => expect(at - times[i]!).to.be.at.least(375 * 2 ** i - 5));
   });
 
   it("gives up after maxRetries and says why", async () => {

@@ -1,10 +1,12 @@
 import { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
 import type { Cache } from "./ports.ts";
 import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 export interface MemoryCacheOptions {
   /** Least recently used entries are dropped beyond this many. */
   maxEntries?: number;
+  /** Milliseconds; never 0, which lru-cache reads as "no start time" (the entry would never expire). */
   now?: () => number;
 }
 
@@ -13,24 +15,22 @@ export interface MemoryCacheOptions {
  * that mutates what it got back cannot change what the next caller reads.
  */
 export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  // A Map iterates in insertion order: re-inserting on read keeps the oldest-used entry first.
-  const entries = new Map<string, { json: string; expiresAt: number }>();
+  const entries = new LRUCache<string, string>({
+    max: options.maxEntries ?? 10_000,
+    // Exact expiry on every read, on the given clock (no cached "now").
+    ttlResolution: 0,
+    perf: { now: options.now ?? Date.now },
+  });
   return {
     get: async <T>(key: string) => {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      entries.delete(key);
-      if (entry.expiresAt <= now()) return undefined;
-      entries.set(key, entry);
-      return JSON.parse(entry.json) as T;
+      const json = entries.get(key);
+      return json === undefined ? undefined : (JSON.parse(json) as T);
     },
     set: async (key, value, ttlSeconds) => {
-      entries.delete(key);
-      if (value === undefined || ttlSeconds <= 0) return;
-      entries.set(key, { json: JSON.stringify(value), expiresAt: now() + ttlSeconds * 1000 });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      if (value === undefined || ttlSeconds <= 0) entries.delete(key);
+      // lru-cache keeps an entry while its age is at most `ttl`; Redis (EX) drops it once the TTL
+      // has passed, one millisecond earlier.
+      else entries.set(key, JSON.stringify(value), { ttl: Math.max(1, ttlSeconds * 1000 - 1) });
     },
     delete: async (...keys) => {
       for (const key of keys) entries.delete(key);

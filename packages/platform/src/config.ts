@@ -1,8 +1,9 @@
+import { cleanEnv, EnvError, makeValidator, str } from "envalid";
 import { DEFAULT_LIMITS, type Limits } from "@second-brain/contracts";
 
 /**
- * The one configuration loader. Every setting comes from an environment variable (documented in
- * docs/configuration.md and the README); nothing is chosen by editing code.
+ * The one configuration loader. Every setting comes from an environment variable (the table in
+ * README.md, "Configuration"); nothing is chosen by editing code.
  */
 export type RunMode = "embedded" | "distributed";
 
@@ -58,71 +59,116 @@ export interface ObjectStorageConfig {
   s3Region: string;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const mode = oneOf(env, "SB_MODE", ["embedded", "distributed"], "embedded");
+/** A whole number of at least 0, read as `Number()` reads it. */
+const count = makeValidator<number>((raw) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new EnvError(`must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+});
+
+/** One of a few words. */
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return makeValidator<T>((raw) => {
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new EnvError(`must be one of ${allowed.join(", ")}, got "${raw}"`);
+    }
+    return raw as T;
+  });
+}
+
+/** A setting that may be left unset. */
+const optional = () => str({ default: undefined });
+
+/** Every variable, its type and default; envalid checks them all at once. */
+const SPECS = {
+  SB_MODE: oneOf<RunMode>(["embedded", "distributed"])({ default: "embedded" }),
+  PORT: count({ default: 3000 }),
+  SB_DATA_DIR: str({ default: "./data" }),
+  DATABASE_URL: str({ default: "postgres://postgres@127.0.0.1:5432/second_brain" }),
+  EVENTSTORE_URL: optional(),
+  REDIS_URL: str({ default: "redis://127.0.0.1:6379/0" }),
+  REDIS_PREFIX: str({ default: "sb:" }),
+  RABBITMQ_URL: str({ default: "amqp://guest:guest@127.0.0.1:5672" }),
+  SB_NAMESPACE: str({ default: "second-brain" }),
+  AMQP_PREFETCH: count({ default: 100 }),
+  JWT_SECRET: optional(),
+  MASTER_KEY: optional(),
+  ACCESS_TOKEN_TTL_SECONDS: count({ default: 3600 }),
+  REFRESH_TOKEN_TTL_SECONDS: count({ default: 30 * 24 * 3600 }),
+  LOG_LEVEL: str({ default: "info" }),
+  ADMIN_EMAILS: str({ default: "" }),
+  MAX_CONTENT_CHARS: count({ default: DEFAULT_LIMITS.maxContentChars }),
+  MAX_BODY_BYTES: count({ default: DEFAULT_LIMITS.maxBodyBytes }),
+  MAX_TAGS: count({ default: DEFAULT_LIMITS.maxTags }),
+  MAX_FILE_BYTES: count({ default: DEFAULT_LIMITS.maxFileBytes }),
+  EMBEDDINGS_PROVIDER: oneOf<EmbeddingsConfig["provider"]>(["local", "openai"])({ default: "local" }),
+  OPENAI_API_KEY: optional(),
+  OPENAI_BASE_URL: optional(),
+  OPENAI_EMBEDDING_MODEL: str({ default: "text-embedding-3-small" }),
+  OPENAI_EMBEDDING_DIMENSIONS: count({ default: 512 }),
+  // Unset: `folder` in the embedded mode, `s3` in the distributed mode.
+  OBJECT_STORAGE: oneOf<ObjectStorageConfig["provider"]>(["folder", "s3"])({ default: undefined }),
+  S3_ENDPOINT: optional(),
+  S3_BUCKET: str({ default: "second-brain" }),
+  S3_ACCESS_KEY: optional(),
+  S3_SECRET_KEY: optional(),
+  S3_REGION: str({ default: "us-east-1" }),
+};
+
+/**
+ * Reads the configuration. An empty variable counts as unset. Every bad value is reported at once,
+ * in one error that names each variable, the value given and what is allowed.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const env = cleanEnv(given, SPECS, {
+    reporter: ({ errors }) => {
+      const problems = Object.entries(errors).map(([name, error]) => `${name} ${error?.message}`);
+      if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join("; ")}.`);
+    },
+  });
   return {
-    mode,
-    port: int(env, "PORT", 3000),
-    dataDir: env.SB_DATA_DIR ?? "./data",
-    databaseUrl: env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/second_brain",
-    eventStoreUrl: env.EVENTSTORE_URL || undefined,
-    redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379/0",
-    redisPrefix: env.REDIS_PREFIX ?? "sb:",
-    rabbitmqUrl: env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672",
-    namespace: env.SB_NAMESPACE ?? "second-brain",
-    amqpPrefetch: int(env, "AMQP_PREFETCH", 100),
-    jwtSecret: env.JWT_SECRET || undefined,
-    masterKey: env.MASTER_KEY || undefined,
-    accessTokenTtlSeconds: int(env, "ACCESS_TOKEN_TTL_SECONDS", 3600),
-    refreshTokenTtlSeconds: int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
-    logLevel: env.LOG_LEVEL ?? "info",
-    adminEmails: (env.ADMIN_EMAILS ?? "")
-      .split(",")
+    mode: env.SB_MODE,
+    port: env.PORT,
+    dataDir: env.SB_DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    eventStoreUrl: env.EVENTSTORE_URL,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    rabbitmqUrl: env.RABBITMQ_URL,
+    namespace: env.SB_NAMESPACE,
+    amqpPrefetch: env.AMQP_PREFETCH,
+    jwtSecret: env.JWT_SECRET,
+    masterKey: env.MASTER_KEY,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+    logLevel: env.LOG_LEVEL,
+    adminEmails: env.ADMIN_EMAILS.split(",")
       .map((email) => email.trim().toLowerCase())
       .filter((email) => email.length > 0),
     limits: {
       ...DEFAULT_LIMITS,
-      maxContentChars: int(env, "MAX_CONTENT_CHARS", DEFAULT_LIMITS.maxContentChars),
-      maxBodyBytes: int(env, "MAX_BODY_BYTES", DEFAULT_LIMITS.maxBodyBytes),
-      maxTags: int(env, "MAX_TAGS", DEFAULT_LIMITS.maxTags),
-      maxFileBytes: int(env, "MAX_FILE_BYTES", DEFAULT_LIMITS.maxFileBytes),
+      maxContentChars: env.MAX_CONTENT_CHARS,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxTags: env.MAX_TAGS,
+      maxFileBytes: env.MAX_FILE_BYTES,
     },
     embeddings: {
-      provider: oneOf(env, "EMBEDDINGS_PROVIDER", ["local", "openai"], "local"),
-      openaiApiKey: env.OPENAI_API_KEY || undefined,
-      openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
-      openaiModel: env.OPENAI_EMBEDDING_MODEL ?? "text-embedding-3-small",
-      openaiDimensions: int(env, "OPENAI_EMBEDDING_DIMENSIONS", 512),
+      provider: env.EMBEDDINGS_PROVIDER,
+      openaiApiKey: env.OPENAI_API_KEY,
+      openaiBaseUrl: env.OPENAI_BASE_URL,
+      openaiModel: env.OPENAI_EMBEDDING_MODEL,
+      openaiDimensions: env.OPENAI_EMBEDDING_DIMENSIONS,
     },
     objectStorage: {
-      provider: oneOf(env, "OBJECT_STORAGE", ["folder", "s3"], mode === "embedded" ? "folder" : "s3"),
-      s3Endpoint: env.S3_ENDPOINT || undefined,
-      s3Bucket: env.S3_BUCKET ?? "second-brain",
-      s3AccessKey: env.S3_ACCESS_KEY || undefined,
-      s3SecretKey: env.S3_SECRET_KEY || undefined,
-      s3Region: env.S3_REGION ?? "us-east-1",
+      provider: env.OBJECT_STORAGE ?? (env.SB_MODE === "embedded" ? "folder" : "s3"),
+      s3Endpoint: env.S3_ENDPOINT,
+      s3Bucket: env.S3_BUCKET,
+      s3AccessKey: env.S3_ACCESS_KEY,
+      s3SecretKey: env.S3_SECRET_KEY,
+      s3Region: env.S3_REGION,
     },
   };
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-}
-
-function oneOf<T extends string>(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!(allowed as readonly string[]).includes(raw))
-    throw new Error(`${name} must be one of ${allowed.join(", ")}`);
-  return raw as T;
 }

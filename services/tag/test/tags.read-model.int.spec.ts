@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import {
   DEFAULT_LIMITS,
+  AlreadyExistsError,
   START_OF_LOG,
   memoryStreamId,
   tagOperationStreamId,
@@ -13,6 +14,7 @@ import { inTransaction } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
 import { styleTag } from "../src/application/style-tag.ts";
+import { updateTag } from "../src/application/update-tag.ts";
 import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
 import { tagStreamId } from "../src/application/tag-streams.ts";
 import { retaggedTags } from "../src/domain/tag-operation.ts";
@@ -196,6 +198,55 @@ describe("tag read model and operations (PostgreSQL)", function () {
       "#ff0000",
       "#0000ff",
     ]);
+  });
+
+  it("refuses a rename onto a tag in use, and answers a rename with the count it leaves", async () => {
+    const renamer = `renamer-${randomUUID()}`;
+    const caller: Caller = { userId: renamer, role: "user" };
+    const tagsOf = new Map<string, string[]>();
+    for (const tags of [["alpha"], ["alpha", "beta"], ["beta"]]) {
+      const id = randomUUID();
+      await append(id, created(id, tags), renamer);
+      tagsOf.set(id, tags);
+    }
+    const memories: MemoryCommands = {
+      // As the memory service does: the new tags are a MemoryTagsSet event that the read model projects.
+      async retag(_caller, memoryId, from, into) {
+        const next = retaggedTags(tagsOf.get(memoryId)!, from, into);
+        if (!next) return "unchanged";
+        tagsOf.set(memoryId, next);
+        await append(memoryId, { type: "MemoryTagsSet", data: { memoryId, tags: next } }, renamer);
+        return "retagged";
+      },
+    };
+    const deps: TagDeps = { store, pool: database.pool, limits: DEFAULT_LIMITS, memories };
+    const patch = (commandId: string, tag: string, name: string) => {
+      const info = { caller, correlationId: "rename", commandId };
+      return updateTag(deps, info, { tag, name }, new Date(), async (from, into) => {
+        const operationId = await startTagOperation(deps, info, "rename", from, into, new Date());
+        return runTagOperation(deps, operationId, () => new Date());
+      });
+    };
+    let readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
+    await eventually(async () => (await counts(renamer)).beta === 2);
+    await readModel.stop();
+
+    const onto = await patch(randomUUID(), "alpha", "Beta").catch((error: unknown) => error);
+    expect(onto).to.be.instanceOf(AlreadyExistsError);
+    expect(onto).to.include({ status: 409, code: "ALREADY_EXISTS" });
+    expect((onto as Error).message).to.contain('"beta" already exists');
+    expect([...tagsOf.values()]).to.deep.equal([["alpha"], ["alpha", "beta"], ["beta"]]);
+
+    // The read model is stopped: the re-tagging is not projected yet when the rename answers.
+    const commandId = randomUUID();
+    const renamed = await patch(commandId, "alpha", "gamma");
+    expect(renamed).to.deep.include({ name: "gamma", count: 2 });
+    expect(renamed.operation).to.include({ status: "completed", total: 2, retagged: 2 });
+    readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
+    await eventually(async () => JSON.stringify(await counts(renamer)) === '{"beta":2,"gamma":2}');
+    // The same request again (a client's retry) answers as the first did, though "gamma" now exists.
+    expect(await patch(commandId, "alpha", "gamma")).to.deep.equal(renamed);
+    await readModel.stop();
   });
 });
 

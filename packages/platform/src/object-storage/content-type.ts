@@ -1,33 +1,20 @@
+import { fileTypeFromBuffer } from "file-type";
+
 /**
  * The content type of an upload, from its first bytes only: a client's type or file extension
- * is never trusted (a PNG named notes.txt is a PNG). Unknown binary is application/octet-stream.
+ * is never trusted (a PNG named notes.txt is a PNG). Binary formats are recognised by `file-type`
+ * from their magic numbers; what it does not know is text when it is UTF-8 without control
+ * characters (which covers Markdown, JSON and CSV), else application/octet-stream.
  */
-export const SNIFF_BYTES = 512;
+export const SNIFF_BYTES = 4100; // file-type's own sample size: enough for the formats it knows
 
-const SIGNATURES: { type: string; offset?: number; bytes: number[] }[] = [
-  { type: "image/png", bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { type: "image/jpeg", bytes: [0xff, 0xd8, 0xff] },
-  { type: "image/gif", bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8(7|9)a
-  { type: "application/pdf", bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
-  { type: "application/zip", bytes: [0x50, 0x4b, 0x03, 0x04] },
-  { type: "application/zip", bytes: [0x50, 0x4b, 0x05, 0x06] }, // empty archive
-  { type: "application/gzip", bytes: [0x1f, 0x8b] },
-];
+const TEXT_CONTENT_TYPE = "text/plain; charset=utf-8";
 
-export function sniffContentType(head: Uint8Array): string {
-  for (const { type, offset = 0, bytes } of SIGNATURES) {
-    if (startsWith(head, bytes, offset)) return type;
-  }
-  // RIFF....WEBP
-  if (startsWith(head, [0x52, 0x49, 0x46, 0x46], 0) && startsWith(head, [0x57, 0x45, 0x42, 0x50], 8))
-    return "image/webp";
-  if (head.length > 0 && isUtf8Text(head)) return "text/plain; charset=utf-8";
+export async function sniffContentType(head: Uint8Array): Promise<string> {
+  const known = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
+  if (known) return known.mime;
+  if (head.length > 0 && isUtf8Text(head)) return TEXT_CONTENT_TYPE;
   return "application/octet-stream";
-}
-
-function startsWith(head: Uint8Array, bytes: number[], offset: number): boolean {
-  if (head.length < offset + bytes.length) return false;
-  return bytes.every((byte, index) => head[offset + index] === byte);
 }
 
 /**

@@ -31,7 +31,7 @@ export async function stageUpload(
   let contentType: string;
   try {
     const { head, body } = await peekHead(source, SNIFF_BYTES);
-    contentType = sniffContentType(head);
+    contentType = await sniffContentType(head);
     pipeline(body, meter, () => undefined);
     await objects.put(key, meter, undefined, contentType);
   } catch (error) {

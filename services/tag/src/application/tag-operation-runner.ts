@@ -9,6 +9,7 @@ import {
 import { derivedId } from "@second-brain/platform";
 import { decideTagOperation, evolveTagOperation, type TagOperation } from "../domain/tag-operation.ts";
 import { decideTagSettings } from "../domain/tag.ts";
+import { refuseRenameOntoExisting } from "../domain/tag-rules.ts";
 import { childrenOf, findTag, memoriesWithTag } from "../read-model/tags.queries.ts";
 import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
 import { appendTagEvents, loadOperation, loadTagSettings, tagStreamId } from "./tag-streams.ts";
@@ -25,7 +26,8 @@ export interface TagOperationResult {
 
 /**
  * Starts a rename or merge: its work list is every memory of the caller carrying `from` in the
- * tag read model. The start is recorded before any memory is touched, so a crash at any later
+ * tag read model. A rename onto a tag that exists is refused (409): only a merge joins two tags.
+ * The start is recorded before any memory is touched, so a crash at any later
  * point leaves an operation that the service finds and finishes when it starts again. The
  * operation's id is derived from the command, so a retried request finds the operation it started
  * (even once `from` is gone) instead of starting another.
@@ -46,6 +48,7 @@ export async function startTagOperation(
     return operationId;
   }
   if ((await findTag(deps.pool, ownerId, from)) === null) throw new NotFoundError("Tag");
+  if (kind === "rename") refuseRenameOntoExisting(into, (await findTag(deps.pool, ownerId, into)) !== null);
   const memoryIds = await memoriesWithTag(deps.pool, ownerId, from);
   const events = decideTagOperation(
     { type: "StartTagOperation", data: { operationId, kind, from, into, memoryIds } },

@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS, NotFoundError, ValidationError, type Tag } from "@second-brain/contracts";
 import { checkStyling, normaliseTagName } from "../domain/tag-rules.ts";
-import { ancestorsOf, findTag } from "../read-model/tags.queries.ts";
+import { ancestorsOf, countMemoriesTagged, findTag } from "../read-model/tags.queries.ts";
 import { styleTag, tagNameOf } from "./style-tag.ts";
 import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
 import type { TagOperationResult } from "./tag-operation-runner.ts";
@@ -42,12 +42,37 @@ export async function updateTag(
   const problems = checkStyling(into, styling, ancestors, deps.limits);
   if (problems.length > 0) throw new ValidationError("The tag is not valid.", problems);
 
-  const operation = into !== from ? await rename(from, into) : undefined;
-  if (Object.keys(styling).length === 0) {
+  if (into === from) {
+    if (Object.keys(styling).length > 0) return styleTag(deps, info, into, styling, now);
     const tag = await findTag(deps.pool, ownerId, into);
-    if (!tag && !operation) throw new NotFoundError("Tag");
-    return { ...(tag ?? { name: into, count: 0 }), ...(operation ? { operation } : {}) };
+    if (!tag) throw new NotFoundError("Tag");
+    return tag;
   }
-  const tag = await styleTag(deps, info, into, styling, now, operation !== undefined);
-  return { ...tag, ...(operation ? { operation } : {}) };
+  // Read before the rename moves them: the settings `into` takes over when it has none of its own.
+  const source = await findTag(deps.pool, ownerId, from);
+  const operation = await rename(from, into);
+  const tag =
+    Object.keys(styling).length > 0
+      ? await styleTag(deps, info, into, styling, now, true)
+      : await settingsAfterRename(deps, ownerId, source, into);
+  // Every memory carries `from` or `into` at any moment of the rename, so this counts what `into`
+  // has once it is done, whether or not the read model has caught up with the re-tagging yet.
+  const count = await countMemoriesTagged(deps.pool, ownerId, [from, into]);
+  return { ...tag, count, operation };
+}
+
+/** `into` with its own settings, else with those it takes over from the renamed tag. */
+async function settingsAfterRename(
+  deps: TagDeps,
+  ownerId: string,
+  source: Tag | null,
+  into: string,
+): Promise<Omit<Tag, "count">> {
+  const target = await findTag(deps.pool, ownerId, into);
+  const settings = target?.color !== undefined || target?.parent !== undefined ? target : source;
+  return {
+    name: into,
+    ...(settings?.parent !== undefined && settings.parent !== into ? { parent: settings.parent } : {}),
+    ...(settings?.color !== undefined ? { color: settings.color } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import type { FieldProblem, Limits } from "@second-brain/contracts";
+import { AlreadyExistsError, type FieldProblem, type Limits } from "@second-brain/contracts";
 
 /** Tag names are trimmed and lower-cased, like the tags on memories (API.md). */
 export type Problems = FieldProblem[];
@@ -45,4 +45,16 @@ export function checkStyling(
     }
   }
   return problems;
+}
+
+/**
+ * A rename onto a tag that already exists (in use, or with a colour or parent) would merge the
+ * two; that is a merge, asked for as one (POST /api/v1/tags/:name/merge), never done silently.
+ */
+export function refuseRenameOntoExisting(into: string, intoExists: boolean): void {
+  if (intoExists) {
+    throw new AlreadyExistsError(
+      `The tag "${into}" already exists; merge into it instead (POST /api/v1/tags/:name/merge).`,
+    );
+  }
 }

@@ -43,6 +43,15 @@ export async function memoriesWithTag(pool: SqlPool, ownerId: string, name: stri
   return rows.map((row) => row.memory_id);
 }
 
+/** How many memories (not deleted) carry at least one of `names`. */
+export async function countMemoriesTagged(pool: SqlPool, ownerId: string, names: string[]): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(
+    "SELECT count(*) AS count FROM tag_memories WHERE owner_id = $1 AND NOT deleted AND tags && $2::text[]",
+    [ownerId, names],
+  );
+  return Number(rows[0]!.count);
+}
+
 /** The chain of parents above `name` (its parent, the parent's parent, ...), to refuse cycles. */
 export async function ancestorsOf(pool: SqlPool, ownerId: string, name: string): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(

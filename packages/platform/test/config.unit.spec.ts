@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { DEFAULT_LIMITS } from "@second-brain/contracts";
+import { loadConfig } from "../src/config.ts";
+
+const failureOf = (env: NodeJS.ProcessEnv): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return expect.fail("expected the configuration to be refused");
+};
+
+describe("configuration", () => {
+  it("has the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).to.deep.include({
+      mode: "embedded",
+      port: 3000,
+      dataDir: "./data",
+      databaseUrl: "postgres://postgres@127.0.0.1:5432/second_brain",
+      eventStoreUrl: undefined,
+      redisUrl: "redis://127.0.0.1:6379/0",
+      redisPrefix: "sb:",
+      rabbitmqUrl: "amqp://guest:guest@127.0.0.1:5672",
+      namespace: "second-brain",
+      amqpPrefetch: 100,
+      jwtSecret: undefined,
+      masterKey: undefined,
+      accessTokenTtlSeconds: 3600,
+      refreshTokenTtlSeconds: 2_592_000,
+      logLevel: "info",
+      adminEmails: [],
+      limits: DEFAULT_LIMITS,
+    });
+    expect(config.embeddings).to.deep.equal({
+      provider: "local",
+      openaiApiKey: undefined,
+      openaiBaseUrl: undefined,
+      openaiModel: "text-embedding-3-small",
+      openaiDimensions: 512,
+    });
+    expect(config.objectStorage).to.deep.equal({
+      provider: "folder",
+      s3Endpoint: undefined,
+      s3Bucket: "second-brain",
+      s3AccessKey: undefined,
+      s3SecretKey: undefined,
+      s3Region: "us-east-1",
+    });
+  });
+
+  it("reads every variable it documents", () => {
+    const config = loadConfig({
+      SB_MODE: "distributed",
+      PORT: "8080",
+      EVENTSTORE_URL: "esdb://es:2113",
+      JWT_SECRET: "s".repeat(40),
+      ADMIN_EMAILS: " Boss@Example.com, ,ops@example.com",
+      MAX_TAGS: "8",
+      EMBEDDINGS_PROVIDER: "openai",
+      OPENAI_EMBEDDING_DIMENSIONS: "256",
+      S3_BUCKET: "files",
+    });
+    expect(config).to.deep.include({
+      mode: "distributed",
+      port: 8080,
+      eventStoreUrl: "esdb://es:2113",
+      jwtSecret: "s".repeat(40),
+      adminEmails: ["boss@example.com", "ops@example.com"],
+    });
+    expect(config.limits.maxTags).to.equal(8);
+    expect(config.embeddings).to.include({ provider: "openai", openaiDimensions: 256 });
+    expect(config.objectStorage).to.include({ provider: "s3", s3Bucket: "files" });
+  });
+
+  it("takes an empty variable as unset", () => {
+    const config = loadConfig({ PORT: "", SB_MODE: "", JWT_SECRET: "", OBJECT_STORAGE: "" });
+    expect(config).to.include({ port: 3000, mode: "embedded", jwtSecret: undefined });
+    expect(config.objectStorage.provider).to.equal("folder");
+  });
+
+  it("reads any non-negative integer and names the variable and value it refuses", () => {
+    fc.assert(
+      fc.property(fc.nat(), (value) => {
+        expect(loadConfig({ AMQP_PREFETCH: String(value) }).amqpPrefetch).to.equal(value);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ max: -1 }).map(String), fc.constantFrom("1.5", "abc", "ten", "NaN", "-0.1")),
+        (raw) => {
+          expect(failureOf({ MAX_FILE_BYTES: raw })).to.equal(
+            `Invalid configuration: MAX_FILE_BYTES must be a non-negative integer, got "${raw}".`,
+          );
+        },
+      ),
+    );
+  });
+
+  it("says what is allowed for a word outside its choices, and lists every bad value at once", () => {
+    expect(failureOf({ SB_MODE: "cluster", OBJECT_STORAGE: "ftp", PORT: "http" })).to.equal(
+      "Invalid configuration: " +
+        'SB_MODE must be one of embedded, distributed, got "cluster"; ' +
+        'PORT must be a non-negative integer, got "http"; ' +
+        'OBJECT_STORAGE must be one of folder, s3, got "ftp".',
+    );
+    expect(failureOf({ EMBEDDINGS_PROVIDER: "cohere" })).to.contain(
+      'EMBEDDINGS_PROVIDER must be one of local, openai, got "cohere"',
+    );
+  });
+});
