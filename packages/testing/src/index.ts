@@ -1,1 +1,3 @@
 export * from "./database.ts";
+export * from "./hashed-embedder.ts";
+export * from "./stack.ts";

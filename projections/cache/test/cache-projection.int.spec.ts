@@ -6,7 +6,7 @@ import { createPostgresEventStore, migrateEventStore, type EventStore } from "@s
 import { createRedisCache, type Cache } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { cacheProjection } from "../src/cache-projection.service.ts";
-import { memoryCacheKey } from "../src/cache-keys.ts";
+import { memoryCacheKey } from "@second-brain/read-models";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -18,6 +18,7 @@ import {
   type SqlPool,
 } from "@second-brain/platform";
 import { createTestDatabase } from "@second-brain/testing";
+import { MEMORY_COLUMNS } from "@second-brain/read-models";
 import { createMemoriesDb, type MemoriesDb } from "../src/kysely.ts";
 import { migrateMemoriesProjection } from "../src/migrate.ts";
 
@@ -132,11 +133,7 @@ export function lifeOf(memoryId: string, step: number): MemoryEvent[] {
 
 /** Rows as stored, every column, for row-for-row comparison. */
 export async function snapshotRows(pool: SqlPool): Promise<unknown[]> {
-  const { rows } = await pool.query(
-    `SELECT id, owner_id, version, title, content, type, status, tags, importance, confidence, links,
-            source_url, session_id, attachments, metadata, created_at, updated_at
-       FROM memories ORDER BY id`,
-  );
+  const { rows } = await pool.query(`SELECT ${MEMORY_COLUMNS.join(", ")} FROM memories ORDER BY id`);
   return rows;
 }
 

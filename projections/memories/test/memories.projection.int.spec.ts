@@ -2,17 +2,11 @@ import { expect } from "chai";
 import { formatPosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
 import { revertMigrations } from "@second-brain/platform";
 import { CheckpointMovedError, readCheckpoint } from "@second-brain/projection";
-import {
-  applyMemoryEvents,
-  projectMemoriesBatch,
-  StreamGapError,
-  type BatchTarget,
-} from "../src/memories.apply.ts";
-import { prefetchKeys } from "../src/memories.decrypt.ts";
+import { applyMemoryEvents, projectMemoriesBatch, type BatchTarget } from "../src/memories.apply.ts";
 import { startMemoriesProjection } from "../src/memories.projection.ts";
 import { rebuildMemories } from "../src/memories.rebuild.ts";
 import { getMemory, listMemories } from "../src/memories.queries.ts";
-import { MEMORY_COLUMNS } from "../src/memories.rows.ts";
+import { MEMORY_COLUMNS, prefetchKeys, StreamGapError } from "@second-brain/read-models";
 import { MEMORIES_MIGRATIONS, migrateMemoriesProjection } from "../src/migrate.ts";
 import { created, lifeOf, newId, openFixture, snapshotRows, waitFor, type Fixture } from "./fixture.ts";
 

@@ -1,5 +1,6 @@
 import type { SqlClient } from "@second-brain/platform";
 import { createCheckpointsTable } from "@second-brain/projection";
+import { checkpointName, documentsTable, ownerStatsTable } from "@second-brain/read-models";
 
 /**
  * What every model's documents table shares: the tsvector builder, the registry of models with
@@ -39,7 +40,6 @@ export const createSearchModels = {
   },
   async down(client: SqlClient): Promise<void> {
     const { rows } = await client.query<{ model: string }>(`SELECT model FROM search_models`);
-    const { documentsTable, ownerStatsTable, checkpointName } = await import("../src/search-schema.ts");
     for (const { model } of rows) {
       await client.query(`DROP TABLE IF EXISTS ${documentsTable(model)}`);
       await client.query(`DROP TABLE IF EXISTS ${ownerStatsTable(model)}`);

@@ -11,14 +11,13 @@ import {
   runMigrations,
   type Keyring,
 } from "@second-brain/platform";
+import { activeModel } from "@second-brain/read-models";
+import { createHashedEmbedder, createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import {
   migrateSearchProjection,
   startSearchProjection,
   type SearchProjection,
-} from "@second-brain/search-projection";
-import { activeModel } from "@second-brain/search-projection/schema";
-import { createHashedEmbedder } from "@second-brain/search-projection/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+} from "@second-brain/testing/search-read-model";
 import { createSearcher } from "../src/application/search-memories.ts";
 import { normalizeSearch } from "../src/domain/search-request.ts";
 

@@ -18,16 +18,13 @@ import {
   type Cache,
   type Keyring,
 } from "@second-brain/platform";
+import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
+import { createHashedEmbedder, createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import {
-  documentsTable,
   migrateSearchProjection,
-  ownerStatsTable,
   startSearchProjection,
-  vectorLiteral,
   type SearchProjection,
-} from "@second-brain/search-projection";
-import { createHashedEmbedder } from "@second-brain/search-projection/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+} from "@second-brain/testing/search-read-model";
 import { createSearcher, type Searcher } from "../src/application/search-memories.ts";
 import { normalizeSearch, type SearchQuery } from "../src/domain/search-request.ts";
 import { semanticCandidates, SEMANTIC_DEFAULTS, type SemanticTarget } from "../src/adapters/semantic-sql.ts";
