@@ -199,20 +199,7 @@ describe("one memory fold for the write side and both read models", () => {
   });
 
   it("restores an archived draft as a draft, and keeps one link per target and type", () => {
-    const created: MemoryCreatedData = {
-      memoryId: ID,
-      title: null,
-      content: "c",
-      type: "semantic",
-      status: "draft",
-      tags: [],
-      importance: 0.5,
-      confidence: 0.5,
-      metadata: {},
-      sourceUrl: null,
-      sessionId: null,
-      requestHash: null,
-    };
+    const created = { ...fc.sample(createdData, { numRuns: 1, seed: 8 })[0]!, status: "draft" as const };
     const link = { kind: "link", targetId: "t1", linkType: "related" } as const;
     const events = history(created, [link, link, { kind: "archive" }, { kind: "restore" }]);
     for (const fold of [writeSide, memoriesReadModel, searchReadModel]) {

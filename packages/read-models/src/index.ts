@@ -4,3 +4,4 @@ export * from "./search-tables.ts";
 export * from "./cache-keys.ts";
 export * from "./memory-event-decoder.ts";
 export * from "./stream-order.ts";
+export * from "./memory-ddl.ts";

@@ -1,5 +1,5 @@
 import type { SqlClient } from "@second-brain/platform";
-import { documentsTable, ownerStatsTable } from "@second-brain/read-models";
+import { documentsTable, MEMORY_FIELD_COLUMNS_DDL, ownerStatsTable } from "@second-brain/read-models";
 
 /**
  * The search read model's per-model tables. Their names and columns are the contract the search
@@ -23,23 +23,8 @@ export async function createDocumentsTable(
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${table} (
       memory_id uuid PRIMARY KEY,
-      owner_id text NOT NULL,
-      version integer NOT NULL,
-      title text,
-      content text NOT NULL,
-      type text NOT NULL,
-      status text NOT NULL,
+      ${MEMORY_FIELD_COLUMNS_DDL},
       status_before_archive text NOT NULL DEFAULT 'active',
-      tags text[] NOT NULL DEFAULT '{}',
-      importance real NOT NULL,
-      confidence real NOT NULL,
-      links jsonb NOT NULL DEFAULT '[]',
-      source_url text,
-      session_id text,
-      attachments jsonb NOT NULL DEFAULT '[]',
-      metadata jsonb NOT NULL DEFAULT '{}',
-      created_at timestamptz NOT NULL,
-      updated_at timestamptz NOT NULL,
       embedding vector(${Math.trunc(dimensions)}),
       search_text tsvector GENERATED ALWAYS AS (search_document(title, content, tags)) STORED
     )`);
