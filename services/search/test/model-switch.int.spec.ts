@@ -1,18 +1,22 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { MEMORY_EVENT_SCHEMA_VERSION, MEMORY_PERSONAL_FIELDS, memoryStreamId } from "@second-brain/contracts";
+import type { MemoryCreatedData } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import type { Embedder } from "@second-brain/embeddings";
 import {
   createMemoryCache,
   createSqlKeyring,
-  encryptFields,
   keyringMigrations,
   runMigrations,
   type Keyring,
 } from "@second-brain/platform";
 import { activeModel } from "@second-brain/read-models";
-import { createHashedEmbedder, createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import {
+  appendMemoryEvents,
+  createHashedEmbedder,
+  createTestDatabase,
+  type TestDatabase,
+} from "@second-brain/testing";
 import {
   migrateSearchProjection,
   startSearchProjection,
@@ -61,7 +65,7 @@ describe("changing the embedding model (PostgreSQL)", function () {
   async function createMemory(content: string): Promise<string> {
     const key = (await keyring.getKey(owner))!;
     const memoryId = randomUUID();
-    const data = {
+    const data: MemoryCreatedData = {
       memoryId,
       title: null,
       content,
@@ -75,25 +79,7 @@ describe("changing the embedding model (PostgreSQL)", function () {
       sessionId: null,
       requestHash: null,
     };
-    await store.appendToStream(
-      memoryStreamId(memoryId),
-      [
-        {
-          id: randomUUID(),
-          type: "MemoryCreated",
-          data: encryptFields(data, MEMORY_PERSONAL_FIELDS.MemoryCreated, key),
-          metadata: {
-            actor: owner,
-            ownerId: owner,
-            correlationId: randomUUID(),
-            causationId: randomUUID(),
-            occurredAt: new Date().toISOString(),
-            schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
-          },
-        },
-      ],
-      { expectedVersion: 0 },
-    );
+    await appendMemoryEvents(store, memoryId, owner, key, [{ type: "MemoryCreated", data }]);
     return memoryId;
   }
 

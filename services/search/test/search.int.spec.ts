@@ -1,25 +1,22 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
-import {
-  MEMORY_EVENT_SCHEMA_VERSION,
-  MEMORY_PERSONAL_FIELDS,
-  memoryStreamId,
-  type MemoryCreatedData,
-  type MemoryEvent,
-  type MemoryEventType,
-} from "@second-brain/contracts";
+import { type MemoryCreatedData, type MemoryEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import {
   createMemoryCache,
   createSqlKeyring,
-  encryptFields,
   keyringMigrations,
   runMigrations,
   type Cache,
   type Keyring,
 } from "@second-brain/platform";
 import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
-import { createHashedEmbedder, createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import {
+  appendMemoryEvents,
+  createHashedEmbedder,
+  createTestDatabase,
+  type TestDatabase,
+} from "@second-brain/testing";
 import {
   migrateSearchProjection,
   startSearchProjection,
@@ -63,25 +60,7 @@ describe("search on PostgreSQL + pgvector", function () {
 
   async function append(memoryId: string, ownerId: string, events: MemoryEvent[]): Promise<void> {
     await keyring.ensureKey(ownerId);
-    const key = (await keyring.getKey(ownerId))!;
-    const streamId = memoryStreamId(memoryId);
-    await store.appendToStream(
-      streamId,
-      events.map((event) => ({
-        id: randomUUID(),
-        type: event.type,
-        data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type as MemoryEventType], key),
-        metadata: {
-          actor: ownerId,
-          ownerId,
-          correlationId: randomUUID(),
-          causationId: randomUUID(),
-          occurredAt: new Date().toISOString(),
-          schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
-        },
-      })),
-      { expectedVersion: await store.streamVersion(streamId) },
-    );
+    await appendMemoryEvents(store, memoryId, ownerId, (await keyring.getKey(ownerId))!, events);
     projection.wake();
   }
 

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import {
+  MEMORY_EVENT_SCHEMA_VERSION,
+  MEMORY_PERSONAL_FIELDS,
+  memoryStreamId,
+  type EventMetadata,
+  type MemoryEvent,
+} from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import { encryptFields } from "@second-brain/platform";
+
+/** A fresh envelope for an event the owner caused, at `occurredAt` (now by default). */
+export function eventMetadata(ownerId: string, occurredAt = new Date().toISOString()): EventMetadata {
+  return {
+    actor: ownerId,
+    ownerId,
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    occurredAt,
+    schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
+  };
+}
+
+/**
+ * Appends events to a memory's stream as the memory service records them, personal fields
+ * encrypted with the owner's `key`, so read models can be tested without the memory service.
+ * `occurredAt` gives each event's time (now when absent).
+ */
+export async function appendMemoryEvents(
+  store: EventStore,
+  memoryId: string,
+  ownerId: string,
+  key: Buffer,
+  events: readonly MemoryEvent[],
+  occurredAt?: () => string,
+): Promise<void> {
+  const streamId = memoryStreamId(memoryId);
+  await store.appendToStream(
+    streamId,
+    events.map((event) => ({
+      id: randomUUID(),
+      type: event.type,
+      data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type], key),
+      metadata: eventMetadata(ownerId, occurredAt?.()),
+    })),
+    { expectedVersion: await store.streamVersion(streamId) },
+  );
+}
