@@ -4,10 +4,33 @@ import {
   MEMORY_PERSONAL_FIELDS,
   memoryStreamId,
   type EventMetadata,
+  type MemoryCreatedData,
   type MemoryEvent,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import { encryptFields } from "@second-brain/platform";
+
+/** A plain active semantic note with nothing optional set, but what `fields` give. */
+export function memoryCreatedData(
+  memoryId: string,
+  fields: Partial<MemoryCreatedData> = {},
+): MemoryCreatedData {
+  return {
+    memoryId,
+    title: null,
+    content: "",
+    type: "semantic",
+    status: "active",
+    tags: [],
+    importance: 0.5,
+    confidence: 0.5,
+    metadata: {},
+    sourceUrl: null,
+    sessionId: null,
+    requestHash: null,
+    ...fields,
+  };
+}
 
 /** A fresh envelope for an event the owner caused, at `occurredAt` (now by default). */
 export function eventMetadata(ownerId: string, occurredAt = new Date().toISOString()): EventMetadata {

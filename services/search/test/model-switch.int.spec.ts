@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
-import type { MemoryCreatedData } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import type { Embedder } from "@second-brain/embeddings";
 import {
@@ -14,6 +13,7 @@ import { activeModel } from "@second-brain/read-models";
 import {
   appendMemoryEvents,
   createHashedEmbedder,
+  memoryCreatedData,
   createTestDatabase,
   type TestDatabase,
 } from "@second-brain/testing";
@@ -65,20 +65,7 @@ describe("changing the embedding model (PostgreSQL)", function () {
   async function createMemory(content: string): Promise<string> {
     const key = (await keyring.getKey(owner))!;
     const memoryId = randomUUID();
-    const data: MemoryCreatedData = {
-      memoryId,
-      title: null,
-      content,
-      type: "semantic",
-      status: "active",
-      tags: [],
-      importance: 0.5,
-      confidence: 1,
-      metadata: {},
-      sourceUrl: null,
-      sessionId: null,
-      requestHash: null,
-    };
+    const data = memoryCreatedData(memoryId, { content, confidence: 1 });
     await appendMemoryEvents(store, memoryId, owner, key, [{ type: "MemoryCreated", data }]);
     return memoryId;
   }

@@ -14,6 +14,7 @@ import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/re
 import {
   appendMemoryEvents,
   createHashedEmbedder,
+  memoryCreatedData,
   createTestDatabase,
   type TestDatabase,
 } from "@second-brain/testing";
@@ -66,26 +67,7 @@ describe("search on PostgreSQL + pgvector", function () {
 
   async function create(ownerId: string, data: Partial<MemoryCreatedData>): Promise<string> {
     const memoryId = randomUUID();
-    await append(memoryId, ownerId, [
-      {
-        type: "MemoryCreated",
-        data: {
-          memoryId,
-          title: null,
-          content: "",
-          type: "semantic",
-          status: "active",
-          tags: [],
-          importance: 0.5,
-          confidence: 0.5,
-          metadata: {},
-          sourceUrl: null,
-          sessionId: null,
-          requestHash: null,
-          ...data,
-        },
-      },
-    ]);
+    await append(memoryId, ownerId, [{ type: "MemoryCreated", data: memoryCreatedData(memoryId, data) }]);
     return memoryId;
   }
 
