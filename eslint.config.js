@@ -3,6 +3,32 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// Units (each service, projection and the gateway) meet only on the broker and in the log
+// (docs/ARCHITECTURE.md): none imports another unit's code, by package name or by a relative path
+// out of its own folder; what they share lives in packages/. Packages import no unit either, so
+// shared code never depends on a unit. Tests follow the same rule: their own unit and packages/*.
+const OTHER_UNITS = {
+  regex: "^@second-brain/([a-z-]+-(service|projection)|gateway)(/.*)?$",
+  message: "Units share code only through packages/ (docs/ARCHITECTURE.md).",
+};
+// Units sit two folders below the root (services/<name>/) or one (gateway/): a file `depth`
+// folders into its unit leaves it with depth + 1 steps up.
+const unitFolders = ["services/*", "projections/*", "gateway"];
+const restrictImports = (patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
+const importBoundaries = [
+  ...[1, 2, 3, 4, 5].map((depth) => ({
+    files: unitFolders.map((unit) => `${unit}/${"*/".repeat(depth)}*.ts`),
+    rules: restrictImports([
+      OTHER_UNITS,
+      {
+        regex: `^(\\.\\./){${depth + 1},}`,
+        message: "Import another unit or package by its package name, not by a path out of this unit.",
+      },
+    ]),
+  })),
+  { files: ["packages/**/*.ts"], rules: restrictImports([OTHER_UNITS]) },
+];
+
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "data/**", "**/*.d.ts"] },
   js.configs.recommended,
@@ -12,6 +38,19 @@ export default tseslint.config(
       // Unused arguments named with a leading underscore are deliberate (e.g. Moleculer hook signatures).
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  ...importBoundaries,
+  {
+    // The exceptions. embedded.ts is the composition root of the embedded mode: it puts every unit
+    // on one broker. search-read-model.ts runs the search projection for the search service's
+    // tests (the harness, like stack.ts, lives in packages/testing). The gateway's integration
+    // test answers logins through the real identity service.
+    files: [
+      "packages/launcher/src/embedded.ts",
+      "packages/testing/src/search-read-model.ts",
+      "gateway/test/gateway.int.spec.ts",
+    ],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     // Tests read JSON answers loosely and use chai's property assertions (`.to.be.true`).

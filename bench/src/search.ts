@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createLocalEmbedder } from "../../packages/embeddings/src/index.ts";
-import { activeModel, documentsTable, ownerStatsTable } from "../../projections/search/src/search-schema.ts";
-import { startStack, type Stack } from "@second-brain/launcher";
+import { createLocalEmbedder } from "@second-brain/embeddings";
+import { activeModel, documentsTable, ownerStatsTable } from "@second-brain/read-models";
+import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase } from "@second-brain/testing";
 import { percentile } from "./load.ts";
 import { createMemory, keepFresh, registerUser, searchIds, type BenchUser } from "./search/api.ts";

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startStack, type Stack } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase } from "@second-brain/testing";
 import { load, percentile, type LoadResult } from "./load.ts";
 

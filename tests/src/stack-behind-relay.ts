@@ -1,4 +1,4 @@
-import { startStack, type Stack } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { tcpRelay, type TcpRelay } from "./tcp-relay.ts";
 

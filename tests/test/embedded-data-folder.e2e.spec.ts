@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { expect } from "chai";
-import { EMBEDDED_ENTRY, REPO_ROOT, entryPath, startStack, type Stack } from "@second-brain/launcher";
+import { EMBEDDED_ENTRY, REPO_ROOT, entryPath } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import { ApiClient } from "../src/api-client.ts";
 
 // PGlite takes no lock of its own: a second embedded process on the same data folder used to start,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import retrievalSetJson from "../fixtures/retrieval-set.json" with { type: "json" };
 import { ApiClient } from "../src/api-client.ts";
 import {

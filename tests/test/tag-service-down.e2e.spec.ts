@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/launcher";
+import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient } from "../src/api-client.ts";
 import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";

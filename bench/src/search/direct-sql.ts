@@ -1,5 +1,5 @@
 import { inTransaction, postgresPool, type SqlPool } from "@second-brain/platform";
-import { vectorLiteral } from "../../../projections/search/src/search-schema.ts";
+import { vectorLiteral } from "@second-brain/read-models";
 import { fuseByReciprocalRank } from "../../../services/search/src/domain/rank-fusion.ts";
 import type { NormalizedSearch } from "../../../services/search/src/domain/search-request.ts";
 import { fetchDocuments, keywordCandidates } from "../../../services/search/src/adapters/keyword-sql.ts";

@@ -8,3 +8,4 @@ export * from "./tag.ts";
 export * from "./attachment.ts";
 export * from "./json-values.ts";
 export * from "./text-rule.ts";
+export * from "./memory-fold.ts";

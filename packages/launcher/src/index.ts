@@ -1,2 +1,1 @@
 export * from "./processes.ts";
-export * from "./stack.ts";

@@ -1,7 +1,5 @@
 import { ATTACHMENT_STREAM_PREFIX, MEMORY_STREAM_PREFIX, type RecordedEvent } from "@second-brain/contracts";
-
-/** The key under which the memories service caches one memory for its owner. */
-export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
+import { memoryCacheKey } from "@second-brain/read-models";
 
 /** The cache keys a batch of events makes stale, each once: memories, and memories whose attachments changed. */
 export function staleCacheKeys(events: readonly RecordedEvent[]): string[] {

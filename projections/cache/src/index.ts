@@ -5,5 +5,5 @@ export {
   type CacheProjectionOptions,
   type RunningCacheProjection,
 } from "./cache.projection.ts";
-export { staleCacheKeys, memoryCacheKey } from "./cache-keys.ts";
+export { staleCacheKeys } from "./cache-keys.ts";
 export { CACHE_CHECKPOINT, readCacheCheckpoint } from "./checkpoints.ts";

@@ -4,9 +4,9 @@ import { ServiceBroker } from "moleculer";
 import { memoryStreamId, type NewEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import { createRedisCache, type Cache } from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { createTestDatabase, eventMetadata, type TestDatabase } from "@second-brain/testing";
 import { cacheProjection } from "../src/cache-projection.service.ts";
-import { memoryCacheKey } from "../src/cache-keys.ts";
+import { memoryCacheKey } from "@second-brain/read-models";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -16,14 +16,7 @@ function edited(memoryId: string, ownerId: string): NewEvent {
     id: randomUUID(),
     type: "MemoryEdited",
     data: { memoryId, importance: 0.9 },
-    metadata: {
-      actor: ownerId,
-      ownerId,
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
+    metadata: eventMetadata(ownerId),
   };
 }
 

@@ -1,45 +1,23 @@
 import type { SqlClient } from "@second-brain/platform";
 import { createCheckpointsTable } from "@second-brain/projection";
+import { fullTextDocumentFunctionSql, MEMORY_FIELD_COLUMNS_DDL } from "@second-brain/read-models";
 
 /**
  * The memories read model and the projections' checkpoints.
  *
  * `search_text` is a stored generated column (docs/floors.md: several times faster than an expression
- * index). A generated column needs an IMMUTABLE expression and `array_to_string` is only STABLE, so
- * the document is built by a SQL function declared IMMUTABLE: with a fixed text search
- * configuration its result depends on its arguments alone. Title and tags weigh more than content.
+ * index), built by an IMMUTABLE SQL function (see fullTextDocumentFunctionSql).
  * 2026_12_02_0001 drops `search_text` and `embedding` again: search keeps tables of its own.
  */
 export const createMemories = {
   name: "2026_11_26_0001_create_memories",
   async up(client: SqlClient): Promise<void> {
     await client.query(`CREATE EXTENSION IF NOT EXISTS vector`);
-    await client.query(`
-      CREATE OR REPLACE FUNCTION memories_search_document(title text, content text, tags text[])
-      RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string(tags, ' '), '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(content, '')), 'B')
-      $$`);
+    await client.query(fullTextDocumentFunctionSql("memories_search_document"));
     await client.query(`
       CREATE TABLE IF NOT EXISTS memories (
         id uuid PRIMARY KEY,
-        owner_id text NOT NULL,
-        version integer NOT NULL,
-        title text,
-        content text NOT NULL,
-        type text NOT NULL,
-        status text NOT NULL,
-        tags text[] NOT NULL DEFAULT '{}',
-        importance real NOT NULL,
-        confidence real NOT NULL,
-        links jsonb NOT NULL DEFAULT '[]',
-        source_url text,
-        session_id text,
-        attachments jsonb NOT NULL DEFAULT '[]',
-        metadata jsonb NOT NULL DEFAULT '{}',
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL,
+        ${MEMORY_FIELD_COLUMNS_DDL},
         embedding vector(512),
         search_text tsvector GENERATED ALWAYS AS (memories_search_document(title, content, tags)) STORED
       )`);

@@ -1,4 +1,5 @@
 import type { SqlClient } from "@second-brain/platform";
+import { fullTextDocumentFunctionSql } from "@second-brain/read-models";
 
 /**
  * Drops the memories table's `embedding` column (HNSW index) and `search_text` column (GIN index)
@@ -18,13 +19,7 @@ export const dropUnreadSearchColumns = {
   },
   /** Puts them back as 2026_11_26_0001 made them; adding the generated column rewrites the table. */
   async down(client: SqlClient): Promise<void> {
-    await client.query(`
-      CREATE OR REPLACE FUNCTION memories_search_document(title text, content text, tags text[])
-      RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string(tags, ' '), '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(content, '')), 'B')
-      $$`);
+    await client.query(fullTextDocumentFunctionSql("memories_search_document"));
     await client.query(`
       ALTER TABLE memories
         ADD COLUMN IF NOT EXISTS embedding vector(512),

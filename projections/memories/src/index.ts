@@ -5,13 +5,8 @@ export {
   type MemoriesProjectionOptions,
 } from "./memories.projection.ts";
 export { rebuildMemories, type RebuildMemoriesOptions, type RebuildResult } from "./memories.rebuild.ts";
-export {
-  projectMemoriesBatch,
-  applyMemoryEvents,
-  StreamGapError,
-  type BatchTarget,
-} from "./memories.apply.ts";
-export { evolveMemoryRow, toMemory, type MemoryRow, type DecryptedMemoryEvent } from "./memories.evolve.ts";
+export { projectMemoriesBatch, applyMemoryEvents, type BatchTarget } from "./memories.apply.ts";
+export { evolveMemoryRow, toMemory } from "./memories.evolve.ts";
 export {
   getMemory,
   getMemoryRow,
@@ -19,7 +14,7 @@ export {
   type ListMemoriesOptions,
   type MemoryPage,
 } from "./memories.queries.ts";
-export { readMemory, memoryCacheKey, type MemoryReader } from "./memories.read.ts";
+export { readMemory, type MemoryReader } from "./memories.read.ts";
 export { createMemoriesDb, type MemoriesDb } from "./kysely.ts";
 export { migrateMemoriesProjection, MEMORIES_MIGRATIONS } from "./migrate.ts";
 export { encodeCursor, decodeCursor } from "./list-cursor.ts";

@@ -1,19 +1,18 @@
 import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
 import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
-import { decodeMemoryEvent, prefetchKeys, type DecodedEvent, type KeyLookup } from "./memories.decrypt.ts";
-import { evolveAttachments, evolveMemoryRow, versionCheck } from "./memories.evolve.ts";
+import {
+  decodeMemoryEvent,
+  prefetchKeys,
+  StreamGapError,
+  versionCheck,
+  type DecodedEvent,
+  type KeyLookup,
+} from "@second-brain/read-models";
+import { evolveMemoryRow } from "./memories.evolve.ts";
 import { deleteRows, loadRowsForUpdate, purgeOwner, upsertRows } from "./memories.rows.ts";
 
 export type { ProjectionLogger };
-
-/** The memory's stream skips versions: an event was lost or reordered, so projecting on would be wrong. */
-export class StreamGapError extends Error {
-  constructor(memoryId: string, rowVersion: number, eventVersion: number) {
-    super(`Memory ${memoryId} is at version ${rowVersion} but the next event has version ${eventVersion}`);
-    this.name = "StreamGapError";
-  }
-}
 
 /**
  * Applies events to `table` on the caller's client (inside its transaction). The batch's rows are
@@ -34,8 +33,7 @@ export async function applyMemoryEvents(
   for (const recorded of events) decoded.push(await decodeMemoryEvent(recorded, keyOf));
   const touched = new Set<string>();
   for (const item of decoded) {
-    if (item.kind === "memory") touched.add(item.event.data.memoryId);
-    else if (item.kind === "attachment") touched.add(item.memoryId);
+    if (item.kind === "memory" || item.kind === "attachment") touched.add(item.event.data.memoryId);
   }
   const rows = await loadRowsForUpdate(client, table, [...touched]);
   const changed = new Set<string>();
@@ -58,10 +56,11 @@ export async function applyMemoryEvents(
     }
     if (item.kind === "attachment") {
       // The memory's own version does not move: attachments are another stream's facts.
-      const row = rows.get(item.memoryId);
-      if (row && row.status !== "deleted") {
-        rows.set(row.id, evolveAttachments(row, item.change));
-        changed.add(row.id);
+      const row = rows.get(item.event.data.memoryId) ?? null;
+      const next = evolveMemoryRow(row, item.event);
+      if (next && next !== row) {
+        rows.set(next.id, next);
+        changed.add(next.id);
       }
       continue;
     }

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { DEFAULT_LIMITS, type Memory, type MemoryType } from "@second-brain/contracts";
 import type { MemoriesDb } from "./kysely.ts";
-import { toMemory, type MemoryRow } from "./memories.evolve.ts";
-import { MEMORY_COLUMNS, rowFromRecord } from "./memories.rows.ts";
+import { MEMORY_COLUMNS, rowFromRecord, type MemoryRow } from "@second-brain/read-models";
+import { toMemory } from "./memories.evolve.ts";
 import { decodeCursor, encodeCursor } from "./list-cursor.ts";
 
 export type ListableStatus = "draft" | "active" | "archived";

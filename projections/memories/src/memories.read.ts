@@ -2,8 +2,8 @@ import { memoryStreamId, NotFoundError, type Memory } from "@second-brain/contra
 import type { EventStore } from "@second-brain/event-store";
 import type { Cache, Keyring } from "@second-brain/platform";
 import type { MemoriesDb } from "./kysely.ts";
-import { batchKeyLookup, decodeMemoryEvent } from "./memories.decrypt.ts";
-import { evolveMemoryRow, toMemory, type MemoryRow } from "./memories.evolve.ts";
+import { batchKeyLookup, decodeMemoryEvent, memoryCacheKey, type MemoryRow } from "@second-brain/read-models";
+import { evolveMemoryRow, toMemory } from "./memories.evolve.ts";
 import { getMemoryRow } from "./memories.queries.ts";
 
 export interface MemoryReader {
@@ -13,8 +13,6 @@ export interface MemoryReader {
   cache: Cache;
   cacheTtlSeconds?: number;
 }
-
-export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
 
 const DEFAULT_CACHE_TTL_SECONDS = 300;
 

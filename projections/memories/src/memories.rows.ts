@@ -1,58 +1,12 @@
 import type { SqlClient } from "@second-brain/platform";
-import type { MemoryRow } from "./memories.evolve.ts";
-import type { MemoryRecord } from "./memories.table.ts";
+import { MEMORY_COLUMNS, rowFromRecord, type MemoryRecord, type MemoryRow } from "@second-brain/read-models";
 
 /**
- * Moving rows between the database and the pure evolve: one place knows the column names, so the
- * live projection, the rebuild and the queries all read and write rows the same way.
+ * Moving rows between the database and the pure evolve: the columns and their reading are shared
+ * with the search read model (@second-brain/read-models), so the live projection, the rebuild and
+ * the queries all read and write rows the same way.
  */
-export const MEMORY_COLUMNS = [
-  "id",
-  "owner_id",
-  "version",
-  "title",
-  "content",
-  "type",
-  "status",
-  "tags",
-  "importance",
-  "confidence",
-  "links",
-  "source_url",
-  "session_id",
-  "attachments",
-  "metadata",
-  "created_at",
-  "updated_at",
-] as const;
-
 export const MEMORY_COLUMNS_SQL = MEMORY_COLUMNS.join(", ");
-
-export function rowFromRecord(record: MemoryRecord): MemoryRow {
-  return {
-    id: record.id,
-    ownerId: record.owner_id,
-    version: Number(record.version),
-    title: record.title,
-    content: record.content,
-    type: record.type,
-    status: record.status,
-    tags: record.tags,
-    importance: Number(record.importance),
-    confidence: Number(record.confidence),
-    links: record.links,
-    sourceUrl: record.source_url,
-    sessionId: record.session_id,
-    attachments: record.attachments,
-    metadata: record.metadata,
-    createdAt: isoOf(record.created_at),
-    updatedAt: isoOf(record.updated_at),
-  };
-}
-
-function isoOf(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
 
 /** The batch's rows in one round trip, locked until the batch commits. `table` is never user input. */
 export async function loadRowsForUpdate(
@@ -69,7 +23,8 @@ export async function loadRowsForUpdate(
 }
 
 const RECORD_TYPES =
-  "id uuid, owner_id text, version int, title text, content text, type text, status text, tags text[], " +
+  "id uuid, owner_id text, version int, title text, content text, type text, status text, " +
+  "status_before_archive text, tags text[], " +
   "importance real, confidence real, links jsonb, source_url text, session_id text, attachments jsonb, " +
   "metadata jsonb, created_at timestamptz, updated_at timestamptz";
 
@@ -91,6 +46,7 @@ export async function upsertRows(
     content: row.content,
     type: row.type,
     status: row.status,
+    status_before_archive: row.statusBeforeArchive,
     tags: row.tags,
     importance: row.importance,
     confidence: row.confidence,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 import type { AttachmentRef, MemoryLink, MemoryStatus, MemoryType, Metadata } from "@second-brain/contracts";
 
 /**
@@ -16,6 +16,7 @@ export interface MemoriesTable {
   content: string;
   type: MemoryType;
   status: MemoryStatus;
+  status_before_archive: "draft" | "active";
   tags: string[];
   importance: number;
   confidence: number;
@@ -40,7 +41,4 @@ export interface MemoriesDatabase {
   projection_checkpoints: ProjectionCheckpointsTable;
 }
 
-export type MemoryRecord = Selectable<MemoriesTable>;
-
-export const MEMORIES_TABLE = "memories";
-export const MEMORIES_CHECKPOINT = "memories";
+export { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "@second-brain/read-models";

@@ -1,23 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import {
-  MEMORY_EVENT_SCHEMA_VERSION,
-  MEMORY_PERSONAL_FIELDS,
-  memoryStreamId,
-  type MemoryCreatedData,
-  type MemoryEvent,
-  type MemoryEventType,
-} from "@second-brain/contracts";
+import type { MemoryCreatedData, MemoryEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import {
   createSqlKeyring,
-  encryptFields,
   keyringMigrations,
   openEmbeddedDatabase,
   runMigrations,
   type Keyring,
   type SqlPool,
 } from "@second-brain/platform";
-import { createTestDatabase } from "@second-brain/testing";
+import { appendMemoryEvents, createTestDatabase } from "@second-brain/testing";
+import { MEMORY_COLUMNS } from "@second-brain/read-models";
 import { createMemoriesDb, type MemoriesDb } from "../src/kysely.ts";
 import { migrateMemoriesProjection } from "../src/migrate.ts";
 
@@ -51,33 +44,21 @@ export async function openFixture(kind: "postgres" | "pglite" = "postgres"): Pro
   const store = createPostgresEventStore(pool, { pollIntervalMs: 20, retryDelayMs: 50 });
   const keyring = createSqlKeyring(pool, randomBytes(32), { cacheMilliseconds: 0 });
   let clock = Date.parse("2026-11-26T08:00:00.000Z");
-  const appendEncrypted = async (
+  const appendEncrypted = (
     memoryId: string,
     ownerId: string,
     key: Buffer,
     events: MemoryEvent[],
     at?: string,
-  ) => {
-    const streamId = memoryStreamId(memoryId);
-    const version = await store.streamVersion(streamId);
-    await store.appendToStream(
-      streamId,
-      events.map((event) => ({
-        id: randomUUID(),
-        type: event.type,
-        data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type as MemoryEventType], key),
-        metadata: {
-          actor: ownerId,
-          ownerId,
-          correlationId: randomUUID(),
-          causationId: randomUUID(),
-          occurredAt: at ?? new Date((clock += 1000)).toISOString(),
-          schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
-        },
-      })),
-      { expectedVersion: version },
+  ) =>
+    appendMemoryEvents(
+      store,
+      memoryId,
+      ownerId,
+      key,
+      events,
+      () => at ?? new Date((clock += 1000)).toISOString(),
     );
-  };
   return {
     pool,
     store,
@@ -132,11 +113,7 @@ export function lifeOf(memoryId: string, step: number): MemoryEvent[] {
 
 /** Rows as stored, every column, for row-for-row comparison. */
 export async function snapshotRows(pool: SqlPool): Promise<unknown[]> {
-  const { rows } = await pool.query(
-    `SELECT id, owner_id, version, title, content, type, status, tags, importance, confidence, links,
-            source_url, session_id, attachments, metadata, created_at, updated_at
-       FROM memories ORDER BY id`,
-  );
+  const { rows } = await pool.query(`SELECT ${MEMORY_COLUMNS.join(", ")} FROM memories ORDER BY id`);
   return rows;
 }
 

@@ -1,13 +1,13 @@
 import { expect } from "chai";
-import type { MemoryCreatedData } from "@second-brain/contracts";
-import {
-  evolveAttachments,
-  evolveMemoryRow,
-  toMemory,
-  versionCheck,
-  type DecryptedMemoryEvent,
-  type MemoryRow,
-} from "../src/memories.evolve.ts";
+import type {
+  AttachmentEventEnvelope,
+  MemoryCreatedData,
+  MemoryEventEnvelope,
+} from "@second-brain/contracts";
+import { versionCheck, type MemoryRow } from "@second-brain/read-models";
+import { evolveMemoryRow, toMemory } from "../src/memories.evolve.ts";
+
+type DecryptedMemoryEvent = MemoryEventEnvelope;
 
 const ID = "11111111-1111-4111-8111-111111111111";
 const OWNER = "owner-1";
@@ -63,6 +63,7 @@ describe("evolveMemoryRow", () => {
       metadata: { source: "chat" },
       createdAt: T0,
       updatedAt: T0,
+      statusBeforeArchive: "active",
     });
   });
 
@@ -102,6 +103,13 @@ describe("evolveMemoryRow", () => {
     )!;
     expect(row.links).to.deep.equal([{ targetId: link.targetId, type: "related" }]);
     expect(row.version).to.equal(3);
+  });
+
+  it("restores an archived draft as a draft", () => {
+    const draft = fold(event("MemoryCreated", { ...created, status: "draft" }, 1, T0));
+    const archived = evolveMemoryRow(draft, event("MemoryArchived", {}, 2))!;
+    expect(archived).to.include({ status: "archived", statusBeforeArchive: "draft" });
+    expect(evolveMemoryRow(archived, event("MemoryRestored", {}, 3))!.status).to.equal("draft");
   });
 
   it("MemoryArchived, MemoryRestored and MemoryDeleted set the status", () => {
@@ -148,26 +156,45 @@ describe("versionCheck", () => {
 });
 
 describe("toMemory", () => {
-  it("drops the owner", () => {
+  it("drops the owner and the status to restore", () => {
     const memory = toMemory(base());
     expect(memory).to.not.have.property("ownerId");
+    expect(memory).to.not.have.property("statusBeforeArchive");
     expect(memory.id).to.equal(ID);
   });
 });
 
 describe("attachments on the memories read model", () => {
   const ref = { id: "a1", filename: "notes.pdf", contentType: "application/pdf", size: 10, sha256: "ab" };
+  const meta = { ownerId: OWNER, occurredAt: T1 };
+  const added: AttachmentEventEnvelope = {
+    type: "AttachmentAdded",
+    data: {
+      attachmentId: ref.id,
+      memoryId: ID,
+      filename: ref.filename,
+      contentType: ref.contentType,
+      size: 10,
+      sha256: "ab",
+    },
+    metadata: meta,
+  };
+  const deleted = (attachmentId: string): AttachmentEventEnvelope => ({
+    type: "AttachmentDeleted",
+    data: { attachmentId, memoryId: ID },
+    metadata: meta,
+  });
 
   it("lists an added attachment once, however often the fact is delivered", () => {
-    const once = evolveAttachments(base(), { add: ref });
+    const once = evolveMemoryRow(base(), added)!;
     expect(once.attachments).to.deep.equal([ref]);
-    expect(evolveAttachments(once, { add: ref })).to.equal(once);
+    expect(evolveMemoryRow(once, added)).to.equal(once);
     expect(once.version).to.equal(base().version);
   });
 
   it("drops a deleted attachment, and ignores the removal of one it does not list", () => {
-    const listed = evolveAttachments(base(), { add: ref });
-    expect(evolveAttachments(listed, { remove: "a1" }).attachments).to.deep.equal([]);
-    expect(evolveAttachments(listed, { remove: "zz" })).to.equal(listed);
+    const listed = evolveMemoryRow(base(), added)!;
+    expect(evolveMemoryRow(listed, deleted("a1"))!.attachments).to.deep.equal([]);
+    expect(evolveMemoryRow(listed, deleted("zz"))).to.equal(listed);
   });
 });

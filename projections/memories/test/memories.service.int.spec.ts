@@ -4,7 +4,7 @@ import { ServiceBroker } from "moleculer";
 import type { Memory } from "@second-brain/contracts";
 import { createMemoryCache, type Cache } from "@second-brain/platform";
 import { memoriesService } from "../src/memories.service.ts";
-import { memoryCacheKey } from "../src/memories.read.ts";
+import { memoryCacheKey } from "@second-brain/read-models";
 import type { MemoryPage } from "../src/memories.queries.ts";
 import { created, newId, openFixture, waitFor, type Fixture } from "./fixture.ts";
 

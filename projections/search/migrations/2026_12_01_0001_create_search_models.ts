@@ -1,27 +1,23 @@
 import type { SqlClient } from "@second-brain/platform";
 import { createCheckpointsTable } from "@second-brain/projection";
+import {
+  checkpointName,
+  documentsTable,
+  fullTextDocumentFunctionSql,
+  ownerStatsTable,
+} from "@second-brain/read-models";
 
 /**
  * What every model's documents table shares: the tsvector builder, the registry of models with
  * their state, the one active model row, and the checkpoints table (shared by the projections;
  * created here too so this component migrates on its own). The per-model tables are created at run
  * time, when the configured model is known (search-schema.ts createDocumentsTable).
- *
- * A generated column needs an IMMUTABLE expression and `array_to_string` is only STABLE, so the
- * document is built by a SQL function declared IMMUTABLE: with a fixed text search configuration
- * its result depends on its arguments alone.
  */
 export const createSearchModels = {
   name: "2026_12_01_0001_create_search_models",
   async up(client: SqlClient): Promise<void> {
     await client.query(`CREATE EXTENSION IF NOT EXISTS vector`);
-    await client.query(`
-      CREATE OR REPLACE FUNCTION search_document(title text, content text, tags text[])
-      RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string(tags, ' '), '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce(content, '')), 'B')
-      $$`);
+    await client.query(fullTextDocumentFunctionSql("search_document"));
     await client.query(`
       CREATE TABLE IF NOT EXISTS search_models (
         model text PRIMARY KEY,
@@ -39,7 +35,6 @@ export const createSearchModels = {
   },
   async down(client: SqlClient): Promise<void> {
     const { rows } = await client.query<{ model: string }>(`SELECT model FROM search_models`);
-    const { documentsTable, ownerStatsTable, checkpointName } = await import("../src/search-schema.ts");
     for (const { model } of rows) {
       await client.query(`DROP TABLE IF EXISTS ${documentsTable(model)}`);
       await client.query(`DROP TABLE IF EXISTS ${ownerStatsTable(model)}`);

@@ -4,19 +4,8 @@ export {
   type SearchProjection,
   type SearchProjectionOptions,
 } from "./search-projection.ts";
-export {
-  projectSearchBatch,
-  StreamGapError,
-  type BatchOutcome,
-  type SearchBatchTarget,
-} from "./search-apply.ts";
-export {
-  evolveSearchDocument,
-  embeddingText,
-  versionCheck,
-  type SearchDocument,
-  type DecryptedMemoryEvent,
-} from "./search-document.ts";
+export { projectSearchBatch, type BatchOutcome, type SearchBatchTarget } from "./search-apply.ts";
+export { evolveSearchDocument, embeddingText } from "./search-document.ts";
 export { activateModel, registerModel } from "./search-models.ts";
 export { migrateSearchProjection, SEARCH_MIGRATIONS } from "./migrate.ts";
-export * from "./search-schema.ts";
+export { createDocumentsTable } from "./search-schema.ts";

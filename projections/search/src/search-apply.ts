@@ -2,8 +2,17 @@ import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
 import type { Embedder } from "@second-brain/embeddings";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
 import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
-import { decodeMemoryEvent, prefetchKeys } from "./search-decrypt.ts";
-import { embeddingText, evolveSearchDocument, versionCheck, type SearchDocument } from "./search-document.ts";
+import {
+  checkpointName,
+  decodeMemoryEvent,
+  documentsTable,
+  ownerStatsTable,
+  prefetchKeys,
+  StreamGapError,
+  versionCheck,
+  type SearchDocument,
+} from "@second-brain/read-models";
+import { embeddingText, evolveSearchDocument } from "./search-document.ts";
 import {
   adjustOwnerCounts,
   deleteDocument,
@@ -11,17 +20,8 @@ import {
   purgeOwnerDocuments,
   upsertDocument,
 } from "./search-rows.ts";
-import { checkpointName, documentsTable, ownerStatsTable } from "./search-schema.ts";
 
 export type { ProjectionLogger };
-
-/** The memory's stream skips versions: an event was lost or reordered, so projecting on would be wrong. */
-export class StreamGapError extends Error {
-  constructor(memoryId: string, docVersion: number, eventVersion: number) {
-    super(`Memory ${memoryId} is at version ${docVersion} but the next event has version ${eventVersion}`);
-    this.name = "StreamGapError";
-  }
-}
 
 export interface SearchBatchTarget {
   pool: SqlPool;
@@ -80,7 +80,11 @@ async function planSearchBatch(
   const table = documentsTable(target.embedder.model);
   const keyOf = await prefetchKeys(target.keyring, events);
   const decoded = await Promise.all(events.map((event) => decodeMemoryEvent(event, keyOf)));
-  const ids = [...new Set(decoded.flatMap((d) => (d.kind === "memory" ? [d.event.data.memoryId] : [])))];
+  const ids = [
+    ...new Set(
+      decoded.flatMap((d) => (d.kind === "memory" || d.kind === "attachment" ? [d.event.data.memoryId] : [])),
+    ),
+  ];
   const stored = await loadDocuments(target.pool, table, ids);
   const docs = new Map<string, SearchDocument | null>(stored);
   const erased = new Set<string>();
@@ -92,9 +96,15 @@ async function planSearchBatch(
       owners.add(item.ownerId);
       continue;
     }
-    const event = item.event;
-    const id = event.data.memoryId;
+    const id = item.event.data.memoryId;
     const doc = docs.get(id) ?? null;
+    if (item.kind === "attachment") {
+      // Another stream's fact: the memory's version does not move, so there is no order to check.
+      docs.set(id, evolveSearchDocument(doc, item.event));
+      if (doc) owners.add(item.event.metadata.ownerId);
+      continue;
+    }
+    const event = item.event;
     const check = versionCheck(doc, event.streamVersion);
     if (check === "applied") continue;
     if (check === "gap") throw new StreamGapError(id, doc!.version, event.streamVersion);

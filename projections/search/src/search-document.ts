@@ -1,102 +1,25 @@
-import type { EventMetadata, Memory, MemoryEvent } from "@second-brain/contracts";
-
-/** A memory as the search table keeps it: the client's view, its owner, and its vector. */
-export interface SearchDocument extends Memory {
-  ownerId: string;
-  /** null until embedded (or when embedding failed: the row is still found by words). */
-  embedding: number[] | null;
-}
-
-/** A memory event after decryption, with what the projection needs from its envelope. */
-export type DecryptedMemoryEvent = MemoryEvent & {
-  streamVersion: number;
-  metadata: Pick<EventMetadata, "ownerId" | "occurredAt">;
-};
-
-export const MEMORY_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "MemoryCreated",
-  "MemoryEdited",
-  "MemoryTagsSet",
-  "MemoryLinked",
-  "MemoryArchived",
-  "MemoryRestored",
-  "MemoryDeleted",
-]);
+import { evolveMemory, type Memory, type MemoryFoldEvent } from "@second-brain/contracts";
+import type { SearchDocument } from "@second-brain/read-models";
 
 /**
- * Folds one event into a search document. Pure, so a rebuild from position 0 gives the same rows.
- * An event the document already reflects returns it unchanged. `null` out means nothing is kept:
- * a deleted memory leaves the table (search must never show it), and events of a memory the table
- * does not hold (deleted, or an erased owner's) are ignored. Deleting instead of keeping a tombstone
- * is safe because rows and checkpoint commit together: an event is only ever re-applied when its
- * batch did not commit, and then the row was not deleted either.
+ * Folds one event into a search document with the shared fold (packages/contracts/src/memory-fold.ts).
+ * Pure, so a rebuild from position 0 gives the same rows; an event the document already reflects
+ * leaves it unchanged. What search adds on top: `null` out means nothing is kept, since a deleted
+ * memory leaves the table (search must never show it) and events of a memory the table does not
+ * hold (deleted, or an erased owner's) are ignored; and a new text drops the vector, which would
+ * rank the memory by what it used to say. Deleting instead of keeping a tombstone is safe because
+ * rows and checkpoint commit together: an event is only ever re-applied when its batch did not
+ * commit, and then the row was not deleted either.
  */
 export function evolveSearchDocument(
   doc: SearchDocument | null,
-  event: DecryptedMemoryEvent,
+  event: MemoryFoldEvent,
 ): SearchDocument | null {
-  if (doc && event.streamVersion <= doc.version) return doc;
-  if (event.type === "MemoryCreated") {
-    if (doc) return doc;
-    const data = event.data;
-    return {
-      id: data.memoryId,
-      ownerId: event.metadata.ownerId,
-      version: event.streamVersion,
-      title: data.title,
-      content: data.content,
-      type: data.type,
-      status: data.status,
-      tags: [...data.tags],
-      importance: data.importance,
-      confidence: data.confidence,
-      links: [],
-      sourceUrl: data.sourceUrl,
-      sessionId: data.sessionId,
-      attachments: [],
-      metadata: data.metadata,
-      createdAt: event.metadata.occurredAt,
-      updatedAt: event.metadata.occurredAt,
-      embedding: null,
-    };
-  }
-  if (!doc) return null;
-  const next: SearchDocument = { ...doc, version: event.streamVersion, updatedAt: event.metadata.occurredAt };
-  switch (event.type) {
-    case "MemoryEdited": {
-      const { memoryId: _id, ...changes } = event.data;
-      for (const [field, value] of Object.entries(changes)) {
-        if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
-      }
-      // A new text needs a new vector; the old one would rank the memory by what it used to say.
-      if (embeddingText(next) !== embeddingText(doc)) next.embedding = null;
-      return next;
-    }
-    case "MemoryTagsSet":
-      return { ...next, tags: [...event.data.tags] };
-    case "MemoryLinked": {
-      const { targetId, linkType } = event.data;
-      const known = doc.links.some((link) => link.targetId === targetId && link.type === linkType);
-      return known ? next : { ...next, links: [...doc.links, { targetId, type: linkType }] };
-    }
-    case "MemoryArchived":
-      return { ...next, status: "archived" };
-    case "MemoryRestored":
-      return { ...next, status: "active" };
-    case "MemoryDeleted":
-      return null;
-    default: {
-      const unknown: never = event;
-      throw new Error(`Unhandled memory event ${(unknown as { type: string }).type}`);
-    }
-  }
-}
-
-/** Whether an event continues the document's history, was already applied, or skips ahead (a bug). */
-export function versionCheck(doc: SearchDocument | null, streamVersion: number): "apply" | "applied" | "gap" {
-  if (!doc) return "apply";
-  if (streamVersion <= doc.version) return "applied";
-  return streamVersion === doc.version + 1 ? "apply" : "gap";
+  const folded = evolveMemory(doc, event);
+  if (folded === doc) return doc;
+  if (folded === null || folded.status === "deleted") return null;
+  const sameText = doc !== null && embeddingText(folded) === embeddingText(doc);
+  return { ...folded, embedding: sameText ? doc.embedding : null };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { inTransaction, type SqlPool } from "@second-brain/platform";
-import { createDocumentsTable, SEARCH_ACTIVE_MODEL_TABLE, SEARCH_MODELS_TABLE } from "./search-schema.ts";
+import { SEARCH_ACTIVE_MODEL_TABLE, SEARCH_MODELS_TABLE } from "@second-brain/read-models";
+import { createDocumentsTable } from "./search-schema.ts";
 
 /**
  * The model lifecycle. A model is registered with its table, filled from position 0 by its own

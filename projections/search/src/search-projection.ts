@@ -5,7 +5,12 @@ import { startProjection, type RunningProjection } from "@second-brain/projectio
 import { randomUUID } from "node:crypto";
 import { searchBatchHandlers, type ProjectionLogger, type SearchBatchTarget } from "./search-apply.ts";
 import { activateModel, registerModel } from "./search-models.ts";
-import { checkpointName, GENERATION_TTL_SECONDS, modelState, ownerGenerationKey } from "./search-schema.ts";
+import {
+  checkpointName,
+  GENERATION_TTL_SECONDS,
+  modelState,
+  ownerGenerationKey,
+} from "@second-brain/read-models";
 
 export interface SearchProjectionOptions {
   pool: SqlPool;

@@ -1,6 +1,11 @@
 import type { SqlClient, SqlPool } from "@second-brain/platform";
-import { documentFromRecord, DOCUMENT_COLUMNS, vectorLiteral, type DocumentRecord } from "./search-schema.ts";
-import type { SearchDocument } from "./search-document.ts";
+import {
+  documentFromRecord,
+  DOCUMENT_COLUMNS,
+  vectorLiteral,
+  type DocumentRecord,
+  type SearchDocument,
+} from "@second-brain/read-models";
 
 /** Moving documents between a model's table and the pure evolve; `table` is never user input. */
 const COLUMNS_SQL = DOCUMENT_COLUMNS.map((c) =>
@@ -26,8 +31,8 @@ export async function upsertDocument(client: SqlClient, table: string, doc: Sear
     .join(", ");
   await client.query(
     `INSERT INTO ${table} (${DOCUMENT_COLUMNS.join(", ")})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12, $13, $14::jsonb, $15::jsonb,
-             $16, $17, $18::vector)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12::jsonb, $13, $14, $15::jsonb,
+             $16::jsonb, $17, $18, $19::vector)
      ON CONFLICT (memory_id) DO UPDATE SET ${updates}`,
     [
       doc.id,
@@ -37,6 +42,7 @@ export async function upsertDocument(client: SqlClient, table: string, doc: Sear
       doc.content,
       doc.type,
       doc.status,
+      doc.statusBeforeArchive,
       doc.tags,
       doc.importance,
       doc.confidence,

@@ -1,14 +1,10 @@
 import { expect } from "chai";
-import type { MemoryEvent } from "@second-brain/contracts";
-import {
-  embeddingText,
-  evolveSearchDocument,
-  versionCheck,
-  type DecryptedMemoryEvent,
-  type SearchDocument,
-} from "../src/search-document.ts";
-import { documentsTable, modelSlug } from "../src/search-schema.ts";
-import { hashedVector } from "../src/hashed-embedder.ts";
+import type { MemoryEvent, MemoryEventEnvelope } from "@second-brain/contracts";
+import { documentsTable, modelSlug, versionCheck, type SearchDocument } from "@second-brain/read-models";
+import { embeddingText, evolveSearchDocument } from "../src/search-document.ts";
+
+type DecryptedMemoryEvent = MemoryEventEnvelope;
+import { hashedVector, memoryCreatedData } from "@second-brain/testing";
 
 const owner = "owner-1";
 const id = "00000000-0000-4000-8000-000000000001";
@@ -23,20 +19,7 @@ function given(...events: MemoryEvent[]): SearchDocument | null {
 }
 const created: MemoryEvent = {
   type: "MemoryCreated",
-  data: {
-    memoryId: id,
-    title: "Launch",
-    content: "We ship on Friday",
-    type: "semantic",
-    status: "active",
-    tags: ["work"],
-    importance: 0.5,
-    confidence: 0.5,
-    metadata: {},
-    sourceUrl: null,
-    sessionId: null,
-    requestHash: null,
-  },
+  data: memoryCreatedData(id, { title: "Launch", content: "We ship on Friday", tags: ["work"] }),
 };
 
 describe("search document evolve", () => {

@@ -52,18 +52,19 @@ describe("memory evolve", () => {
     expect(deleted).to.deep.include({ deleted: true, status: "deleted", version: 2 });
   });
 
-  it("accumulates links and replaces tags", () => {
+  it("accumulates links, one per target and type, and replaces tags", () => {
     const state = foldMemory(
       recorded([
         created,
         { type: "MemoryTagsSet", data: { memoryId: ID, tags: ["b", "c"] } },
         { type: "MemoryLinked", data: { memoryId: ID, targetId: "t1", linkType: "related" } },
         { type: "MemoryLinked", data: { memoryId: ID, targetId: "t2", linkType: "follows" } },
+        { type: "MemoryLinked", data: { memoryId: ID, targetId: "t1", linkType: "related" } },
       ]),
     ) as MemoryFields;
     expect(toMemory(state)).to.deep.include({
       id: ID,
-      version: 4,
+      version: 5,
       tags: ["b", "c"],
       links: [
         { targetId: "t1", type: "related" },

@@ -1,24 +1,27 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { MEMORY_EVENT_SCHEMA_VERSION, MEMORY_PERSONAL_FIELDS, memoryStreamId } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import type { Embedder } from "@second-brain/embeddings";
 import {
   createMemoryCache,
   createSqlKeyring,
-  encryptFields,
   keyringMigrations,
   runMigrations,
   type Keyring,
 } from "@second-brain/platform";
+import { activeModel } from "@second-brain/read-models";
+import {
+  appendMemoryEvents,
+  createHashedEmbedder,
+  memoryCreatedData,
+  createTestDatabase,
+  type TestDatabase,
+} from "@second-brain/testing";
 import {
   migrateSearchProjection,
   startSearchProjection,
   type SearchProjection,
-} from "@second-brain/search-projection";
-import { activeModel } from "@second-brain/search-projection/schema";
-import { createHashedEmbedder } from "@second-brain/search-projection/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+} from "@second-brain/testing/search-read-model";
 import { createSearcher } from "../src/application/search-memories.ts";
 import { normalizeSearch } from "../src/domain/search-request.ts";
 
@@ -62,39 +65,8 @@ describe("changing the embedding model (PostgreSQL)", function () {
   async function createMemory(content: string): Promise<string> {
     const key = (await keyring.getKey(owner))!;
     const memoryId = randomUUID();
-    const data = {
-      memoryId,
-      title: null,
-      content,
-      type: "semantic",
-      status: "active",
-      tags: [],
-      importance: 0.5,
-      confidence: 1,
-      metadata: {},
-      sourceUrl: null,
-      sessionId: null,
-      requestHash: null,
-    };
-    await store.appendToStream(
-      memoryStreamId(memoryId),
-      [
-        {
-          id: randomUUID(),
-          type: "MemoryCreated",
-          data: encryptFields(data, MEMORY_PERSONAL_FIELDS.MemoryCreated, key),
-          metadata: {
-            actor: owner,
-            ownerId: owner,
-            correlationId: randomUUID(),
-            causationId: randomUUID(),
-            occurredAt: new Date().toISOString(),
-            schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
-          },
-        },
-      ],
-      { expectedVersion: 0 },
-    );
+    const data = memoryCreatedData(memoryId, { content, confidence: 1 });
+    await appendMemoryEvents(store, memoryId, owner, key, [{ type: "MemoryCreated", data }]);
     return memoryId;
   }
 

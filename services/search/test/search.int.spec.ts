@@ -1,33 +1,28 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
-import {
-  MEMORY_EVENT_SCHEMA_VERSION,
-  MEMORY_PERSONAL_FIELDS,
-  memoryStreamId,
-  type MemoryCreatedData,
-  type MemoryEvent,
-  type MemoryEventType,
-} from "@second-brain/contracts";
+import { type MemoryCreatedData, type MemoryEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import {
   createMemoryCache,
   createSqlKeyring,
-  encryptFields,
   keyringMigrations,
   runMigrations,
   type Cache,
   type Keyring,
 } from "@second-brain/platform";
+import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
 import {
-  documentsTable,
+  appendMemoryEvents,
+  createHashedEmbedder,
+  memoryCreatedData,
+  createTestDatabase,
+  type TestDatabase,
+} from "@second-brain/testing";
+import {
   migrateSearchProjection,
-  ownerStatsTable,
   startSearchProjection,
-  vectorLiteral,
   type SearchProjection,
-} from "@second-brain/search-projection";
-import { createHashedEmbedder } from "@second-brain/search-projection/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+} from "@second-brain/testing/search-read-model";
 import { createSearcher, type Searcher } from "../src/application/search-memories.ts";
 import { normalizeSearch, type SearchQuery } from "../src/domain/search-request.ts";
 import { semanticCandidates, SEMANTIC_DEFAULTS, type SemanticTarget } from "../src/adapters/semantic-sql.ts";
@@ -66,50 +61,13 @@ describe("search on PostgreSQL + pgvector", function () {
 
   async function append(memoryId: string, ownerId: string, events: MemoryEvent[]): Promise<void> {
     await keyring.ensureKey(ownerId);
-    const key = (await keyring.getKey(ownerId))!;
-    const streamId = memoryStreamId(memoryId);
-    await store.appendToStream(
-      streamId,
-      events.map((event) => ({
-        id: randomUUID(),
-        type: event.type,
-        data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type as MemoryEventType], key),
-        metadata: {
-          actor: ownerId,
-          ownerId,
-          correlationId: randomUUID(),
-          causationId: randomUUID(),
-          occurredAt: new Date().toISOString(),
-          schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
-        },
-      })),
-      { expectedVersion: await store.streamVersion(streamId) },
-    );
+    await appendMemoryEvents(store, memoryId, ownerId, (await keyring.getKey(ownerId))!, events);
     projection.wake();
   }
 
   async function create(ownerId: string, data: Partial<MemoryCreatedData>): Promise<string> {
     const memoryId = randomUUID();
-    await append(memoryId, ownerId, [
-      {
-        type: "MemoryCreated",
-        data: {
-          memoryId,
-          title: null,
-          content: "",
-          type: "semantic",
-          status: "active",
-          tags: [],
-          importance: 0.5,
-          confidence: 0.5,
-          metadata: {},
-          sourceUrl: null,
-          sessionId: null,
-          requestHash: null,
-          ...data,
-        },
-      },
-    ]);
+    await append(memoryId, ownerId, [{ type: "MemoryCreated", data: memoryCreatedData(memoryId, data) }]);
     return memoryId;
   }
 

@@ -1,9 +1,10 @@
 import type { SqlPool } from "@second-brain/platform";
 import {
+  DOCUMENT_COLUMNS,
   documentFromRecord,
   type DocumentRecord,
   type SearchDocument,
-} from "@second-brain/search-projection/schema";
+} from "@second-brain/read-models";
 import type { NormalizedSearch } from "../domain/search-request.ts";
 import { ownerFilterSql } from "./filter-sql.ts";
 import type { Candidate } from "./semantic-sql.ts";
@@ -47,6 +48,11 @@ export interface FetchedDocument {
 
 const FRAGMENT_DELIMITER = " … ";
 
+/** Every column of a result but its vector, which the answer does not carry. */
+const RESULT_COLUMNS = DOCUMENT_COLUMNS.filter((column) => column !== "embedding")
+  .map((column) => `d.${column}`)
+  .join(", ");
+
 /**
  * The result rows, owner-scoped again (an id alone never reaches another owner's memory), with
  * ts_headline computed for these few rows only: it re-parses the whole content, which is too
@@ -62,9 +68,7 @@ export async function fetchDocuments(
   if (ids.length === 0) return new Map();
   const { rows } = await pool.query<DocumentRecord & { headline: string | null }>(
     `WITH q AS (${QUERIES_SQL})
-     SELECT d.memory_id, d.owner_id, d.version, d.title, d.content, d.type, d.status, d.tags,
-            d.importance, d.confidence, d.links, d.source_url, d.session_id, d.attachments,
-            d.metadata, d.created_at, d.updated_at,
+     SELECT ${RESULT_COLUMNS},
             CASE WHEN $3::boolean AND d.search_text @@ q.loose
                  THEN ts_headline('english', d.content, q.loose,
                         'MaxFragments=2, MaxWords=24, MinWords=8, StartSel=<mark>, StopSel=</mark>, FragmentDelimiter="${FRAGMENT_DELIMITER}"')

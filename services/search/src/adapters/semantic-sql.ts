@@ -1,5 +1,5 @@
 import { inTransaction, type SqlPool } from "@second-brain/platform";
-import { vectorLiteral } from "@second-brain/search-projection/schema";
+import { vectorLiteral } from "@second-brain/read-models";
 import type { NormalizedSearch } from "../domain/search-request.ts";
 import { ownerFilterSql } from "./filter-sql.ts";
 

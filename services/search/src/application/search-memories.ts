@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { AppError, NotFoundError, UnavailableError, type Memory } from "@second-brain/contracts";
+import { AppError, memoryView, NotFoundError, UnavailableError, type Memory } from "@second-brain/contracts";
 import type { Embedder } from "@second-brain/embeddings";
 import type { Cache, SqlPool } from "@second-brain/platform";
 import {
@@ -10,7 +10,7 @@ import {
   ownerGenerationKey,
   ownerStatsTable,
   type SearchDocument,
-} from "@second-brain/search-projection/schema";
+} from "@second-brain/read-models";
 import { fuseByReciprocalRank, type RankedVote } from "../domain/rank-fusion.ts";
 
 /** How much a keyword hit that shares only some of the query's words counts in hybrid fusion. */
@@ -197,8 +197,7 @@ export function createSearcher(deps: SearchDeps) {
 export type Searcher = ReturnType<typeof createSearcher>;
 
 function toMemory(doc: SearchDocument): Memory {
-  const { ownerId: _owner, embedding: _vector, ...memory } = doc;
-  return memory;
+  return memoryView(doc);
 }
 
 function sha256(text: string): string {

@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
 } from "@second-brain/contracts";
 import { decryptFields, type Keyring, type SqlClient } from "@second-brain/platform";
+import { isoOf, prefetchKeys, type KeyLookup } from "@second-brain/read-models";
 import { sessionPersonalFields } from "../application/session-stream.ts";
 import type { SessionEventEnvelope } from "../domain/session.ts";
 import {
@@ -15,19 +16,9 @@ import {
   type SessionRow,
 } from "./sessions.evolve.ts";
 
-export type KeyLookup = (ownerId: string) => Buffer | undefined;
-
-/** Keys of the session owners in the batch, fetched before the transaction opens. */
-export async function prefetchSessionKeys(
-  keyring: Keyring,
-  events: readonly RecordedEvent[],
-): Promise<KeyLookup> {
-  const owners = new Set(
-    events.filter((event) => event.streamId.startsWith(SESSION_STREAM_PREFIX)).map((e) => e.metadata.ownerId),
-  );
-  const keys = new Map<string, Buffer | undefined>();
-  await Promise.all([...owners].map(async (owner) => keys.set(owner, await keyring.getKey(owner))));
-  return (ownerId) => keys.get(ownerId);
+/** Keys of the session owners in the batch, fetched before the transaction opens (see prefetchKeys). */
+export function prefetchSessionKeys(keyring: Keyring, events: readonly RecordedEvent[]): Promise<KeyLookup> {
+  return prefetchKeys(keyring, events, (event) => event.streamId.startsWith(SESSION_STREAM_PREFIX));
 }
 
 /**
@@ -51,7 +42,7 @@ export async function applySessionEvents(
     }
     if (recorded.streamId.startsWith(SESSION_STREAM_PREFIX)) {
       const ownerId = recorded.metadata.ownerId;
-      const key = keyOf(ownerId);
+      const key = await keyOf(ownerId);
       if (!key) {
         // The owner was erased (crypto-shredding): nothing of theirs may stay readable.
         if (!purged.has(ownerId)) await purgeOwner(client, ownerId);
@@ -103,8 +94,8 @@ export function sessionFromSql(row: Record<string, unknown>): SessionRow {
     context: row.context as Record<string, unknown>,
     status: row.status as SessionRow["status"],
     messageCount: row.message_count as number,
-    createdAt: new Date(row.created_at as string).toISOString(),
-    updatedAt: new Date(row.updated_at as string).toISOString(),
+    createdAt: isoOf(row.created_at as string),
+    updatedAt: isoOf(row.updated_at as string),
   };
 }
 
@@ -143,7 +134,7 @@ async function loadMembership(client: SqlClient, memoryId: string): Promise<Sess
     ownerId: row.owner_id as string,
     version: row.version as number,
     deleted: row.deleted as boolean,
-    createdAt: new Date(row.created_at as string).toISOString(),
+    createdAt: isoOf(row.created_at as string),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   REPO_ROOT,
   entryPath,
   type ProcessName,
-} from "./processes.ts";
+} from "@second-brain/launcher/processes";
 
 /**
  * A running Second Brain for end-to-end tests and benchmarks: the real entry points as real OS
