@@ -58,21 +58,22 @@ export interface CommandContext extends Omit<CallInfo, "caller"> {
 /** An event read from its stream, personal fields decrypted. */
 export type LoadedEvent<E extends DomainEvent> = StreamEvent<E> & RecordedEvent;
 
-export interface LoadedStream<E extends DomainEvent, S> {
-  streamId: string;
-  /** The stream's owner; null while the stream does not exist. */
-  ownerId: string | null;
-  events: LoadedEvent<E>[];
-  /** The stream's version (0 when it does not exist): the expected version of the next append. */
-  version: number;
-  state: S;
-}
-
 export interface CommandResult<S> {
   /** The state right after the command's events (or after a first attempt's, for a retry). */
   state: S;
   /** The stream's version at that point. */
   version: number;
+}
+
+/** Where a stream stands: enough to decide the next command on it and append. */
+export interface StreamAt<S> extends CommandResult<S> {
+  streamId: string;
+  /** The stream's owner; null while the stream does not exist. */
+  ownerId: string | null;
+}
+
+export interface LoadedStream<E extends DomainEvent, S> extends StreamAt<S> {
+  events: LoadedEvent<E>[];
 }
 
 export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
@@ -83,8 +84,11 @@ export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
    * decide, encrypt and append expecting the version read.
    */
   handle(streamId: string, command: C, context: CommandContext): Promise<CommandResult<S>>;
-  /** Decides on a stream loaded by the caller and appends at its version: one attempt, no checks. */
-  decideAndAppend(loaded: LoadedStream<E, S>, command: C, context: CommandContext): Promise<CommandResult<S>>;
+  /**
+   * Decides on a stream the caller loaded (or advanced with an earlier result) and appends at its
+   * version: one attempt, no retry; a concurrent append is a VersionConflictError.
+   */
+  decideAndAppend(stream: StreamAt<S>, command: C, context: CommandContext): Promise<CommandResult<S>>;
 }
 
 /**
@@ -137,7 +141,7 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
   };
 
   const decideAndAppend = async (
-    loaded: LoadedStream<E, S>,
+    loaded: StreamAt<S>,
     command: C,
     context: CommandContext,
   ): Promise<CommandResult<S>> => {

@@ -8,4 +8,5 @@ export {
   type Encryption,
   type LoadedEvent,
   type LoadedStream,
+  type StreamAt,
 } from "./command-handler.ts";

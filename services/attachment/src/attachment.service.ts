@@ -7,7 +7,7 @@ import {
   createLogger,
   readModelAdminMixin,
 } from "@second-brain/platform";
-import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
+import type { AttachmentDeps } from "./application/deps.ts";
 import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
@@ -62,7 +62,7 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
           contentType: { type: "string", min: 1, max: 200 },
         },
         handler: (ctx: Ctx<UploadInput>): Promise<AttachmentView> =>
-          uploadAttachment(depsFor(ctx), ctx.params, requestInfo(ctx, now())),
+          uploadAttachment(depsFor(ctx), ctx.params, { ...callInfoOf(ctx), now: now() }),
       },
       download: {
         params: { $$strict: true, id: { type: "uuid" } },
@@ -76,7 +76,7 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
       delete: {
         params: { $$strict: true, id: { type: "uuid" } },
         handler: async (ctx: Ctx<{ id: string }>): Promise<{ id: string }> => {
-          await deleteAttachment(depsFor(ctx), ctx.params.id, requestInfo(ctx, now()));
+          await deleteAttachment(depsFor(ctx), ctx.params.id, callInfoOf(ctx), now());
           follower?.wake();
           return { id: ctx.params.id };
         },
@@ -90,8 +90,4 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
       await follower?.stop();
     },
   };
-}
-
-function requestInfo(ctx: Ctx<unknown>, now: Date): RequestInfo {
-  return { ...callInfoOf(ctx), now };
 }
