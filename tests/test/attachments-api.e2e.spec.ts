@@ -131,6 +131,49 @@ for (const mode of ["embedded", "distributed"] as const) {
       await eventually(async () => ((await objectCount()) === before - 1 ? true : undefined));
     });
 
+    it("answers every write to a memory with its attachments, exactly as GET lists them", async () => {
+      const memoryId = await createMemory();
+      const target = await createMemory();
+      for (const name of ["first.txt", "second.txt"]) {
+        expect((await upload(memoryId, Buffer.from(`the ${name}`), name)).status).to.equal(201);
+      }
+      const get = async () => (await api.request("GET", `/api/v1/memories/${memoryId}`)).body;
+      const listed = await eventually(async () => {
+        const memory = await get();
+        return memory.attachments?.length === 2 ? memory.attachments : undefined;
+      });
+      expect(listed.map((attachment: { filename: string }) => attachment.filename)).to.deep.equal([
+        "first.txt",
+        "second.txt",
+      ]);
+
+      const version = (await get()).version;
+      const writes = [
+        () =>
+          api.request(
+            "PATCH",
+            `/api/v1/memories/${memoryId}`,
+            { title: "Files" },
+            { "if-match": String(version) },
+          ),
+        () => api.request("POST", `/api/v1/memories/${memoryId}/archive`),
+        () => api.request("POST", `/api/v1/memories/${memoryId}/restore`),
+        () => api.request("PUT", `/api/v1/memories/${memoryId}/tags`, { tags: ["files"] }),
+        () =>
+          api.request("POST", `/api/v1/memories/${memoryId}/links`, { targetId: target, type: "related" }),
+      ];
+      for (const write of writes) {
+        const answer = await write();
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        // GET reads the read model, which catches up with the write a moment later.
+        const shown = await eventually(async () => {
+          const memory = await get();
+          return memory.version === answer.body.version ? memory : undefined;
+        });
+        expect(answer.body).to.deep.equal(shown);
+      }
+    });
+
     it("stores the same bytes of one owner once, and deletes the object only with its last attachment", async () => {
       const memoryId = await createMemory();
       const bytes = randomBytes(10_000);

@@ -1,5 +1,5 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { type CallMeta, type Caller } from "@second-brain/contracts";
+import { type AttachmentRef, type CallMeta, type Caller } from "@second-brain/contracts";
 import {
   callInfoOf,
   callerOf,
@@ -10,6 +10,7 @@ import {
 import type { AttachmentDeps } from "./application/deps.ts";
 import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
+import { attachmentsOfMemory } from "./application/list-attachments.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
 import { uploadAttachment, type AttachmentView, type UploadInput } from "./application/upload-attachment.ts";
 
@@ -80,6 +81,12 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
           follower?.wake();
           return { id: ctx.params.id };
         },
+      },
+      /** For the memory service: a memory's live attachments, to answer its writes as GET would. */
+      ofMemory: {
+        params: { $$strict: true, memoryId: { type: "uuid" } },
+        handler: (ctx: Ctx<{ memoryId: string }>): Promise<AttachmentRef[]> =>
+          attachmentsOfMemory(options.deps, callerOf(ctx), ctx.params.memoryId),
       },
     },
     async started() {
