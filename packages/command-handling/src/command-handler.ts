@@ -94,7 +94,7 @@ export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
 /**
  * The command path of every event-sourced aggregate: load → decrypt → fold → decide → encrypt →
  * append with the expected version, with idempotent event ids derived from the command id
- * (ARCHITECTURE.md, invariants 2 and 9), written once for every service.
+ * (ARCHITECTURE.md, invariant 2), written once for every service.
  */
 export function commandHandler<C extends Command, E extends DomainEvent, S>(
   options: CommandHandlerOptions<C, E, S>,
