@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { expect } from "chai";
 import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
@@ -136,6 +137,50 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect((await api.request("DELETE", `/api/v1/memories/${memoryId}`)).status).to.equal(204);
       expect((await download(created.body.id)).response.status).to.equal(404);
       await eventually(async () => ((await objectCount()) === before - 1 ? true : undefined));
+    });
+
+    it("answers every write to a memory with its attachments, exactly as GET lists them", async () => {
+      const memoryId = await createMemory();
+      const target = await createMemory();
+      for (const name of ["first.txt", "second.txt"]) {
+        expect((await upload(memoryId, Buffer.from(`the ${name}`), name)).status).to.equal(201);
+      }
+      const get = async () => (await api.request("GET", `/api/v1/memories/${memoryId}`)).body;
+      const listed = await eventually(async () => {
+        const memory = await get();
+        return memory.attachments?.length === 2 ? memory.attachments : undefined;
+      });
+      expect(listed.map((attachment: { filename: string }) => attachment.filename)).to.deep.equal([
+        "first.txt",
+        "second.txt",
+      ]);
+
+      const version = (await get()).version;
+      const writes = [
+        () =>
+          api.request(
+            "PATCH",
+            `/api/v1/memories/${memoryId}`,
+            { title: "Files" },
+            { "if-match": String(version) },
+          ),
+        () => api.request("POST", `/api/v1/memories/${memoryId}/archive`),
+        () => api.request("POST", `/api/v1/memories/${memoryId}/restore`),
+        () => api.request("PUT", `/api/v1/memories/${memoryId}/tags`, { tags: ["files"] }),
+        () =>
+          api.request("POST", `/api/v1/memories/${memoryId}/links`, { targetId: target, type: "related" }),
+      ];
+      for (const write of writes) {
+        const answer = await write();
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        // GET catches up with the write a moment later: until the read model has it, GET folds the
+        // memory's own stream, which does not list attachments (projections/memories/src/memories.read.ts).
+        const shown = await eventually(async () => {
+          const memory = await get();
+          return isDeepStrictEqual(memory, answer.body) ? memory : undefined;
+        }).catch(() => get());
+        expect(answer.body).to.deep.equal(shown);
+      }
     });
 
     it("stores the same bytes of one owner once, and deletes the object only with its last attachment", async () => {

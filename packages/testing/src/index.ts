@@ -2,3 +2,6 @@ export * from "./database.ts";
 export * from "./hashed-embedder.ts";
 export * from "./stack.ts";
 export * from "./memory-events.ts";
+export * from "./decider-specification.ts";
+export * from "./in-memory-event-store.ts";
+export * from "./in-memory-keyring.ts";

@@ -1,6 +1,6 @@
 import { attachmentSchemas } from "@second-brain/contracts/schemas";
 import type { Context, ServiceSchema } from "moleculer";
-import { type CallMeta, type Caller } from "@second-brain/contracts";
+import { type AttachmentRef, type CallMeta, type Caller } from "@second-brain/contracts";
 import {
   callInfoOf,
   callerOf,
@@ -8,9 +8,10 @@ import {
   createLogger,
   readModelAdminMixin,
 } from "@second-brain/platform";
-import type { AttachmentDeps, RequestInfo } from "./application/deps.ts";
+import type { AttachmentDeps } from "./application/deps.ts";
 import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
+import { attachmentsOfMemory } from "./application/list-attachments.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
 import { uploadAttachment, type AttachmentView, type UploadInput } from "./application/upload-attachment.ts";
 
@@ -55,7 +56,7 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
       upload: {
         params: attachmentSchemas.UploadParams,
         handler: (ctx: Ctx<UploadInput>): Promise<AttachmentView> =>
-          uploadAttachment(depsFor(ctx), ctx.params, requestInfo(ctx, now())),
+          uploadAttachment(depsFor(ctx), ctx.params, { ...callInfoOf(ctx), now: now() }),
       },
       download: {
         params: attachmentSchemas.AttachmentIdParams,
@@ -69,10 +70,16 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
       delete: {
         params: attachmentSchemas.AttachmentIdParams,
         handler: async (ctx: Ctx<{ id: string }>): Promise<{ id: string }> => {
-          await deleteAttachment(depsFor(ctx), ctx.params.id, requestInfo(ctx, now()));
+          await deleteAttachment(depsFor(ctx), ctx.params.id, callInfoOf(ctx), now());
           follower?.wake();
           return { id: ctx.params.id };
         },
+      },
+      /** For the memory service: a memory's live attachments, to answer its writes as GET would. */
+      ofMemory: {
+        params: { $$strict: true, memoryId: { type: "uuid" } },
+        handler: (ctx: Ctx<{ memoryId: string }>): Promise<AttachmentRef[]> =>
+          attachmentsOfMemory(options.deps, callerOf(ctx), ctx.params.memoryId),
       },
     },
     async started() {
@@ -83,8 +90,4 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
       await follower?.stop();
     },
   };
-}
-
-function requestInfo(ctx: Ctx<unknown>, now: Date): RequestInfo {
-  return { ...callInfoOf(ctx), now };
 }

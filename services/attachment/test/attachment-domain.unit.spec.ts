@@ -1,11 +1,12 @@
 import { expect } from "chai";
-import type { AttachmentAddedData, AttachmentEvent } from "@second-brain/contracts";
 import {
-  decide,
-  foldAttachment,
-  type AttachmentCommand,
-  type AttachmentEnvelope,
-} from "../src/domain/attachment.ts";
+  AlreadyExistsError,
+  NotFoundError,
+  type AttachmentAddedData,
+  type AttachmentEvent,
+} from "@second-brain/contracts";
+import { DeciderSpecification } from "@second-brain/testing";
+import { attachmentDecider, type AttachmentCommand } from "../src/domain/attachment.ts";
 import { contentDisposition, sanitizeFilename } from "../src/domain/filename.ts";
 
 const added: AttachmentAddedData = {
@@ -17,58 +18,54 @@ const added: AttachmentAddedData = {
   sha256: "ab",
   objectKey: "owner/a1",
 };
-const envelope = (event: AttachmentEvent): AttachmentEnvelope => ({
-  ...event,
-  metadata: { ownerId: "owner" },
-});
-
-/** given(events).when(command) → the events decided, or the error thrown. */
-function given(events: AttachmentEvent[]) {
-  const state = foldAttachment(events.map(envelope));
-  return {
-    when: (command: AttachmentCommand) => {
-      try {
-        return { events: decide(command, state), error: undefined };
-      } catch (error) {
-        return { events: undefined, error: error as { code?: string } };
-      }
-    },
-  };
-}
+const metadata = { now: new Date("2026-02-01T10:00:00.000Z") };
+const given = DeciderSpecification.for(attachmentDecider, { ownerId: "owner" });
 
 describe("attachment decider", () => {
   it("adds a new attachment, and refuses to add it twice", () => {
-    const command: AttachmentCommand = { type: "AddAttachment", data: added };
-    expect(given([]).when(command).events).to.deep.equal([{ type: "AttachmentAdded", data: added }]);
-    expect(given([{ type: "AttachmentAdded", data: added }]).when(command).error?.code).to.equal(
-      "ALREADY_EXISTS",
-    );
+    const command: AttachmentCommand = { type: "AddAttachment", data: added, metadata };
+    given([])
+      .when(command)
+      .then([{ type: "AttachmentAdded", data: added }]);
+    given([{ type: "AttachmentAdded", data: added }])
+      .when(command)
+      .thenThrows(AlreadyExistsError, (error) =>
+        expect((error as { code?: string }).code).to.equal("ALREADY_EXISTS"),
+      );
   });
 
   it("deletes an attachment on request; a second request is a 404", () => {
     const remove: AttachmentCommand = {
       type: "DeleteAttachment",
-      data: { attachmentId: "a1", memoryId: "m1", reason: "requested" },
+      data: { attachmentId: "a1", reason: "requested" },
+      metadata,
     };
     const history: AttachmentEvent[] = [{ type: "AttachmentAdded", data: added }];
-    expect(given(history).when(remove).events).to.deep.equal([
+    given(history)
+      .when(remove)
+      .then([
+        { type: "AttachmentDeleted", data: { attachmentId: "a1", memoryId: "m1", reason: "requested" } },
+      ]);
+    const deleted: AttachmentEvent[] = [
+      ...history,
       { type: "AttachmentDeleted", data: { attachmentId: "a1", memoryId: "m1", reason: "requested" } },
-    ]);
-    const deleted: AttachmentEvent[] = [...history, { type: "AttachmentDeleted", data: remove.data }];
-    expect(given(deleted).when(remove).error?.code).to.equal("NOT_FOUND");
-    expect(given([]).when(remove).error?.code).to.equal("NOT_FOUND");
+    ];
+    const notFound = (error: Error) => expect((error as { code?: string }).code).to.equal("NOT_FOUND");
+    given(deleted).when(remove).thenThrows(NotFoundError, notFound);
+    given([]).when(remove).thenThrows(NotFoundError, notFound);
   });
 
   it("treats a repeated delete-with-the-memory as done (it is retried from the log)", () => {
     const cascade: AttachmentCommand = {
       type: "DeleteAttachment",
-      data: { attachmentId: "a1", memoryId: "m1", reason: "memory-deleted" },
+      data: { attachmentId: "a1", reason: "memory-deleted" },
+      metadata,
     };
     const deleted: AttachmentEvent[] = [
       { type: "AttachmentAdded", data: added },
-      { type: "AttachmentDeleted", data: cascade.data },
+      { type: "AttachmentDeleted", data: { ...cascade.data, memoryId: "m1" } },
     ];
-    expect(given(deleted).when(cascade).events).to.deep.equal([]);
+    given(deleted).when(cascade).then([]);
   });
 });
 

@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { expect } from "chai";
-import { NotFoundError, PayloadTooLargeError, ValidationError, type NewEvent } from "@second-brain/contracts";
-import type { EventStore } from "@second-brain/event-store";
-import type { ObjectStore } from "@second-brain/platform";
+import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import type { CallInfo, ObjectStore } from "@second-brain/platform";
+import { createInMemoryEventStore, createInMemoryKeyring } from "@second-brain/testing";
 import type { AttachmentIndex } from "../src/adapters/attachment-index.ts";
-import type { AttachmentDeps, RequestInfo } from "../src/application/deps.ts";
+import type { AttachmentDeps } from "../src/application/deps.ts";
 import { uploadAttachment, type UploadInput } from "../src/application/upload-attachment.ts";
 
 /** Objects in a map: enough to see which keys an upload leaves behind. */
@@ -30,19 +30,12 @@ const sha256 = "a".repeat(64);
 
 function setup(options: { memoryExists?: boolean; existingObject?: string } = {}) {
   const objects = mapObjectStore();
-  const appended: (NewEvent & { streamId: string })[] = [];
-  const dataKey = randomBytes(32);
+  const store = createInMemoryEventStore();
+  const appended = store.log;
   const deps: AttachmentDeps = {
     pool: {} as AttachmentDeps["pool"], // the upload path never touches it
-    store: {
-      readStream: async (streamId: string) =>
-        appended
-          .filter((event) => event.streamId === streamId)
-          .map((event, index) => ({ ...event, streamVersion: index + 1 })),
-      appendToStream: async (streamId: string, events: NewEvent[]) =>
-        void appended.push(...events.map((event) => ({ ...event, streamId }))),
-    } as unknown as EventStore,
-    keyring: { getKey: async () => dataKey } as unknown as AttachmentDeps["keyring"],
+    store,
+    keyring: createInMemoryKeyring([ownerId]),
     objects,
     index: {
       objectWithHash: async () => options.existingObject,
@@ -51,8 +44,8 @@ function setup(options: { memoryExists?: boolean; existingObject?: string } = {}
     limits: { maxFileBytes: 1000 },
     memoryExists: async () => options.memoryExists ?? true,
   };
-  const info: RequestInfo = {
-    caller: { userId: ownerId } as RequestInfo["caller"],
+  const info: CallInfo & { now: Date } = {
+    caller: { userId: ownerId } as CallInfo["caller"],
     correlationId: "c",
     commandId: "k",
     now: new Date(0),

@@ -9,7 +9,7 @@ export {
   type MemoryEventEnvelope,
 } from "./domain/memory.ts";
 export {
-  decide,
+  memoryDecider,
   type MemoryCommand,
   type CreateMemory,
   type EditMemory,

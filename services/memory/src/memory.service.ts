@@ -1,15 +1,16 @@
-import type { Context, ServiceSchema } from "moleculer";
+import { Errors, type Context, type ServiceSchema } from "moleculer";
 import {
   PreconditionRequiredError,
   ValidationError,
   memoryStreamId,
+  type AttachmentRef,
   type CallMeta,
   type Caller,
   type Limits,
   type Memory,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { callInfoOf, callerOf, appErrorsMixin, type Keyring } from "@second-brain/platform";
+import { callInfoOf, callerOf, appErrorsMixin, createLogger, type Keyring } from "@second-brain/platform";
 import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
 import type { MemoryDeps } from "./application/deps.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
@@ -35,6 +36,9 @@ export interface MemoryServiceDeps {
 type Ctx<Params> = Context<Params, CallMeta>;
 type IdParams = { id: string };
 
+/** How long a write's answer waits for its memory's attachments before answering without them. */
+const ATTACHMENTS_TIMEOUT_MS = 2_000;
+
 /**
  * The memory write side on the broker: params → command → application → result. Rules live in
  * the domain; the error hook of appErrorsMixin turns AppErrors into Moleculer errors.
@@ -46,10 +50,40 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     limits: serviceDeps.limits,
   };
   const now = serviceDeps.now ?? (() => new Date());
+  const logger = createLogger("memory");
+
+  /**
+   * The memory as GET shows it, attachments included: they are streams of their own, which the
+   * attachment service keeps. The write is done by now, so an attachment service that cannot
+   * answer does not turn it into a failure (a retry would only repeat it): the answer then lists
+   * no attachments, and GET still shows them.
+   */
+  const withAttachments = async (ctx: Ctx<unknown>, memory: Memory): Promise<Memory> => {
+    try {
+      const attachments = await ctx.call<AttachmentRef[], { memoryId: string }>(
+        "attachment.ofMemory",
+        { memoryId: memory.id },
+        { meta: { caller: callerOf(ctx) }, timeout: ATTACHMENTS_TIMEOUT_MS, retries: 0 },
+      );
+      return { ...memory, attachments };
+    } catch (error) {
+      // A deployment without the attachment service (or with it down) has nothing to list.
+      if (!(error instanceof Errors.ServiceNotFoundError)) {
+        logger.warn("cannot list the memory's attachments; answering without them", {
+          memoryId: memory.id,
+          error: String(error),
+        });
+      }
+      return memory;
+    }
+  };
 
   /** Runs a command on an existing memory; If-Match is required for edits and optional otherwise. */
-  const run = (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") =>
-    handleCommand(deps, memoryStreamId(ctx.params.id), command, handleOptions(ctx, ifMatch));
+  const run = async (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") =>
+    withAttachments(
+      ctx,
+      await handleCommand(deps, memoryStreamId(ctx.params.id), command, handleOptions(ctx, ifMatch)),
+    );
 
   return {
     name: "memory",
@@ -99,15 +133,18 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
       },
       link: {
         params: linkParams,
-        handler: (ctx: Ctx<IdParams & { targetId: string; type: string }>): Promise<Memory> =>
-          linkMemory(
-            deps,
-            {
-              type: "LinkMemory",
-              data: { memoryId: ctx.params.id, targetId: ctx.params.targetId, linkType: ctx.params.type },
-              metadata: { now: now() },
-            },
-            handleOptions(ctx, "optional"),
+        handler: async (ctx: Ctx<IdParams & { targetId: string; type: string }>): Promise<Memory> =>
+          withAttachments(
+            ctx,
+            await linkMemory(
+              deps,
+              {
+                type: "LinkMemory",
+                data: { memoryId: ctx.params.id, targetId: ctx.params.targetId, linkType: ctx.params.type },
+                metadata: { now: now() },
+              },
+              handleOptions(ctx, "optional"),
+            ),
           ),
       },
       archive: {
@@ -136,7 +173,12 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
             data: { memoryId: ctx.params.id },
             metadata: { now: now() },
           };
-          const deleted = await run(ctx, command, "optional");
+          const deleted = await handleCommand(
+            deps,
+            memoryStreamId(ctx.params.id),
+            command,
+            handleOptions(ctx, "optional"),
+          );
           return { id: deleted.id, version: deleted.version };
         },
       },

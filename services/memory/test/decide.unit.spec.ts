@@ -8,8 +8,16 @@ import {
   type MemoryCreatedData,
   type MemoryEvent,
 } from "@second-brain/contracts";
-import type { CreateMemory, EditMemory, MemoryCommand } from "../src/domain/decide.ts";
-import { badFields, given } from "./support/decider-spec.ts";
+import { badFields, DeciderSpecification } from "@second-brain/testing";
+import {
+  memoryDecider,
+  type CreateMemory,
+  type EditMemory,
+  type MemoryCommand,
+} from "../src/domain/decide.ts";
+
+const given = (events: MemoryEvent[], limits = DEFAULT_LIMITS) =>
+  DeciderSpecification.for(memoryDecider(limits))(events);
 
 const ID = "11111111-1111-4111-8111-111111111111";
 const OTHER = "22222222-2222-4222-8222-222222222222";

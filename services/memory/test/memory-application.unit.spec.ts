@@ -11,19 +11,23 @@ import {
   type Caller,
 } from "@second-brain/contracts";
 import { keyedCommandId } from "@second-brain/platform";
-import type { MemoryDeps, RequestInfo } from "../src/application/deps.ts";
+import type { CallInfo } from "@second-brain/platform";
+import type { MemoryDeps } from "../src/application/deps.ts";
 import { createMemory, type CreateMemoryBody } from "../src/application/create-memory.ts";
 import { handleCommand } from "../src/application/handle-command.ts";
 import { linkMemory } from "../src/application/link-memory.ts";
 import { readAsOf, readHistory } from "../src/application/read-history.ts";
 import type { MemoryCommand } from "../src/domain/decide.ts";
-import { createInMemoryEventStore, type InMemoryEventStore } from "./support/in-memory-event-store.ts";
-import { createInMemoryKeyring } from "./support/in-memory-keyring.ts";
+import {
+  createInMemoryKeyring,
+  createInMemoryEventStore,
+  type InMemoryEventStore,
+} from "@second-brain/testing";
 
 const alice: Caller = { userId: "alice", role: "user" };
 const bob: Caller = { userId: "bob", role: "user" };
 const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
-const info = (caller: Caller = alice, commandId: string = randomUUID()): RequestInfo => ({
+const info = (caller: Caller = alice, commandId: string = randomUUID()): CallInfo => ({
   caller,
   correlationId: "req-1",
   commandId,

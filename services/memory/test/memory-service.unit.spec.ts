@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { DEFAULT_LIMITS, type Caller, type Memory } from "@second-brain/contracts";
-import { createInMemoryEventStore } from "./support/in-memory-event-store.ts";
-import { createInMemoryKeyring } from "./support/in-memory-keyring.ts";
+import { createInMemoryKeyring, createInMemoryEventStore } from "@second-brain/testing";
 import { rejectionOf, startMemoryBroker, type MemoryBroker } from "./support/memory-broker.ts";
 
 const alice: Caller = { userId: "alice", role: "user" };

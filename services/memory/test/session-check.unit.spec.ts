@@ -3,8 +3,11 @@ import { expect } from "chai";
 import { DEFAULT_LIMITS, ValidationError, type Caller } from "@second-brain/contracts";
 import { createMemory } from "../src/application/create-memory.ts";
 import type { MemoryDeps } from "../src/application/deps.ts";
-import { createInMemoryEventStore, type InMemoryEventStore } from "./support/in-memory-event-store.ts";
-import { createInMemoryKeyring } from "./support/in-memory-keyring.ts";
+import {
+  createInMemoryKeyring,
+  createInMemoryEventStore,
+  type InMemoryEventStore,
+} from "@second-brain/testing";
 
 // API.md: a memory's sessionId must name one of the caller's sessions (else 400). The check is a
 // function the composition root injects (the session service over the broker).

@@ -1,5 +1,5 @@
 export { sessionService, toSession, type SessionServiceDeps } from "./session.service.ts";
-export { decideSession, type SessionCommand } from "./domain/decide.ts";
+export { sessionDecider, type SessionCommand } from "./domain/decide.ts";
 export {
   evolveSession,
   foldSession,
@@ -9,7 +9,7 @@ export {
 } from "./domain/session.ts";
 export { MAX_SESSION_MESSAGES } from "./domain/rules.ts";
 export { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
-export { loadSession, type SessionDeps } from "./application/session-stream.ts";
+export { sessionHandler, type SessionDeps } from "./application/session-stream.ts";
 export { applySessionEvents, prefetchSessionKeys } from "./read-model/sessions.apply.ts";
 export { evolveSessionMemory, evolveSessionRow } from "./read-model/sessions.evolve.ts";
 export { migrateSessionsReadModel, SESSIONS_CHECKPOINT } from "./read-model/sessions.migrations.ts";

@@ -1,4 +1,3 @@
-import { expect } from "chai";
 import {
   AlreadyExistsError,
   DEFAULT_LIMITS,
@@ -7,8 +6,8 @@ import {
   ValidationError,
   type SessionEvent,
 } from "@second-brain/contracts";
-import { decideSession, type SessionCommand } from "../src/domain/decide.ts";
-import { foldSession, type SessionEventEnvelope } from "../src/domain/session.ts";
+import { DeciderSpecification } from "@second-brain/testing";
+import { sessionDecider, type SessionCommand } from "../src/domain/decide.ts";
 import { MAX_SESSION_MESSAGES } from "../src/domain/rules.ts";
 
 const ID = "11111111-1111-4111-8111-111111111111";
@@ -20,34 +19,8 @@ const started: SessionEvent = {
 };
 const closed: SessionEvent = { type: "SessionClosed", data: { sessionId: ID } };
 
-function given(events: SessionEvent[], limits = DEFAULT_LIMITS) {
-  const envelopes = events.map((event, index) => ({
-    ...event,
-    streamVersion: index + 1,
-    metadata: { ownerId: "alice", occurredAt: "2026-01-01T00:00:00.000Z" },
-  })) as SessionEventEnvelope[];
-  return {
-    when(command: SessionCommand) {
-      const run = () => decideSession(command, foldSession(envelopes), limits);
-      return {
-        then: (expected: SessionEvent[]) => expect(run()).to.deep.equal(expected),
-        thenThrows(errorClass: abstract new (...args: never[]) => Error, fields?: string[]) {
-          let thrown: unknown;
-          try {
-            run();
-          } catch (error) {
-            thrown = error;
-          }
-          expect(thrown, "expected the command to be refused").to.be.instanceOf(errorClass);
-          if (fields) {
-            const details = (thrown as { details: { field: string }[] }).details;
-            expect(details.map((problem) => problem.field)).to.deep.equal(fields);
-          }
-        },
-      };
-    },
-  };
-}
+const given = (events: SessionEvent[], limits = DEFAULT_LIMITS) =>
+  DeciderSpecification.for(sessionDecider(limits), { ownerId: "alice" })(events);
 
 const start = (data: { title?: unknown; context?: unknown } = {}): SessionCommand => ({
   type: "StartSession",

@@ -1,6 +1,6 @@
 export { tagService, type TagServiceDeps } from "./tag.service.ts";
-export { decideTagSettings, evolveTagSettings, type TagSettings } from "./domain/tag.ts";
-export { decideTagOperation, evolveTagOperation, retaggedTags } from "./domain/tag-operation.ts";
+export { tagSettingsDecider, type TagSettings } from "./domain/tag.ts";
+export { tagOperationDecider, retaggedTags } from "./domain/tag-operation.ts";
 export {
   startTagOperation,
   runTagOperation,

@@ -6,66 +6,55 @@ import {
   ValidationError,
   type TagEvent,
 } from "@second-brain/contracts";
-import {
-  decideTagSettings,
-  evolveTagSettings,
-  type StyleTag,
-  type TagSettingsState,
-} from "../src/domain/tag.ts";
+import { DeciderSpecification } from "@second-brain/testing";
+import { tagSettingsDecider, type StyleTag, type TagSettingsEvent } from "../src/domain/tag.ts";
 import { checkStyling } from "../src/domain/tag-rules.ts";
 import {
-  decideTagOperation,
-  evolveTagOperation,
   retaggedTags,
+  tagOperationDecider,
+  type TagOperationCommand,
   type TagOperationEvent,
-  type TagOperationState,
 } from "../src/domain/tag-operation.ts";
 
-const settingsOf = (events: TagEvent[]): TagSettingsState =>
-  events.reduce<TagSettingsState>(
-    (state, event, index) => evolveTagSettings(state, event as never, index + 1),
-    null,
-  );
-const operationOf = (events: TagOperationEvent[]): TagOperationState =>
-  events.reduce<TagOperationState>(
-    (state, event, index) => evolveTagOperation(state, event, index + 1),
-    null,
-  );
-
+const metadata = { now: new Date("2026-02-01T10:00:00.000Z") };
 const style = (data: Partial<StyleTag["data"]>): StyleTag => ({
   type: "StyleTag",
   data: { name: "work", ancestorsOfParent: [], known: true, ...data },
+  metadata,
 });
-const styled: TagEvent = { type: "TagStyled", data: { name: "work", color: "#ff0000", parent: null } };
-
-function refused(run: () => unknown, errorClass: abstract new (...args: never[]) => Error): Error {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(errorClass);
-    return error as Error;
-  }
-  throw new Error("expected the command to be refused");
-}
+const styled: TagSettingsEvent = {
+  type: "TagStyled",
+  data: { name: "work", color: "#ff0000", parent: null },
+};
 
 describe("tag settings decider", () => {
+  const given = DeciderSpecification.for(tagSettingsDecider());
+
   it("sets a colour (lower-cased) and a parent, keeping what is not sent", () => {
-    expect(decideTagSettings(style({ color: "#FF0000" }), null)).to.deep.equal([styled]);
-    expect(decideTagSettings(style({ parent: " Projects " }), settingsOf([styled]))).to.deep.equal([
-      { type: "TagStyled", data: { name: "work", color: "#ff0000", parent: "projects" } },
-    ]);
-    expect(decideTagSettings(style({ color: "#ff0000" }), settingsOf([styled]))).to.deep.equal([]);
+    given([])
+      .when(style({ color: "#FF0000" }))
+      .then([styled]);
+    given([styled])
+      .when(style({ parent: " Projects " }))
+      .then([{ type: "TagStyled", data: { name: "work", color: "#ff0000", parent: "projects" } }]);
+    given([styled])
+      .when(style({ color: "#ff0000" }))
+      .then([]);
   });
 
   it("refuses bad colours, empty or long parents, and cycles", () => {
-    const bad = refused(() => decideTagSettings(style({ color: "red", parent: "" }), null), ValidationError);
-    expect((bad as ValidationError).details).to.have.length(2);
-    refused(() => decideTagSettings(style({ parent: "x".repeat(65) }), null), ValidationError);
-    refused(() => decideTagSettings(style({ parent: "work" }), null), ValidationError);
-    refused(
-      () => decideTagSettings(style({ parent: "a", ancestorsOfParent: ["b", "work"] }), null),
-      ValidationError,
-    );
+    given([])
+      .when(style({ color: "red", parent: "" }))
+      .thenThrows(ValidationError, (bad) => expect((bad as ValidationError).details).to.have.length(2));
+    given([])
+      .when(style({ parent: "x".repeat(65) }))
+      .thenThrows(ValidationError);
+    given([])
+      .when(style({ parent: "work" }))
+      .thenThrows(ValidationError);
+    given([])
+      .when(style({ parent: "a", ancestorsOfParent: ["b", "work"] }))
+      .thenThrows(ValidationError);
   });
 
   it("checks a PATCH's colour and parent before a rename writes anything", () => {
@@ -79,17 +68,19 @@ describe("tag settings decider", () => {
   });
 
   it("answers 404 for a tag neither in use nor styled", () => {
-    refused(() => decideTagSettings(style({ color: "#000000", known: false }), null), NotFoundError);
+    given([])
+      .when(style({ color: "#000000", known: false }))
+      .thenThrows(NotFoundError);
   });
 
   it("retires a styled tag once", () => {
-    const retire = { type: "RetireTag" as const, data: { name: "work", into: "job" } };
-    expect(decideTagSettings(retire, settingsOf([styled]))).to.deep.equal([
-      { type: "TagRetired", data: { name: "work", into: "job" } },
-    ]);
-    const retired = settingsOf([styled, { type: "TagRetired", data: { name: "work", into: "job" } }]);
-    expect(decideTagSettings(retire, retired)).to.deep.equal([]);
-    expect(decideTagSettings(retire, null)).to.deep.equal([]);
+    const retire = { type: "RetireTag" as const, data: { name: "work", into: "job" }, metadata };
+    const retiredEvent: TagEvent = { type: "TagRetired", data: { name: "work", into: "job" } };
+    given([styled]).when(retire).then([retiredEvent]);
+    given([styled, retiredEvent as TagSettingsEvent])
+      .when(retire)
+      .then([]);
+    given([]).when(retire).then([]);
   });
 });
 
@@ -103,40 +94,45 @@ describe("tag operation decider", () => {
     data: { operationId: "op", memoryId },
   });
 
+  const given = DeciderSpecification.for(tagOperationDecider);
+  const start = (into: string): TagOperationCommand => ({
+    type: "StartTagOperation",
+    data: { operationId: "op", kind: "merge", from: "a", into, memoryIds: ["m1", "m2", "m1"] },
+    metadata,
+  });
+  const mark = (memoryId: string): TagOperationCommand => ({
+    type: "MarkMemoryRetagged",
+    data: { memoryId },
+    metadata,
+  });
+  const complete: TagOperationCommand = { type: "CompleteTagOperation", data: {}, metadata };
+  const completedEvent: TagOperationEvent = { type: "TagOperationCompleted", data: { operationId: "op" } };
+
   it("starts with a de-duplicated work list, and never into itself", () => {
-    const start = (into: string) =>
-      decideTagOperation(
-        {
-          type: "StartTagOperation",
-          data: { operationId: "op", kind: "merge", from: "a", into, memoryIds: ["m1", "m2", "m1"] },
-        },
-        null,
-      );
-    expect(start("b")).to.deep.equal([startedEvent]);
-    refused(() => start("a"), ValidationError);
+    given([]).when(start("b")).then([startedEvent]);
+    given([]).when(start("a")).thenThrows(ValidationError);
   });
 
   it("ticks each memory off once (a repeated step emits nothing)", () => {
-    const mark = (memoryId: string) => ({ type: "MarkMemoryRetagged" as const, data: { memoryId } });
-    expect(decideTagOperation(mark("m1"), operationOf([startedEvent]))).to.deep.equal([done("m1")]);
-    expect(decideTagOperation(mark("m1"), operationOf([startedEvent, done("m1")]))).to.deep.equal([]);
-    expect(decideTagOperation(mark("other"), operationOf([startedEvent]))).to.deep.equal([]);
+    given([startedEvent])
+      .when(mark("m1"))
+      .then([done("m1")]);
+    given([startedEvent, done("m1")])
+      .when(mark("m1"))
+      .then([]);
+    given([startedEvent]).when(mark("other")).then([]);
   });
 
   it("completes only when every memory is done, once", () => {
-    const complete = { type: "CompleteTagOperation" as const };
-    refused(() => decideTagOperation(complete, operationOf([startedEvent, done("m1")])), IllegalStateError);
-    const all = operationOf([startedEvent, done("m1"), done("m2")]);
-    expect(decideTagOperation(complete, all)).to.deep.equal([
-      { type: "TagOperationCompleted", data: { operationId: "op" } },
-    ]);
-    const completed = operationOf([
-      startedEvent,
-      done("m1"),
-      done("m2"),
-      ...decideTagOperation(complete, all),
-    ]);
-    expect(decideTagOperation(complete, completed)).to.deep.equal([]);
+    given([startedEvent, done("m1")])
+      .when(complete)
+      .thenThrows(IllegalStateError);
+    given([startedEvent, done("m1"), done("m2")])
+      .when(complete)
+      .then([completedEvent]);
+    given([startedEvent, done("m1"), done("m2"), completedEvent])
+      .when(complete)
+      .then([]);
   });
 
   it("replaces the tag in place, merging duplicates, and leaves memories without it alone", () => {

@@ -15,10 +15,3 @@ export interface AttachmentDeps {
   /** Whether the memory exists for the caller (asked of the memory service, never its tables). */
   memoryExists(caller: Caller, memoryId: string): Promise<boolean>;
 }
-
-export interface RequestInfo {
-  caller: Caller;
-  correlationId: string;
-  commandId: string;
-  now: Date;
-}

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import {
   AppError,
+  attachmentStreamId,
   type AttachmentAddedData,
   type AttachmentDeletedData,
   type RecordedEvent,
 } from "@second-brain/contracts";
 import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
-import { loadAttachment, runAttachmentCommand } from "./attachment-stream.ts";
+import { attachmentHandler } from "./attachment-stream.ts";
 import type { AttachmentDeps } from "./deps.ts";
 
 export const ATTACHMENT_CHECKPOINT = "attachment-service";
@@ -63,19 +64,19 @@ async function deleteAttachmentsOf(deps: AttachmentDeps, memoryDeleted: Recorded
   const memoryId = (memoryDeleted.data as { memoryId: string }).memoryId;
   for (const attachmentId of await deps.index.liveOfMemory(ownerId, memoryId)) {
     try {
-      const loaded = await loadAttachment(deps, "system", attachmentId);
-      await runAttachmentCommand(
-        deps,
-        loaded,
-        { type: "DeleteAttachment", data: { attachmentId, memoryId, reason: "memory-deleted" } },
-        ownerId,
+      await attachmentHandler(deps).handle(
+        attachmentStreamId(attachmentId),
         {
-          actor: "system",
+          type: "DeleteAttachment",
+          data: { attachmentId, reason: "memory-deleted" },
+          metadata: { now: new Date(memoryDeleted.metadata.occurredAt) },
+        },
+        {
+          caller: "system",
           correlationId: memoryDeleted.metadata.correlationId,
           commandId: memoryDeleted.id,
-          now: new Date(memoryDeleted.metadata.occurredAt),
           // The same MemoryDeleted always yields the same event id: a replay appends nothing new.
-          eventId: derivedEventId(memoryDeleted.id, attachmentId),
+          eventIds: [derivedEventId(memoryDeleted.id, attachmentId)],
         },
       );
     } catch (error) {

@@ -1,7 +1,8 @@
-import { NotFoundError, UnavailableError, type Caller } from "@second-brain/contracts";
+import { NotFoundError, UnavailableError, attachmentStreamId, type Caller } from "@second-brain/contracts";
+import type { CallInfo } from "@second-brain/platform";
 import { contentDisposition } from "../domain/filename.ts";
-import { loadAttachment, runAttachmentCommand } from "./attachment-stream.ts";
-import type { AttachmentDeps, RequestInfo } from "./deps.ts";
+import { attachmentHandler } from "./attachment-stream.ts";
+import type { AttachmentDeps } from "./deps.ts";
 
 export interface AttachmentDownload {
   body: NodeJS.ReadableStream;
@@ -18,7 +19,7 @@ export async function downloadAttachment(
   caller: Caller,
   attachmentId: string,
 ): Promise<AttachmentDownload> {
-  const { state } = await loadAttachment(deps, caller, attachmentId);
+  const { state } = await attachmentHandler(deps).load(attachmentStreamId(attachmentId), caller);
   if (state === null || state.deleted) throw new NotFoundError("Attachment");
   if (!(await deps.memoryExists(caller, state.memoryId))) throw new NotFoundError("Attachment");
   const body = await deps.objects.get(state.objectKey);
@@ -39,15 +40,12 @@ export async function downloadAttachment(
 export async function deleteAttachment(
   deps: AttachmentDeps,
   attachmentId: string,
-  info: RequestInfo,
+  info: CallInfo,
+  now: Date,
 ): Promise<void> {
-  const loaded = await loadAttachment(deps, info.caller, attachmentId);
-  const memoryId = loaded.state?.memoryId ?? "";
-  await runAttachmentCommand(
-    deps,
-    loaded,
-    { type: "DeleteAttachment", data: { attachmentId, memoryId, reason: "requested" } },
-    info.caller.userId,
-    { ...info, actor: info.caller.userId },
+  await attachmentHandler(deps).handle(
+    attachmentStreamId(attachmentId),
+    { type: "DeleteAttachment", data: { attachmentId, reason: "requested" }, metadata: { now } },
+    info,
   );
 }

@@ -1,9 +1,14 @@
-import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
-import { derivedId } from "@second-brain/platform";
+import {
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+  attachmentStreamId,
+} from "@second-brain/contracts";
+import { derivedId, type CallInfo } from "@second-brain/platform";
 import { sanitizeFilename } from "../domain/filename.ts";
-import { loadAttachment, runAttachmentCommand } from "./attachment-stream.ts";
+import { attachmentHandler } from "./attachment-stream.ts";
 import type { AttachmentState } from "../domain/attachment.ts";
-import type { AttachmentDeps, RequestInfo } from "./deps.ts";
+import type { AttachmentDeps } from "./deps.ts";
 
 /**
  * An upload the gateway has already streamed into the object store under a staging key, with
@@ -41,7 +46,7 @@ export const stagingPrefix = (ownerId: string) => `${ownerId}/staging/`;
 export async function uploadAttachment(
   deps: AttachmentDeps,
   input: UploadInput,
-  info: RequestInfo,
+  info: CallInfo & { now: Date },
 ): Promise<AttachmentView> {
   const ownerId = info.caller.userId;
   const prefix = stagingPrefix(ownerId);
@@ -55,7 +60,8 @@ export async function uploadAttachment(
   // Derived from the command: a retry whose first attempt was recorded answers with it (its
   // staged object was moved or dropped then) instead of recording the upload twice.
   const attachmentId = derivedId(info.commandId, "attachment");
-  const earlier = await loadAttachment(deps, info.caller, attachmentId);
+  const handler = attachmentHandler(deps);
+  const earlier = await handler.load(attachmentStreamId(attachmentId), info.caller);
   if (earlier.state) return answerRetry(deps, earlier.state, input.stagedKey);
   const newKey = `${ownerId}/${attachmentId}`;
   let objectKey = newKey;
@@ -82,10 +88,7 @@ export async function uploadAttachment(
   };
   // Should the append fail, the moved object stays (an orphan costs space; deleting the bytes of
   // an event that may have been written after all would lose data).
-  await runAttachmentCommand(deps, earlier, { type: "AddAttachment", data }, ownerId, {
-    ...info,
-    actor: ownerId,
-  });
+  await handler.decideAndAppend(earlier, { type: "AddAttachment", data, metadata: { now: info.now } }, info);
   await deps.index.recordAdded({
     attachmentId,
     ownerId,

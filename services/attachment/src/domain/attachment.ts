@@ -5,21 +5,20 @@ import {
   type AttachmentDeletedData,
   type AttachmentEvent,
 } from "@second-brain/contracts";
+import type { Command, Decider, StreamEvent } from "@second-brain/command-handling";
 
 /** An attachment as its events make it. Pure: no I/O, time and ids arrive in the commands. */
 export type AttachmentState = (AttachmentAddedData & { ownerId: string; deleted: boolean }) | null;
 
-export interface AttachmentEnvelope {
-  type: string;
-  data: unknown;
-  metadata: { ownerId: string };
-}
+export type AddAttachment = Command<"AddAttachment", AttachmentAddedData>;
+/** The memory it belonged to is the attachment's own (its state), not the command's to say. */
+export type DeleteAttachment = Command<"DeleteAttachment", Omit<AttachmentDeletedData, "memoryId">>;
+export type AttachmentCommand = AddAttachment | DeleteAttachment;
 
-export function evolve(state: AttachmentState, event: AttachmentEnvelope): AttachmentState {
-  const typed = event as AttachmentEvent & AttachmentEnvelope;
-  switch (typed.type) {
+function evolve(state: AttachmentState, event: StreamEvent<AttachmentEvent>): AttachmentState {
+  switch (event.type) {
     case "AttachmentAdded":
-      return { ...typed.data, ownerId: event.metadata.ownerId, deleted: false };
+      return { ...event.data, ownerId: event.metadata.ownerId, deleted: false };
     case "AttachmentDeleted":
       return state === null ? state : { ...state, deleted: true };
     default:
@@ -27,14 +26,7 @@ export function evolve(state: AttachmentState, event: AttachmentEnvelope): Attac
   }
 }
 
-export const foldAttachment = (events: AttachmentEnvelope[]): AttachmentState =>
-  events.reduce<AttachmentState>(evolve, null);
-
-export type AttachmentCommand =
-  | { type: "AddAttachment"; data: AttachmentAddedData }
-  | { type: "DeleteAttachment"; data: AttachmentDeletedData };
-
-export function decide(command: AttachmentCommand, state: AttachmentState): AttachmentEvent[] {
+function decide(command: AttachmentCommand, state: AttachmentState): AttachmentEvent[] {
   switch (command.type) {
     case "AddAttachment":
       if (state !== null) throw new AlreadyExistsError("This attachment already exists.");
@@ -52,3 +44,9 @@ export function decide(command: AttachmentCommand, state: AttachmentState): Atta
     }
   }
 }
+
+export const attachmentDecider: Decider<AttachmentCommand, AttachmentEvent, AttachmentState> = {
+  initialState: () => null,
+  evolve,
+  decide,
+};

@@ -8,15 +8,15 @@ import {
 } from "@second-brain/contracts";
 import type { CreateMemory } from "../domain/decide.ts";
 import { toMemory, type MemoryFields } from "../domain/memory.ts";
-import type { MemoryDeps, RequestInfo } from "./deps.ts";
-import { applyCommand } from "./handle-command.ts";
+import type { CallInfo } from "@second-brain/platform";
+import type { MemoryDeps } from "./deps.ts";
 import { createdEventId, createdMemoryId, requestHash } from "./idempotency.ts";
-import { loadMemory } from "./memory-stream.ts";
+import { loadMemory, memoryHandler } from "./memory-stream.ts";
 
 /** The create request as the client sent it (the HTTP body). */
 export type CreateMemoryBody = Omit<CreateMemory["data"], "memoryId" | "requestHash">;
 
-export interface CreateOptions extends RequestInfo {
+export interface CreateOptions extends CallInfo {
   now: Date;
   idempotencyKey?: string;
 }
@@ -46,10 +46,11 @@ export async function createMemory(
   const loaded = await loadMemory(deps, options.caller, memoryId);
   if (loaded.state !== null) return answerRetry(loaded.state, hash);
   try {
-    return await applyCommand(deps, loaded, command, {
+    const created = await memoryHandler(deps).decideAndAppend(loaded, command, {
       ...options,
       eventIds: [createdEventId(memoryId, hash)],
     });
+    return toMemory(created.state as MemoryFields);
   } catch (error) {
     if (!(error instanceof VersionConflictError || error instanceof AlreadyExistsError)) throw error;
     // A twin attempt created the stream between our read and our append: answer as a retry.

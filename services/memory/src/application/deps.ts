@@ -15,12 +15,3 @@ export interface MemoryDeps {
 }
 
 export type SessionExists = (caller: Caller, sessionId: string) => Promise<boolean>;
-
-/** Who asks and on behalf of which request; becomes the events' metadata. */
-export interface RequestInfo {
-  caller: Caller;
-  /** Shared by every event caused by one client request (ctx.requestID). */
-  correlationId: string;
-  /** The id of this command (the action call), the direct cause of its events. */
-  commandId: string;
-}

@@ -1,22 +1,29 @@
 import {
+  MEMORY_EVENT_SCHEMA_VERSION,
   MEMORY_PERSONAL_FIELDS,
   NotFoundError,
   memoryStreamId,
   type Caller,
-  type MemoryEventType,
-  type RecordedEvent,
+  type MemoryEvent,
 } from "@second-brain/contracts";
-import { decryptFields } from "@second-brain/platform";
-import { foldMemory, type MemoryEventEnvelope, type MemoryState } from "../domain/memory.ts";
+import { commandHandler, type CommandHandler, type LoadedStream } from "@second-brain/command-handling";
+import { memoryDecider, type MemoryCommand } from "../domain/decide.ts";
+import type { MemoryState } from "../domain/memory.ts";
 import type { MemoryDeps } from "./deps.ts";
 
 /** A memory's stream as its owner may see it: events with personal fields decrypted, and the fold. */
-export interface LoadedMemory {
-  streamId: string;
-  events: RecordedEvent[];
-  /** The stream's version (0 when it does not exist); the expected version of the next append. */
-  version: number;
-  state: MemoryState;
+export type LoadedMemory = LoadedStream<MemoryEvent, MemoryState>;
+
+/** The command path of memory streams (see @second-brain/command-handling). */
+export function memoryHandler(deps: MemoryDeps): CommandHandler<MemoryCommand, MemoryEvent, MemoryState> {
+  return commandHandler({
+    decider: memoryDecider(deps.limits),
+    store: deps.store,
+    schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
+    notFound: () => new NotFoundError("Memory"),
+    encryption: { keyring: deps.keyring, personalFields: MEMORY_PERSONAL_FIELDS },
+    exists: (state) => state !== null && !state.deleted,
+  });
 }
 
 /**
@@ -24,31 +31,6 @@ export interface LoadedMemory {
  * owner has been erased (the data key is gone), does not exist for the caller: 404, never 403, so
  * ids of other people's memories cannot be probed.
  */
-export async function loadMemory(deps: MemoryDeps, caller: Caller, memoryId: string): Promise<LoadedMemory> {
-  const streamId = memoryStreamId(memoryId);
-  const recorded = await deps.store.readStream(streamId);
-  if (recorded.length === 0) return { streamId, events: [], version: 0, state: null };
-  const ownerId = recorded[0]!.metadata.ownerId;
-  if (ownerId !== caller.userId) throw new NotFoundError("Memory");
-  const key = await deps.keyring.getKey(ownerId);
-  if (key === undefined) throw new NotFoundError("Memory");
-  const events = recorded.map((event) => ({
-    ...event,
-    data: decryptFields(event.data as object, personalFieldsOf(event.type), key),
-  }));
-  return {
-    streamId,
-    events,
-    version: recorded[recorded.length - 1]!.streamVersion,
-    state: foldMemory(asMemoryEvents(events)),
-  };
-}
-
-/** Memory streams hold only memory events; the type check is the fold's (unknown types are skipped). */
-export function asMemoryEvents(events: RecordedEvent[]): MemoryEventEnvelope[] {
-  return events as unknown as MemoryEventEnvelope[];
-}
-
-export function personalFieldsOf(type: string): readonly string[] {
-  return MEMORY_PERSONAL_FIELDS[type as MemoryEventType] ?? [];
+export function loadMemory(deps: MemoryDeps, caller: Caller, memoryId: string): Promise<LoadedMemory> {
+  return memoryHandler(deps).load(memoryStreamId(memoryId), caller);
 }

@@ -1,7 +1,7 @@
 import { NotFoundError, type Caller, type Memory } from "@second-brain/contracts";
 import { foldMemory, toMemory } from "../domain/memory.ts";
 import type { MemoryDeps } from "./deps.ts";
-import { asMemoryEvents, loadMemory } from "./memory-stream.ts";
+import { loadMemory } from "./memory-stream.ts";
 
 export interface HistoryEntry {
   id: string;
@@ -63,7 +63,7 @@ export async function readAsOf(
   const limit = asOf.getTime();
   const firstLater = events.findIndex((event) => Date.parse(event.metadata.occurredAt) > limit);
   const happened = firstLater === -1 ? events : events.slice(0, firstLater);
-  const state = foldMemory(asMemoryEvents(happened));
+  const state = foldMemory(happened);
   if (state === null || state.deleted) throw new NotFoundError("Memory");
   return toMemory(state);
 }

@@ -9,7 +9,8 @@ import {
   type MemoryEvent,
   type Metadata,
 } from "@second-brain/contracts";
-import type { MemoryFields, MemoryState } from "./memory.ts";
+import type { Command, Decider } from "@second-brain/command-handling";
+import { evolve, initialState, type MemoryFields, type MemoryState } from "./memory.ts";
 import {
   DEFAULT_CONFIDENCE,
   DEFAULT_IMPORTANCE,
@@ -32,13 +33,6 @@ import {
  * Commands carry what the client sent (checked here, not trusted) plus the time and ids chosen by
  * the application, so deciding stays pure and repeatable.
  */
-interface CommandMetadata {
-  /** When the command was accepted; becomes the events' occurredAt. */
-  now: Date;
-}
-
-type Command<Type extends string, Data> = { type: Type; data: Data; metadata: CommandMetadata };
-
 export type CreateMemory = Command<
   "CreateMemory",
   {
@@ -82,11 +76,14 @@ export type DeleteMemory = Command<"DeleteMemory", { memoryId: string }>;
 export type MemoryCommand =
   CreateMemory | EditMemory | SetTags | LinkMemory | ArchiveMemory | RestoreMemory | DeleteMemory;
 
-export function decide(
-  command: MemoryCommand,
-  state: MemoryState,
+/** The memory aggregate under `limits` (the size limits are configuration). */
+export function memoryDecider(
   limits: Limits = DEFAULT_LIMITS,
-): MemoryEvent[] {
+): Decider<MemoryCommand, MemoryEvent, MemoryState> {
+  return { initialState, evolve, decide: (command, state) => decide(command, state, limits) };
+}
+
+function decide(command: MemoryCommand, state: MemoryState, limits: Limits): MemoryEvent[] {
   switch (command.type) {
     case "CreateMemory":
       return createMemory(command, state, limits);
@@ -109,7 +106,7 @@ export function decide(
   }
 }
 
-export function createMemory(command: CreateMemory, state: MemoryState, limits: Limits): MemoryEvent[] {
+function createMemory(command: CreateMemory, state: MemoryState, limits: Limits): MemoryEvent[] {
   if (state !== null) throw new AlreadyExistsError("A memory with this id already exists.");
   const d = command.data;
   const problems: Problems = [];
@@ -133,7 +130,7 @@ export function createMemory(command: CreateMemory, state: MemoryState, limits: 
 }
 
 /** Emits only the fields that really change; an edit that changes nothing emits nothing. */
-export function editMemory(command: EditMemory, state: MemoryFields, limits: Limits): MemoryEvent[] {
+function editMemory(command: EditMemory, state: MemoryFields, limits: Limits): MemoryEvent[] {
   const d = command.data;
   const problems: Problems = [];
   const wanted: Omit<MemoryEditedData, "memoryId"> = {};
@@ -160,7 +157,7 @@ export function editMemory(command: EditMemory, state: MemoryFields, limits: Lim
   return Object.keys(changed).length === 1 ? [] : [{ type: "MemoryEdited", data: changed }];
 }
 
-export function setTags(command: SetTags, state: MemoryFields, limits: Limits): MemoryEvent[] {
+function setTags(command: SetTags, state: MemoryFields, limits: Limits): MemoryEvent[] {
   const problems: Problems = [];
   if (command.data.tags === undefined) problems.push({ field: "tags", message: "tags is required" });
   const tags = checkTags(command.data.tags, limits, problems);
@@ -170,7 +167,7 @@ export function setTags(command: SetTags, state: MemoryFields, limits: Limits): 
 }
 
 /** Linking the same target with the same type again is a no-op. */
-export function linkMemory(command: LinkMemory, state: MemoryFields): MemoryEvent[] {
+function linkMemory(command: LinkMemory, state: MemoryFields): MemoryEvent[] {
   const problems: Problems = [];
   const targetId = checkOptionalUuid("targetId", command.data.targetId, problems);
   if (targetId === null && problems.length === 0)
@@ -185,17 +182,17 @@ export function linkMemory(command: LinkMemory, state: MemoryFields): MemoryEven
 }
 
 /** Archiving an archived memory is a no-op, so a retried archive succeeds. */
-export function archiveMemory(_command: ArchiveMemory, state: MemoryFields): MemoryEvent[] {
+function archiveMemory(_command: ArchiveMemory, state: MemoryFields): MemoryEvent[] {
   if (state.status === "archived") return [];
   return [{ type: "MemoryArchived", data: { memoryId: state.id } }];
 }
 
-export function restoreMemory(_command: RestoreMemory, state: MemoryFields): MemoryEvent[] {
+function restoreMemory(_command: RestoreMemory, state: MemoryFields): MemoryEvent[] {
   if (state.status !== "archived") throw new IllegalStateError("Only an archived memory can be restored.");
   return [{ type: "MemoryRestored", data: { memoryId: state.id } }];
 }
 
-export function deleteMemory(_command: DeleteMemory, state: MemoryFields): MemoryEvent[] {
+function deleteMemory(_command: DeleteMemory, state: MemoryFields): MemoryEvent[] {
   return [{ type: "MemoryDeleted", data: { memoryId: state.id } }];
 }
 

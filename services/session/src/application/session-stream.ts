@@ -1,14 +1,16 @@
 import {
   NotFoundError,
+  SESSION_EVENT_SCHEMA_VERSION,
   SESSION_PERSONAL_FIELDS,
-  sessionStreamId,
-  type Caller,
   type Limits,
+  type SessionEvent,
   type SessionEventType,
 } from "@second-brain/contracts";
+import { commandHandler, type CommandHandler } from "@second-brain/command-handling";
 import type { EventStore } from "@second-brain/event-store";
-import { decryptFields, type Keyring } from "@second-brain/platform";
-import { foldSession, type SessionEventEnvelope, type SessionState } from "../domain/session.ts";
+import type { Keyring } from "@second-brain/platform";
+import { sessionDecider, type SessionCommand } from "../domain/decide.ts";
+import type { SessionState } from "../domain/session.ts";
 
 /** Everything the session write side needs from the outside world, passed in by the composition root. */
 export interface SessionDeps {
@@ -17,38 +19,23 @@ export interface SessionDeps {
   limits: Limits;
 }
 
-export type StoredSessionEvent = SessionEventEnvelope & { id: string };
-
-export interface LoadedSession {
-  /** The stream's events, decrypted. */
-  events: StoredSessionEvent[];
-  /** The stream's version (0 when it does not exist): the expected version of the next append. */
-  version: number;
-  state: SessionState;
-}
-
 /**
- * Reads and decrypts a session's stream for `caller`. Someone else's session, or one whose owner
- * was erased, does not exist for the caller (404, never 403, so ids cannot be probed).
+ * The command path of session streams (see @second-brain/command-handling). Someone else's
+ * session, or one whose owner was erased, does not exist for the caller (404, never 403).
  */
-export async function loadSession(
+export function sessionHandler(
   deps: SessionDeps,
-  caller: Caller,
-  sessionId: string,
-): Promise<LoadedSession> {
-  const recorded = await deps.store.readStream(sessionStreamId(sessionId));
-  if (recorded.length === 0) return { events: [], version: 0, state: null };
-  const ownerId = recorded[0]!.metadata.ownerId;
-  if (ownerId !== caller.userId) throw new NotFoundError("Session");
-  const key = await deps.keyring.getKey(ownerId);
-  if (key === undefined) throw new NotFoundError("Session");
-  const events = recorded.map((event) => ({
-    ...event,
-    data: decryptFields(event.data as object, sessionPersonalFields(event.type), key),
-  })) as unknown as StoredSessionEvent[];
-  return { events, version: recorded[recorded.length - 1]!.streamVersion, state: foldSession(events) };
+): CommandHandler<SessionCommand, SessionEvent, SessionState> {
+  return commandHandler({
+    decider: sessionDecider(deps.limits),
+    store: deps.store,
+    schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
+    notFound: () => new NotFoundError("Session"),
+    encryption: { keyring: deps.keyring, personalFields: SESSION_PERSONAL_FIELDS },
+  });
 }
 
+/** The personal fields of a session event type (the read model decrypts them too). */
 export function sessionPersonalFields(type: string): readonly string[] {
   return SESSION_PERSONAL_FIELDS[type as SessionEventType] ?? [];
 }

@@ -8,7 +8,14 @@ import {
   type SessionEvent,
   type SessionUpdatedData,
 } from "@second-brain/contracts";
-import type { SessionFields, SessionState } from "./session.ts";
+import type { Command, Decider } from "@second-brain/command-handling";
+import {
+  evolveSession,
+  foldSession,
+  initialSessionState,
+  type SessionFields,
+  type SessionState,
+} from "./session.ts";
 import {
   MAX_SESSION_MESSAGES,
   canonicalJson,
@@ -19,9 +26,6 @@ import {
   isUuid,
   type Problems,
 } from "./rules.ts";
-
-/** Time and ids come with the command, so deciding stays pure and repeatable. */
-type Command<Type extends string, Data> = { type: Type; data: Data; metadata: { now: Date } };
 
 export type StartSession = Command<"StartSession", { sessionId: string; title?: unknown; context?: unknown }>;
 export type AddMessage = Command<
@@ -38,11 +42,19 @@ export type ReopenSession = Command<"ReopenSession", { sessionId: string }>;
 
 export type SessionCommand = StartSession | AddMessage | UpdateSession | CloseSession | ReopenSession;
 
-export function decideSession(
-  command: SessionCommand,
-  state: SessionState,
+/** The session aggregate under `limits` (the size limits are configuration). */
+export function sessionDecider(
   limits: Limits = DEFAULT_LIMITS,
-): SessionEvent[] {
+): Decider<SessionCommand, SessionEvent, SessionState> {
+  return {
+    initialState: initialSessionState,
+    evolve: evolveSession,
+    fold: foldSession,
+    decide: (command, state) => decide(command, state, limits),
+  };
+}
+
+function decide(command: SessionCommand, state: SessionState, limits: Limits): SessionEvent[] {
   switch (command.type) {
     case "StartSession":
       return startSession(command, state, limits);

@@ -1,10 +1,9 @@
 import { DEFAULT_LIMITS, ValidationError, type Tag } from "@second-brain/contracts";
-import { eventsUpToOwnAppend } from "@second-brain/platform";
-import { decideTagSettings } from "../domain/tag.ts";
+import type { CallInfo } from "@second-brain/platform";
 import { normaliseTagName, type Problems } from "../domain/tag-rules.ts";
 import { ancestorsOf, findTag } from "../read-model/tags.queries.ts";
-import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
-import { appendTagEvents, foldTagSettings, loadTagSettings, tagStreamId } from "./tag-streams.ts";
+import type { TagDeps } from "./tag-deps.ts";
+import { tagSettingsHandler, tagStreamId } from "./tag-streams.ts";
 
 /** The tag name from a path or body, normalised; a 400 when empty or too long. */
 export function tagNameOf(value: unknown, field: string, deps: Pick<TagDeps, "limits">): string {
@@ -17,7 +16,7 @@ export function tagNameOf(value: unknown, field: string, deps: Pick<TagDeps, "li
 /** Sets a tag's colour and/or parent (PATCH without a new name). Unknown tags are 404. */
 export async function styleTag(
   deps: TagDeps,
-  info: TagRequestInfo,
+  info: CallInfo,
   name: string,
   changes: { color?: unknown; parent?: unknown },
   now: Date,
@@ -28,22 +27,12 @@ export async function styleTag(
   const known = justRenamed || (await findTag(deps.pool, ownerId, name)) !== null;
   const parent = typeof changes.parent === "string" ? changes.parent.trim().toLowerCase() : null;
   const ancestorsOfParent = parent ? await ancestorsOf(deps.pool, ownerId, parent) : [];
-  const streamId = tagStreamId(ownerId, name);
-  const { version, state, events: stored } = await loadTagSettings(deps.store, ownerId, name);
   // A retry of this very request answers with the settings its first attempt stored.
-  const earlier = eventsUpToOwnAppend(stored, info.commandId, streamId);
-  let settings: { parent?: string | null; color?: string | null } | null = earlier
-    ? foldTagSettings(earlier)
-    : state;
-  if (!earlier) {
-    const events = decideTagSettings(
-      { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known } },
-      state,
-      deps.limits,
-    );
-    await appendTagEvents(deps.store, streamId, events, version, info, now);
-    if (events[0]?.type === "TagStyled") settings = events[0].data;
-  }
+  const { state: settings } = await tagSettingsHandler(deps).handle(
+    tagStreamId(ownerId, name),
+    { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known }, metadata: { now } },
+    info,
+  );
   const count = (await findTag(deps.pool, ownerId, name))?.count ?? 0;
   return {
     name,

@@ -25,9 +25,3 @@ export interface TagDeps {
   limits: Limits;
   memories: MemoryCommands;
 }
-
-export interface TagRequestInfo {
-  caller: Caller;
-  correlationId: string;
-  commandId: string;
-}

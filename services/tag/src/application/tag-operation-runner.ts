@@ -3,16 +3,16 @@ import {
   NotFoundError,
   VersionConflictError,
   tagOperationStreamId,
-  type Caller,
   type TagOperationKind,
 } from "@second-brain/contracts";
-import { derivedId } from "@second-brain/platform";
-import { decideTagOperation, evolveTagOperation, type TagOperation } from "../domain/tag-operation.ts";
-import { decideTagSettings } from "../domain/tag.ts";
+import type { CommandContext, StreamAt } from "@second-brain/command-handling";
+import { derivedId, type CallInfo } from "@second-brain/platform";
+import type { TagOperation, TagOperationCommand, TagOperationState } from "../domain/tag-operation.ts";
+import type { TagSettingsCommand } from "../domain/tag.ts";
 import { refuseRenameOntoExisting } from "../domain/tag-rules.ts";
 import { childrenOf, findTag, memoriesWithTag } from "../read-model/tags.queries.ts";
-import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
-import { appendTagEvents, loadOperation, loadTagSettings, tagStreamId } from "./tag-streams.ts";
+import type { TagDeps } from "./tag-deps.ts";
+import { ownerAsCaller, tagOperationHandler, tagSettingsHandler, tagStreamId } from "./tag-streams.ts";
 
 export interface TagOperationResult {
   id: string;
@@ -34,7 +34,7 @@ export interface TagOperationResult {
  */
 export async function startTagOperation(
   deps: TagDeps,
-  info: TagRequestInfo,
+  info: CallInfo,
   kind: TagOperationKind,
   from: string,
   into: string,
@@ -42,19 +42,22 @@ export async function startTagOperation(
 ): Promise<string> {
   const ownerId = info.caller.userId;
   const operationId = derivedId(info.commandId, "tag-operation");
-  const started = await loadOperation(deps.store, operationId);
-  if (started.state) {
-    if (started.ownerId !== ownerId) throw new NotFoundError("Tag operation");
-    return operationId;
-  }
+  const operations = tagOperationHandler(deps);
+  // Someone else's operation is a 404 (the handler checks the owner).
+  const started = await operations.load(tagOperationStreamId(operationId), info.caller);
+  if (started.state) return operationId;
   if ((await findTag(deps.pool, ownerId, from)) === null) throw new NotFoundError("Tag");
   if (kind === "rename") refuseRenameOntoExisting(into, (await findTag(deps.pool, ownerId, into)) !== null);
   const memoryIds = await memoriesWithTag(deps.pool, ownerId, from);
-  const events = decideTagOperation(
-    { type: "StartTagOperation", data: { operationId, kind, from, into, memoryIds } },
-    null,
+  await operations.decideAndAppend(
+    started,
+    {
+      type: "StartTagOperation",
+      data: { operationId, kind, from, into, memoryIds },
+      metadata: { now },
+    },
+    info,
   );
-  await appendTagEvents(deps.store, tagOperationStreamId(operationId), events, 0, info, now);
   return operationId;
 }
 
@@ -70,55 +73,54 @@ export async function runTagOperation(
   now: () => Date,
   onProgress?: (result: TagOperationResult) => void,
 ): Promise<TagOperationResult> {
-  let loaded = await loadOperation(deps.store, operationId);
+  const operations = tagOperationHandler(deps);
+  const streamId = tagOperationStreamId(operationId);
+  const loaded = await operations.load(streamId, "system");
   if (!loaded.state || !loaded.ownerId) throw new NotFoundError("Tag operation");
-  const caller: Caller = { userId: loaded.ownerId, role: "user" };
-  const info: TagRequestInfo = {
-    caller,
-    correlationId: loaded.correlationId ?? operationId,
+  const info: CallInfo = {
+    caller: ownerAsCaller(loaded.ownerId),
+    correlationId: loaded.events[0]?.metadata.correlationId ?? operationId,
     commandId: operationId,
   };
+  let stream: StreamAt<TagOperationState> = loaded;
   let operation: TagOperation = loaded.state;
-  let version = loaded.version;
-  const streamId = tagOperationStreamId(operationId);
 
   // Each step is a command of its own (an id derived from the operation and the step), so a step
-  // taken twice, by a resumed run or a second runner, appends once.
-  const step = async (command: Parameters<typeof decideTagOperation>[0], stepName: string) => {
-    const stepInfo = { ...info, commandId: derivedId(operationId, stepName) };
-    for (let attempt = 0; ; attempt++) {
-      const events = decideTagOperation(command, operation);
-      try {
-        await appendTagEvents(deps.store, streamId, events, version, stepInfo, now());
-        for (const event of events) operation = evolveTagOperation(operation, event, ++version)!;
-        return;
-      } catch (error) {
-        const raced = error instanceof VersionConflictError || error instanceof AlreadyExistsError;
-        if (!raced || attempt >= 5) throw error;
-        loaded = await loadOperation(deps.store, operationId);
-        operation = loaded.state!;
-        version = loaded.version;
-      }
+  // taken twice, by a resumed run or a second runner, appends once. The stream is read once: a
+  // step appends where the last one left it, and reads again only when another runner moved it.
+  const step = async (command: TagOperationCommand, stepName: string) => {
+    const context: CommandContext = { ...info, commandId: derivedId(operationId, stepName) };
+    let result;
+    try {
+      result = await operations.decideAndAppend(stream, command, context);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError || error instanceof AlreadyExistsError)) throw error;
+      result = await operations.handle(streamId, command, context);
     }
+    stream = { ...stream, ...result };
+    operation = result.state!;
   };
 
   for (const memoryId of operation.memoryIds) {
     if (operation.done.has(memoryId)) continue;
     const retag = `retag ${memoryId}`;
     await deps.memories.retag(
-      caller,
+      info.caller,
       memoryId,
       operation.from,
       operation.into,
       derivedId(operationId, retag),
       info.correlationId,
     );
-    await step({ type: "MarkMemoryRetagged", data: { memoryId } }, `mark ${memoryId}`);
+    await step(
+      { type: "MarkMemoryRetagged", data: { memoryId }, metadata: { now: now() } },
+      `mark ${memoryId}`,
+    );
     onProgress?.(resultOf(operation));
   }
   if (!operation.completed) {
     await moveSettings(deps, info, operation.from, operation.into, now);
-    await step({ type: "CompleteTagOperation" }, "complete");
+    await step({ type: "CompleteTagOperation", data: {}, metadata: { now: now() } }, "complete");
   }
   return resultOf(operation);
 }
@@ -129,63 +131,36 @@ export async function runTagOperation(
  */
 async function moveSettings(
   deps: TagDeps,
-  info: TagRequestInfo,
+  info: CallInfo,
   from: string,
   into: string,
   now: () => Date,
 ): Promise<void> {
   const ownerId = info.caller.userId;
-  const source = await loadTagSettings(deps.store, ownerId, from);
-  const target = await loadTagSettings(deps.store, ownerId, into);
-  const sourceActive = source.state && !source.state.retired ? source.state : null;
-  if (sourceActive && (!target.state || target.state.retired)) {
+  const settings = tagSettingsHandler(deps);
+  const run = (name: string, command: TagSettingsCommand, step: string) =>
+    settings.handle(tagStreamId(ownerId, name), command, stepOf(info, step));
+  const load = (name: string) => settings.load(tagStreamId(ownerId, name), info.caller);
+  const source = (await load(from)).state;
+  const target = (await load(into)).state;
+  const sourceActive = source && !source.retired ? source : null;
+  if (sourceActive && (!target || target.retired)) {
     const parent = sourceActive.parent === into ? null : sourceActive.parent;
-    const events = decideTagSettings(
-      {
-        type: "StyleTag",
-        data: { name: into, color: sourceActive.color, parent, ancestorsOfParent: [], known: true },
-      },
-      target.state,
-      deps.limits,
-    );
-    await appendTagEvents(
-      deps.store,
-      tagStreamId(ownerId, into),
-      events,
-      target.version,
-      stepOf(info, "style into"),
-      now(),
-    );
+    const data = { name: into, color: sourceActive.color, parent, ancestorsOfParent: [], known: true };
+    await run(into, { type: "StyleTag", data, metadata: { now: now() } }, "style into");
   }
-  const retire = decideTagSettings(
-    { type: "RetireTag", data: { name: from, into } },
-    source.state,
-    deps.limits,
-  );
-  await appendTagEvents(
-    deps.store,
-    tagStreamId(ownerId, from),
-    retire,
-    source.version,
-    stepOf(info, "retire"),
-    now(),
-  );
+  await run(from, { type: "RetireTag", data: { name: from, into }, metadata: { now: now() } }, "retire");
   for (const child of await childrenOf(deps.pool, ownerId, from)) {
-    const { version, state } = await loadTagSettings(deps.store, ownerId, child);
+    const { state } = await load(child);
     if (!state || state.retired || state.parent !== from) continue;
     const parent = child === into ? null : into;
-    const events = decideTagSettings(
-      { type: "StyleTag", data: { name: child, parent, ancestorsOfParent: [], known: true } },
-      state,
-      deps.limits,
-    );
-    const reparent = stepOf(info, `reparent ${child}`);
-    await appendTagEvents(deps.store, tagStreamId(ownerId, child), events, version, reparent, now());
+    const data = { name: child, parent, ancestorsOfParent: [], known: true };
+    await run(child, { type: "StyleTag", data, metadata: { now: now() } }, `reparent ${child}`);
   }
 }
 
 /** One step of an operation as a command of its own. */
-function stepOf(info: TagRequestInfo, step: string): TagRequestInfo {
+function stepOf(info: CallInfo, step: string): CallInfo {
   return { ...info, commandId: derivedId(info.commandId, step) };
 }
 

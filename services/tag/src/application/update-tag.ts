@@ -2,7 +2,8 @@ import { DEFAULT_LIMITS, NotFoundError, ValidationError, type Tag } from "@secon
 import { checkStyling, normaliseTagName } from "../domain/tag-rules.ts";
 import { ancestorsOf, countMemoriesTagged, findTag } from "../read-model/tags.queries.ts";
 import { styleTag, tagNameOf } from "./style-tag.ts";
-import type { TagDeps, TagRequestInfo } from "./tag-deps.ts";
+import type { CallInfo } from "@second-brain/platform";
+import type { TagDeps } from "./tag-deps.ts";
 import type { TagOperationResult } from "./tag-operation-runner.ts";
 
 export interface UpdateTagRequest {
@@ -21,7 +22,7 @@ export type Rename = (from: string, into: string) => Promise<TagOperationResult>
  */
 export async function updateTag(
   deps: TagDeps,
-  info: TagRequestInfo,
+  info: CallInfo,
   request: UpdateTagRequest,
   now: Date,
   rename: Rename,

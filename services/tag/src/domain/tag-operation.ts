@@ -4,6 +4,7 @@ import {
   type TagEvent,
   type TagOperationKind,
 } from "@second-brain/contracts";
+import type { Command, Decider, StreamEvent } from "@second-brain/command-handling";
 
 /**
  * A rename or merge as its own aggregate: the work list is fixed when it starts, each memory is
@@ -28,11 +29,8 @@ export type TagOperationEvent = Extract<
   { type: "TagOperationStarted" | "TagOperationMemoryRetagged" | "TagOperationCompleted" }
 >;
 
-export function evolveTagOperation(
-  state: TagOperationState,
-  event: TagOperationEvent,
-  version: number,
-): TagOperationState {
+function evolve(state: TagOperationState, event: StreamEvent<TagOperationEvent>): TagOperationState {
+  const version = event.streamVersion;
   switch (event.type) {
     case "TagOperationStarted": {
       const { operationId, kind, from, into, memoryIds } = event.data;
@@ -50,17 +48,14 @@ export function evolveTagOperation(
 }
 
 export type TagOperationCommand =
-  | {
-      type: "StartTagOperation";
-      data: { operationId: string; kind: TagOperationKind; from: string; into: string; memoryIds: string[] };
-    }
-  | { type: "MarkMemoryRetagged"; data: { memoryId: string } }
-  | { type: "CompleteTagOperation" };
+  | Command<
+      "StartTagOperation",
+      { operationId: string; kind: TagOperationKind; from: string; into: string; memoryIds: string[] }
+    >
+  | Command<"MarkMemoryRetagged", { memoryId: string }>
+  | Command<"CompleteTagOperation", Record<string, never>>;
 
-export function decideTagOperation(
-  command: TagOperationCommand,
-  state: TagOperationState,
-): TagOperationEvent[] {
+function decide(command: TagOperationCommand, state: TagOperationState): TagOperationEvent[] {
   switch (command.type) {
     case "StartTagOperation": {
       if (state !== null) return [];
@@ -96,6 +91,12 @@ export function decideTagOperation(
     }
   }
 }
+
+export const tagOperationDecider: Decider<TagOperationCommand, TagOperationEvent, TagOperationState> = {
+  initialState: () => null,
+  evolve,
+  decide,
+};
 
 function started(state: TagOperationState): TagOperation {
   if (state === null) throw new IllegalStateError("The operation was never started.");

@@ -5,6 +5,7 @@ import {
   type Limits,
   type TagEvent,
 } from "@second-brain/contracts";
+import type { Command, Decider, StreamEvent } from "@second-brain/command-handling";
 import { checkColor, normaliseTagName, type Problems } from "./tag-rules.ts";
 
 /** A tag's own settings (its stream); usage counts are a read model, not part of the aggregate. */
@@ -21,11 +22,8 @@ export type TagSettingsState = TagSettings | null;
 
 export type TagSettingsEvent = Extract<TagEvent, { type: "TagStyled" | "TagRetired" }>;
 
-export function evolveTagSettings(
-  state: TagSettingsState,
-  event: TagSettingsEvent,
-  version: number,
-): TagSettingsState {
+function evolve(state: TagSettingsState, event: StreamEvent<TagSettingsEvent>): TagSettingsState {
+  const version = event.streamVersion;
   switch (event.type) {
     case "TagStyled":
       return {
@@ -48,27 +46,30 @@ export function evolveTagSettings(
  * Sets a tag's colour and parent. `ancestorsOfParent` is the parent's own chain of parents (read
  * by the application), so a parent that would make a cycle is refused here, purely.
  */
-export type StyleTag = {
-  type: "StyleTag";
-  data: {
+export type StyleTag = Command<
+  "StyleTag",
+  {
     name: string;
     color?: unknown;
     parent?: unknown;
     ancestorsOfParent: string[];
     /** The tag is in use (count > 0) or has settings; styling an unknown tag is a 404. */
     known: boolean;
-  };
-};
+  }
+>;
 
-export type RetireTag = { type: "RetireTag"; data: { name: string; into: string } };
+export type RetireTag = Command<"RetireTag", { name: string; into: string }>;
 
 export type TagSettingsCommand = StyleTag | RetireTag;
 
-export function decideTagSettings(
-  command: TagSettingsCommand,
-  state: TagSettingsState,
+/** A tag's settings under `limits` (the size limits are configuration). */
+export function tagSettingsDecider(
   limits: Limits = DEFAULT_LIMITS,
-): TagSettingsEvent[] {
+): Decider<TagSettingsCommand, TagSettingsEvent, TagSettingsState> {
+  return { initialState: () => null, evolve, decide: (command, state) => decide(command, state, limits) };
+}
+
+function decide(command: TagSettingsCommand, state: TagSettingsState, limits: Limits): TagSettingsEvent[] {
   switch (command.type) {
     case "StyleTag":
       return styleTag(command, state, limits);
