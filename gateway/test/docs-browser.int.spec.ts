@@ -22,7 +22,10 @@ describe("the docs page in a browser", function () {
   let profile: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: run scripts/install-test-tools.sh`);
+      this.skip();
+    }
     profile = mkdtempSync(path.join(os.tmpdir(), "sb-docs-chromium-"));
     broker = new ServiceBroker({ logger: false });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
