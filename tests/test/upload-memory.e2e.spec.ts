@@ -72,6 +72,12 @@ for (const mode of ["embedded", "distributed"] as const) {
 
     it("uploads 50 MB with RSS growth well under the file size, and the bytes arrive whole", async () => {
       const memory = await api.request("POST", "/api/v1/memories", { content: "a big file" });
+      // The file is made first: generating 50 MB blocks this process for a while, and a block between
+      // two requests can outlast the server's keep-alive wait, so the upload would be written to a
+      // socket the server had already closed (EPIPE), a race of the client's, not of the server's.
+      const bytes = randomBytes(FILE_BYTES);
+      const form = new FormData();
+      form.append("file", new Blob([bytes]), "big.bin");
       const watched = Object.entries(stack.pids()).filter(([name]) =>
         ["embedded", "gateway", "attachment"].includes(name),
       ) as [string, number][];
@@ -98,9 +104,6 @@ for (const mode of ["embedded", "distributed"] as const) {
           );
       }, 25);
 
-      const bytes = randomBytes(FILE_BYTES);
-      const form = new FormData();
-      form.append("file", new Blob([bytes]), "big.bin");
       const response = await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
         method: "POST",
         headers: { authorization: `Bearer ${api.token}` },
