@@ -11,7 +11,8 @@ import { refuseForbiddenRequestText } from "./request-text.ts";
 import { sendResult } from "./send-result.ts";
 
 export interface DispatchOptions {
-  limits: Pick<Config["limits"], "maxBodyBytes" | "maxFileBytes">;
+  /** The deployment's limits: the body and file sizes, and those the request schemas name. */
+  limits: Config["limits"];
   jwtSecret: string;
   /** Milliseconds since the epoch, for token expiry. */
   now: () => number;
@@ -86,7 +87,7 @@ async function callWithJson(
 ) {
   const maxBytes = Math.min(options.limits.maxBodyBytes, route.maxBodyBytes ?? Infinity);
   const request: ApiRequest = { body: await readJsonBody(req, maxBytes), query: req.query, path };
-  return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request));
+  return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request, options.limits));
 }
 
 /**
@@ -107,7 +108,7 @@ async function callWithUpload(
   });
   try {
     return await req.$ctx.call(route.action, {
-      ...route.params({ body: {}, query: req.query, path }),
+      ...route.params({ body: {}, query: req.query, path }, options.limits),
       ...upload,
     });
   } catch (error) {

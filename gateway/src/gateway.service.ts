@@ -3,7 +3,7 @@ import ApiGateway from "moleculer-web";
 import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
 import { createLogger, type Config, type ObjectStore } from "@second-brain/platform";
 import { dispatchingAliases } from "./api-dispatch.ts";
-import { docsPage, openApiJson, opsAliases } from "./ops-routes.ts";
+import { docsPage, openApiJsonFor, opsAliases } from "./ops-routes.ts";
 import { toErrorResponse, writeErrorResponse } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
 import { dropUnacceptableRequestIds } from "./request-headers.ts";
@@ -108,7 +108,8 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
           mappingPolicy: "restrict",
           bodyParsers: false,
           logging: false,
-          aliases: opsAliases({ readinessServices, openApiJson, docsPage }),
+          // Built once: the document is fixed for the life of the process.
+          aliases: opsAliases({ readinessServices, openApiJson: openApiJsonFor(config.limits), docsPage }),
           onError,
         },
       ],

@@ -183,5 +183,8 @@ export function buildOpenApiDocument() {
   };
 }
 
-/** Built once at start: the routes and schemas are fixed for the life of the process. */
+/**
+ * Built once at start: the routes and schemas are fixed for the life of the process. It states the
+ * default limits; the gateway serves it with its configured ones (ops-routes.ts, openApiJsonFor).
+ */
 export const openApiDocument = buildOpenApiDocument();

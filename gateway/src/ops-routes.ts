@@ -6,6 +6,8 @@ import {
   redocStandaloneScript,
   renderDocsPage,
 } from "./docs-page.ts";
+import type { Limits } from "@second-brain/contracts";
+import { withLimits } from "@second-brain/contracts/schemas";
 import { openApiDocument } from "./openapi.ts";
 import { healthDetails, readiness, sendJson, sendMetrics, sendText } from "./ops-endpoints.ts";
 
@@ -25,8 +27,9 @@ export function withTagsFirst<T extends { tags?: readonly { name: string }[] }>(
   return { ...document, tags: [...head, ...tags.filter((tag) => !first.includes(tag.name))] };
 }
 
-/** Built once: the document is static. */
-export const openApiJson = JSON.stringify(withTagsFirst(openApiDocument, FIRST_TAGS));
+/** The served document: it states the deployment's limits, not the defaults (with-limits.ts). */
+export const openApiJsonFor = (limits: Limits) =>
+  JSON.stringify(withTagsFirst(withLimits(openApiDocument, limits), FIRST_TAGS));
 export const docsPage = renderDocsPage(openApiDocument.info.title);
 
 interface OpsOptions {

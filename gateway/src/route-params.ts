@@ -1,4 +1,4 @@
-import { ValidationError } from "@second-brain/contracts";
+import { DEFAULT_LIMITS, ValidationError, type Limits } from "@second-brain/contracts";
 import {
   assertValid,
   compileCheck,
@@ -78,27 +78,47 @@ export interface RouteDeclaration {
 export interface ApiRoute extends Omit<RouteDeclaration, "multipart"> {
   multipart?: true;
   multipartSchema?: TSchema;
-  /** The action's params from the request, validated; throws ValidationError (400) naming each bad field. */
-  params: (request: ApiRequest) => Record<string, unknown>;
+  /**
+   * The action's params from the request, validated against the deployment's `limits` (the
+   * defaults when not given); throws ValidationError (400) naming each bad field.
+   */
+  params: (request: ApiRequest, limits?: Limits) => Record<string, unknown>;
+}
+
+interface Checks {
+  path?: Check | undefined;
+  query?: Check | undefined;
+  body?: Check | undefined;
 }
 
 export function defineRoute(declaration: RouteDeclaration): ApiRoute {
   const { multipart, ...rest } = declaration;
-  const checks = {
-    path: declaration.request?.path && compileCheck(declaration.request.path, { coerce: true }),
-    query: declaration.request?.query && compileCheck(declaration.request.query, { coerce: true }),
-    body: multipart ? undefined : compileCheck(declaration.request?.body ?? NoParams),
+  // Compiled once per set of limits (a process has one: its configuration's).
+  const checksByLimits = new WeakMap<Limits, Checks>();
+  const checksFor = (limits: Limits): Checks => {
+    let checks = checksByLimits.get(limits);
+    if (!checks) {
+      const { path, query, body = NoParams } = declaration.request ?? {};
+      checks = {
+        path: path && compileCheck(path, { coerce: true, limits }),
+        query: query && compileCheck(query, { coerce: true, limits }),
+        body: multipart ? undefined : compileCheck(body, { limits }),
+      };
+      checksByLimits.set(limits, checks);
+    }
+    return checks;
   };
   return {
     ...rest,
     ...(multipart ? { multipart: true as const, multipartSchema: multipart.schema } : {}),
-    params: (request) => paramsOf(declaration, checks, multipart ? { ...request, body: {} } : request),
+    params: (request, limits = DEFAULT_LIMITS) =>
+      paramsOf(declaration, checksFor(limits), multipart ? { ...request, body: {} } : request),
   };
 }
 
 function paramsOf(
   declaration: RouteDeclaration,
-  checks: { path?: Check; query?: Check; body?: Check },
+  checks: Checks,
   request: ApiRequest,
 ): Record<string, unknown> {
   const fromPath = Object.entries(declaration.fromPath ?? {});

@@ -55,8 +55,8 @@ export function brokerOptions(config: Config, nodeID: string): BrokerOptions {
           })
         : null,
     serializer: "JSON",
-    // Action params are the API's TypeBox schemas, checked by Ajv (schema-validator.ts).
-    validator: new SchemaValidator(),
+    // Action params are the API's TypeBox schemas, checked by Ajv with this process's limits (schema-validator.ts).
+    validator: new SchemaValidator(config.limits),
     logger: moleculerLogger(config.logLevel),
     requestTimeout: REQUEST_TIMEOUT_MS,
     // A killed node is dropped from the registry within a few seconds, so calls go to live ones.

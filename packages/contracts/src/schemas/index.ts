@@ -1,5 +1,6 @@
 /** The API's schemas, declared once: the services validate their params with them, the gateway its requests, and /openapi.json is generated from them. */
 export * from "./validate.ts";
+export * from "./with-limits.ts";
 export * from "./common.ts";
 export * as identitySchemas from "./identity.ts";
 export * as memorySchemas from "./memory.ts";

@@ -1,25 +1,24 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { DEFAULT_LIMITS } from "../limits.ts";
 import { MEMORY_TYPES, VISIBLE_MEMORY_STATUSES } from "../memory.ts";
 import { NON_BLANK } from "./validate.ts";
+import { limitedBy } from "./with-limits.ts";
 import { DateTime, IdParams, JsonObject, Nullable, StringEnum, Strict, Unit, Uuid } from "./common.ts";
 
 /**
- * Memories (API.md, Memories). Limits are the defaults of limits.ts; a deployment that configures
- * other limits is held to them by the domain (services/memory/src/domain/rules.ts).
+ * Memories (API.md, Memories). The limits a deployment configures are named, not fixed
+ * (with-limits.ts); the domain holds memories to them as well (services/memory/src/domain/rules.ts).
  */
-const { maxContentChars, maxTitleChars, maxTags, maxTagChars, maxListLimit } = DEFAULT_LIMITS;
 
 export const MAX_SOURCE_URL_CHARS = 2048;
 export const MAX_LINK_TYPE_CHARS = 64;
 
-const Content = Type.String({ minLength: 1, maxLength: maxContentChars, pattern: NON_BLANK });
+const Content = Type.String({ minLength: 1, ...limitedBy("maxContentChars"), pattern: NON_BLANK });
 const Title = Nullable(
-  Type.String({ maxLength: maxTitleChars, description: "Trimmed; an empty title means none." }),
+  Type.String({ ...limitedBy("maxTitleChars"), description: "Trimmed; an empty title means none." }),
 );
-export const TagName = Type.String({ minLength: 1, maxLength: maxTagChars, pattern: NON_BLANK });
+export const TagName = Type.String({ minLength: 1, ...limitedBy("maxTagChars"), pattern: NON_BLANK });
 const Tags = Type.Array(TagName, {
-  maxItems: maxTags,
+  ...limitedBy("maxTags"),
   description: "Trimmed, lower-cased and de-duplicated.",
 });
 const MemoryTypeField = StringEnum(MEMORY_TYPES);
@@ -68,13 +67,13 @@ export const MemoryIdParams = IdParams;
 export const AsOfParams = Strict({ id: Uuid(), asOf: DateTime() });
 
 export const MemoryListQuery = Strict({
-  tag: Type.Optional(Type.String({ minLength: 1, maxLength: maxTagChars })),
+  tag: Type.Optional(Type.String({ minLength: 1, ...limitedBy("maxTagChars") })),
   type: Type.Optional(MemoryTypeField),
   status: Type.Optional(
     StringEnum(VISIBLE_MEMORY_STATUSES, { description: "Active memories unless asked otherwise." }),
   ),
   sessionId: Type.Optional(Uuid()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxListLimit })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, ...limitedBy("maxListLimit") })),
   cursor: Type.Optional(
     Type.String({ minLength: 1, maxLength: 512, description: "nextCursor of the previous page." }),
   ),

@@ -1,8 +1,9 @@
 import { Type } from "@sinclair/typebox";
-import { DEFAULT_LIMITS, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_RESULTS } from "../limits.ts";
+import { MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_RESULTS } from "../limits.ts";
 import { MEMORY_TYPES, VISIBLE_MEMORY_STATUSES } from "../memory.ts";
 import { Strict, StringEnum, Uuid } from "./common.ts";
 import { Memory } from "./memory.ts";
+import { limitedBy } from "./with-limits.ts";
 
 /** Search (API.md, Search). */
 export const SEARCH_MODES = ["hybrid", "semantic", "keyword"] as const;
@@ -34,8 +35,8 @@ export const SearchBody = Strict({
   filters: Type.Optional(
     Strict({
       tags: Type.Optional(
-        Type.Array(Type.String({ minLength: 1, maxLength: DEFAULT_LIMITS.maxTagChars }), {
-          maxItems: DEFAULT_LIMITS.maxTags,
+        Type.Array(Type.String({ minLength: 1, ...limitedBy("maxTagChars") }), {
+          ...limitedBy("maxTags"),
           description: "Every one of these tags.",
         }),
       ),

@@ -1,13 +1,14 @@
 import { Type } from "@sinclair/typebox";
-import { DEFAULT_LIMITS, MAX_TOKEN_CHARS } from "../limits.ts";
+import { MAX_TOKEN_CHARS } from "../limits.ts";
 import { MESSAGE_ROLES, SESSION_STATUSES } from "../session.ts";
 import { NON_BLANK } from "./validate.ts";
+import { limitedBy } from "./with-limits.ts";
 import { DateTime, IdParams, JsonObject, Nullable, StringEnum, Strict, Uuid } from "./common.ts";
 
 /** Sessions (API.md, Sessions): title and message lengths follow the memory limits. */
 const Title = Nullable(
   Type.String({
-    maxLength: DEFAULT_LIMITS.maxTitleChars,
+    ...limitedBy("maxTitleChars"),
     description: "Trimmed; an empty title means none.",
   }),
 );
@@ -18,11 +19,11 @@ export const StartSessionBody = Strict(sessionFields);
 export const UpdateSessionBody = Strict(sessionFields);
 export const AddMessageBody = Strict({
   role: StringEnum(MESSAGE_ROLES),
-  content: Type.String({ minLength: 1, maxLength: DEFAULT_LIMITS.maxContentChars, pattern: NON_BLANK }),
+  content: Type.String({ minLength: 1, ...limitedBy("maxContentChars"), pattern: NON_BLANK }),
 });
 export const SessionListQuery = Strict({
   status: Type.Optional(StringEnum(SESSION_STATUSES)),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DEFAULT_LIMITS.maxListLimit })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, ...limitedBy("maxListLimit") })),
   cursor: Type.Optional(
     Type.String({
       minLength: 1,

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
-import { DEFAULT_LIMITS } from "../limits.ts";
 import { Nullable, StringEnum, Strict, Uuid } from "./common.ts";
 import { TagName } from "./memory.ts";
+import { limitedBy } from "./with-limits.ts";
 
 /** Tags (API.md, Tags): names are trimmed and lower-cased, like the tags on memories. */
 const Color = Nullable(
@@ -12,7 +12,7 @@ export const TagPath = Strict({ name: TagName });
 export const UpdateTagBody = Strict({
   name: Type.Optional(TagName),
   color: Type.Optional(Color),
-  parent: Type.Optional(Nullable(Type.String({ maxLength: DEFAULT_LIMITS.maxTagChars }))),
+  parent: Type.Optional(Nullable(Type.String(limitedBy("maxTagChars")))),
 });
 export const MergeTagBody = Strict({ into: TagName });
 

@@ -3,7 +3,8 @@ import addFormatsModule from "ajv-formats";
 import { KindGuard, type TSchema } from "@sinclair/typebox";
 import { ValidationError, type FieldProblem } from "../errors.ts";
 import { childField } from "../text-rule.ts";
-import { MAX_EMAIL_CHARS } from "../limits.ts";
+import { MAX_EMAIL_CHARS, type Limits } from "../limits.ts";
+import { withLimits } from "./with-limits.ts";
 
 /**
  * Every schema of the API is compiled here, by Ajv, for the broker's validator and the gateway
@@ -34,8 +35,15 @@ export type Check = (value: unknown) => FieldProblem[];
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** A reusable check of values against `schema`; `[]` when the value is valid. */
-export function compileCheck(schema: TSchema, options: { coerce?: boolean } = {}): Check {
+/**
+ * A reusable check of values against `schema`; `[]` when the value is valid. With `limits`, the
+ * limits the schema names (with-limits.ts) are the deployment's; without, the defaults it states.
+ */
+export function compileCheck(
+  declared: TSchema,
+  options: { coerce?: boolean; limits?: Limits | undefined } = {},
+): Check {
+  const schema = options.limits ? withLimits(declared, options.limits) : declared;
   const ajv = options.coerce ? coercing : exact;
   let validate = options.coerce ? undefined : compiled.get(schema);
   if (!validate) {
