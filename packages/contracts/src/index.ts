@@ -9,3 +9,4 @@ export * from "./attachment.ts";
 export * from "./json-values.ts";
 export * from "./text-rule.ts";
 export * from "./memory-fold.ts";
+export * from "./session-fold.ts";
