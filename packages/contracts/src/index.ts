@@ -10,3 +10,4 @@ export * from "./json-values.ts";
 export * from "./text-rule.ts";
 export * from "./memory-fold.ts";
 export * from "./session-fold.ts";
+export * from "./field-rules.ts";
