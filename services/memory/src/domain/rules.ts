@@ -1,7 +1,6 @@
 import {
   canonicalJson,
   checkJsonObject,
-  checkTitle,
   isPlainObject,
   isUuid,
   MEMORY_TYPES,
@@ -126,4 +125,4 @@ export function checkLinkType(value: unknown, problems: Problems): string {
   return linkType;
 }
 
-export { canonicalJson, checkTitle, isPlainObject, isUuid };
+export { canonicalJson, isPlainObject };

@@ -2,8 +2,6 @@ import {
   MESSAGE_ROLES,
   canonicalJson,
   checkJsonObject,
-  checkTitle,
-  isUuid,
   type FieldProblem,
   type Limits,
   type MessageRole,
@@ -42,4 +40,4 @@ export function checkMessageContent(value: unknown, limits: Limits, problems: Pr
   return value;
 }
 
-export { canonicalJson, checkTitle, isUuid };
+export { canonicalJson };
