@@ -1,6 +1,7 @@
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import { ForbiddenError, NotFoundError, type CallMeta } from "@second-brain/contracts";
 import { appErrorsMixin } from "@second-brain/platform";
+import type { ParkedEvent, ProjectionStatus } from "@second-brain/projection";
 
 /**
  * The projections an admin can rebuild. Each is a service with `status` (where it stands in the
@@ -22,23 +23,6 @@ export const READ_MODEL_SERVICES: Readonly<Record<string, string>> = {
   attachments: "attachment",
 };
 
-interface ReadModelStatus {
-  name: string;
-  position: string;
-  lagEvents: number;
-  parkedStreams: number;
-}
-
-interface ParkedEvent {
-  streamId: string;
-  streamVersion: number;
-  position: string;
-  eventId: string;
-  eventType: string;
-  error: string;
-  parkedAt: string;
-}
-
 /** Admin operations of the REST API, run next to the gateway. Every action needs the admin role. */
 export function adminService(): ServiceSchema {
   return {
@@ -55,7 +39,7 @@ export function adminService(): ServiceSchema {
           // A read model that cannot answer (its service is starting or failing) is listed with the reason.
           const settled = await Promise.allSettled(
             available.map(async ([name, service]) => {
-              const status = await ctx.call<ReadModelStatus, object>(
+              const status = await ctx.call<ProjectionStatus, object>(
                 `${service}.readModelStatus`,
                 {},
                 { meta: ctx.meta },

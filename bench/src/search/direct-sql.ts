@@ -92,7 +92,10 @@ export function directSql(databaseUrl: string, table: string, statsTable: string
         .slice(0, q.limit)
         .map((c) => c.id);
     },
-    hnswTop: async (q, k) => (await hnswNearest(target, q.ownerId, q.vector!, q.filters, k)).map((c) => c.id),
+    hnswTop: async (q, k) =>
+      (await hnswNearest(target, { ownerId: q.ownerId, vector: q.vector!, filters: q.filters, k })).map(
+        (c) => c.id,
+      ),
     semanticPath: (documents) => (documents <= SEMANTIC_DEFAULTS.exactMaxDocuments ? "exact" : "hnsw"),
     close: () => pool.end(),
   };

@@ -9,3 +9,5 @@ export * from "./attachment.ts";
 export * from "./json-values.ts";
 export * from "./text-rule.ts";
 export * from "./memory-fold.ts";
+export * from "./session-fold.ts";
+export * from "./field-rules.ts";

@@ -1,26 +1,14 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
-import {
-  appErrorsMixin,
-  commandIdOf,
-  runMigrations,
-  type Keyring,
-  type SqlPool,
-} from "@second-brain/platform";
+import { appErrorsMixin, commandIdOf, runMigrations } from "@second-brain/platform";
 import type { EventStore } from "@second-brain/event-store";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
 import { identityMigrations } from "./migrations.ts";
 import { identitySchemas, NoParams } from "@second-brain/contracts/schemas";
 
-export interface IdentityServiceOptions {
-  pool: SqlPool;
-  keyring: Keyring;
-  jwtSecret: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
-  /** Emails that register as admins (configuration: ADMIN_EMAILS). */
-  adminEmails?: readonly string[];
+/** The identity dependencies (IdentityDeps), with the clock optional and the log beside them. */
+export interface IdentityServiceOptions extends Omit<IdentityDeps, "now"> {
   /** Where the `UserErased` event goes, so read models purge an erased user's rows. */
   store: EventStore;
   /** Milliseconds since the epoch; tests pass a fixed clock. */

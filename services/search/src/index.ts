@@ -15,6 +15,7 @@ export {
   semanticCandidates,
   ownerDocumentCount,
   type Candidate,
+  type NearestQuery,
   type SemanticTarget,
   type SemanticTuning,
 } from "./adapters/semantic-sql.ts";

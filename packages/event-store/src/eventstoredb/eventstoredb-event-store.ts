@@ -24,6 +24,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
 } from "../event-store.ts";
+import { openSubscriptions } from "../open-subscriptions.ts";
 import { validateAppend } from "../validate-append.ts";
 import { subscribeToLog } from "./eventstoredb-subscription.ts";
 import {
@@ -49,7 +50,7 @@ export function createEventStoreDbEventStore(
   options: EventStoreDbEventStoreOptions = {},
 ): EventStore {
   const client = EventStoreDBClient.connectionString(connectionString);
-  const subscriptions = new Set<{ stop(): Promise<void> }>();
+  const subscriptions = openSubscriptions();
 
   async function readStream(streamId: string, range: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = range.fromVersion ?? 1;
@@ -176,18 +177,10 @@ export function createEventStoreDbEventStore(
     readAll,
     subscribe(subscribeOptions) {
       const subscription = subscribeToLog(client, subscribeOptions, options.retryDelayMs ?? 500);
-      subscriptions.add(subscription);
-      return {
-        wake: () => subscription.wake(),
-        stop: async () => {
-          subscriptions.delete(subscription);
-          await subscription.stop();
-        },
-      };
+      return subscriptions.track(subscription);
     },
     async close() {
-      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-      subscriptions.clear();
+      await subscriptions.stopAll();
       await client.dispose();
     },
   };

@@ -1,5 +1,6 @@
 import type { SqlPool } from "@second-brain/platform";
-import type { EventStore, Subscription } from "../event-store.ts";
+import type { EventStore } from "../event-store.ts";
+import { openSubscriptions } from "../open-subscriptions.ts";
 import { appendNotifier, appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
 import { startCatchUp } from "./catch-up-subscription.ts";
 import { createNotificationListener, type NotificationListener } from "./notification-listener.ts";
@@ -32,7 +33,7 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
     pool.kind === "postgres" && options.listen !== false && options.listenUrl
       ? createNotificationListener(options.listenUrl, EVENTS_CHANNEL)
       : null;
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
   const notifyOtherProcesses = pool.kind === "postgres" ? appendNotifier(pool) : () => undefined;
 
   return {
@@ -42,7 +43,7 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
         const result = await appendOnClient(pool, streamId, events, expectedVersion);
         // Subscribers in this process hear of the commit at once (the only wake-up PGlite has);
         // those in other processes through LISTEN.
-        for (const subscription of subscriptions) subscription.wake();
+        subscriptions.wakeAll();
         notifyOtherProcesses();
         return result;
       } catch (error) {
@@ -67,19 +68,10 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
         },
         subscribeOptions,
       );
-      subscriptions.add(subscription);
-      return {
-        wake: () => subscription.wake(),
-        stop: async () => {
-          subscriptions.delete(subscription);
-          await subscription.stop();
-        },
-      };
+      return subscriptions.track(subscription);
     },
     async close() {
-      const stopping = [...subscriptions].map((subscription) => subscription.stop());
-      subscriptions.clear();
-      await Promise.all(stopping);
+      await subscriptions.stopAll();
       await listener?.close();
     },
   };

@@ -1,7 +1,9 @@
 import {
   AlreadyExistsError,
+  checkTitle,
   DEFAULT_LIMITS,
   IllegalStateError,
+  isUuid,
   NotFoundError,
   ValidationError,
   type Limits,
@@ -22,10 +24,8 @@ import {
   checkSettableStatus,
   checkSourceUrl,
   checkTags,
-  checkTitle,
   checkType,
   checkUnitNumber,
-  isUuid,
   type Problems,
 } from "./rules.ts";
 

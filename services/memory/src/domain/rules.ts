@@ -2,6 +2,7 @@ import {
   canonicalJson,
   checkJsonObject,
   isPlainObject,
+  isUuid,
   MEMORY_TYPES,
   type FieldProblem,
   type Limits,
@@ -22,12 +23,6 @@ export const DEFAULT_MEMORY_TYPE: MemoryType = "semantic";
 export const MAX_SOURCE_URL_CHARS = 2048;
 export const MAX_LINK_TYPE_CHARS = 64;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID_PATTERN.test(value);
-}
-
 export function checkContent(value: unknown, limits: Limits, problems: Problems): string {
   if (typeof value !== "string") {
     problems.push({ field: "content", message: "content is required and must be a string" });
@@ -41,20 +36,6 @@ export function checkContent(value: unknown, limits: Limits, problems: Problems)
     });
   }
   return value;
-}
-
-/** Titles are trimmed; an empty title means no title. */
-export function checkTitle(value: unknown, limits: Limits, problems: Problems): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "string") {
-    problems.push({ field: "title", message: "title must be a string or null" });
-    return null;
-  }
-  const title = value.trim();
-  if (title.length > limits.maxTitleChars) {
-    problems.push({ field: "title", message: `title must be at most ${limits.maxTitleChars} characters` });
-  }
-  return title === "" ? null : title;
 }
 
 export function checkType(value: unknown, problems: Problems): MemoryType {

@@ -52,6 +52,16 @@ export async function ownerDocumentCount(target: SemanticTarget, ownerId: string
   return Number(rows[0]?.documents ?? 0);
 }
 
+/** One owner's nearest-neighbour question. */
+export interface NearestQuery {
+  ownerId: string;
+  vector: readonly number[];
+  filters: NormalizedSearch["filters"];
+  k: number;
+  /** A memory left out of the answer (the one whose neighbours are asked for). */
+  excludeId?: string;
+}
+
 export async function semanticCandidates(
   target: SemanticTarget,
   ownerId: string,
@@ -60,27 +70,22 @@ export async function semanticCandidates(
   k: number,
   excludeId?: string,
 ): Promise<Candidate[]> {
+  const query: NearestQuery = { ownerId, vector, filters, k, excludeId };
   const documents = await ownerDocumentCount(target, ownerId);
   // PGlite (the embedded mode) is one person's store on one single-threaded backend: exact always.
   if (documents <= target.tuning.exactMaxDocuments || target.pool.kind === "pglite") {
-    return exactNearest(target, ownerId, vector, filters, k, excludeId);
+    return exactNearest(target, query);
   }
-  const approximate = await hnswNearest(target, ownerId, vector, filters, k, excludeId);
+  const approximate = await hnswNearest(target, query);
   if (approximate.length >= k) return approximate;
-  return exactNearest(target, ownerId, vector, filters, k, excludeId);
+  return exactNearest(target, query);
 }
 
-export async function exactNearest(
-  target: SemanticTarget,
-  ownerId: string,
-  vector: readonly number[],
-  filters: NormalizedSearch["filters"],
-  k: number,
-  excludeId?: string,
-): Promise<Candidate[]> {
+export async function exactNearest(target: SemanticTarget, query: NearestQuery): Promise<Candidate[]> {
+  const { ownerId, vector, filters, k, excludeId } = query;
   const where = ownerFilterSql(ownerId, filters, 4);
   const exclude = excludeId ? ` AND d.memory_id <> $3` : ` AND $3::uuid IS NULL`;
-  const { rows } = await target.pool.query<{ memory_id: string; distance: number }>(
+  const { rows } = await target.pool.query<NearestRow>(
     `WITH owned AS MATERIALIZED (
        SELECT d.memory_id, d.embedding <=> $1::vector AS distance
        FROM ${target.table} d
@@ -89,17 +94,11 @@ export async function exactNearest(
      SELECT memory_id, distance FROM owned ORDER BY distance, memory_id LIMIT $2`,
     [vectorLiteral(vector), k, excludeId ?? null, ...where.params],
   );
-  return rows.map((row) => ({ id: row.memory_id, score: 1 - Number(row.distance) }));
+  return rows.map(candidateOf);
 }
 
-export async function hnswNearest(
-  target: SemanticTarget,
-  ownerId: string,
-  vector: readonly number[],
-  filters: NormalizedSearch["filters"],
-  k: number,
-  excludeId?: string,
-): Promise<Candidate[]> {
+export async function hnswNearest(target: SemanticTarget, query: NearestQuery): Promise<Candidate[]> {
+  const { ownerId, vector, filters, k, excludeId } = query;
   const pool = Math.max(k * target.tuning.candidateFactor, 40);
   const efSearch = Math.max(target.tuning.efSearch, pool);
   const where = ownerFilterSql(ownerId, filters, 5);
@@ -110,7 +109,7 @@ export async function hnswNearest(
     await client.query(
       `SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${Math.trunc(efSearch)}`,
     );
-    const { rows } = await client.query<{ memory_id: string; distance: number }>(
+    const { rows } = await client.query<NearestRow>(
       `WITH candidates AS MATERIALIZED (
          SELECT d.memory_id, d.embedding <=> $1::vector AS distance
          FROM ${target.table} d
@@ -121,6 +120,14 @@ export async function hnswNearest(
        SELECT memory_id, distance FROM candidates ORDER BY distance, memory_id LIMIT $2`,
       [vectorLiteral(vector), k, pool, excludeId ?? null, ...where.params],
     );
-    return rows.map((row) => ({ id: row.memory_id, score: 1 - Number(row.distance) }));
+    return rows.map(candidateOf);
   });
 }
+
+interface NearestRow {
+  memory_id: string;
+  distance: number;
+}
+
+/** Cosine distance to a score where higher is better. */
+const candidateOf = (row: NearestRow): Candidate => ({ id: row.memory_id, score: 1 - Number(row.distance) });

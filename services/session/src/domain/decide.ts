@@ -1,7 +1,9 @@
 import {
   AlreadyExistsError,
+  checkTitle,
   DEFAULT_LIMITS,
   IllegalStateError,
+  isUuid,
   NotFoundError,
   ValidationError,
   type Limits,
@@ -22,8 +24,6 @@ import {
   checkContext,
   checkMessageContent,
   checkRole,
-  checkTitle,
-  isUuid,
   type Problems,
 } from "./rules.ts";
 

@@ -16,19 +16,6 @@ export type Problems = FieldProblem[];
 
 export const MAX_SESSION_MESSAGES = 5_000;
 
-export function checkTitle(value: unknown, limits: Limits, problems: Problems): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "string") {
-    problems.push({ field: "title", message: "title must be a string or null" });
-    return null;
-  }
-  const title = value.trim();
-  if (title.length > limits.maxTitleChars) {
-    problems.push({ field: "title", message: `title must be at most ${limits.maxTitleChars} characters` });
-  }
-  return title === "" ? null : title;
-}
-
 export function checkContext(value: unknown, limits: Limits, problems: Problems): Record<string, unknown> {
   return checkJsonObject("context", value, limits.maxMetadataBytes, problems);
 }
@@ -51,12 +38,6 @@ export function checkMessageContent(value: unknown, limits: Limits, problems: Pr
     });
   }
   return value;
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID_PATTERN.test(value);
 }
 
 export { canonicalJson };

@@ -1,58 +1,18 @@
-import type { SessionContext, SessionStatus } from "@second-brain/contracts";
-import type { SessionEventEnvelope } from "../domain/session.ts";
+import { sessionEvolver, type SessionSummary } from "@second-brain/contracts";
 
 /** One row of the `sessions` table: what `GET /sessions` lists. */
-export interface SessionRow {
-  id: string;
-  ownerId: string;
-  version: number;
-  title: string | null;
-  context: SessionContext;
-  status: SessionStatus;
-  messageCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type SessionRow = SessionSummary & { ownerId: string };
 
 /**
- * Folds a (decrypted) session event into its row. An event at or below the row's version was
- * already applied and changes nothing, so a repeated delivery is harmless.
+ * Folds a (decrypted) session event into its row with the shared session fold
+ * (packages/contracts/src/session-fold.ts), counting the messages instead of keeping them. An event
+ * at or below the row's version was already applied and changes nothing, so a repeated delivery is
+ * harmless.
  */
-export function evolveSessionRow(row: SessionRow | null, event: SessionEventEnvelope): SessionRow | null {
-  if (row && event.streamVersion <= row.version) return row;
-  const at = event.metadata.occurredAt;
-  if (event.type === "SessionStarted") {
-    return {
-      id: event.data.sessionId,
-      ownerId: event.metadata.ownerId,
-      version: event.streamVersion,
-      title: event.data.title,
-      context: event.data.context,
-      status: "open",
-      messageCount: 0,
-      createdAt: at,
-      updatedAt: at,
-    };
-  }
-  if (!row) return null;
-  const next: SessionRow = { ...row, version: event.streamVersion, updatedAt: at };
-  switch (event.type) {
-    case "SessionMessageAdded":
-      return { ...next, messageCount: row.messageCount + 1 };
-    case "SessionUpdated":
-      if (event.data.title !== undefined) next.title = event.data.title;
-      if (event.data.context !== undefined) next.context = event.data.context;
-      return next;
-    case "SessionClosed":
-      return { ...next, status: "closed" };
-    case "SessionReopened":
-      return { ...next, status: "open" };
-    default: {
-      const _unknown: never = event;
-      return next;
-    }
-  }
-}
+export const evolveSessionRow = sessionEvolver<SessionRow>({
+  start: (header) => ({ ...header, messageCount: 0 }),
+  add: (row) => ({ ...row, messageCount: row.messageCount + 1 }),
+});
 
 /** A memory's membership in a session, learned from memory events (never from the memories table). */
 export interface SessionMemoryRow {

@@ -1,0 +1,28 @@
+import type { FieldProblem } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+
+/**
+ * Field rules more than one aggregate applies alike (a memory's and a session's title, their ids).
+ * Like every check of the deciders, a check takes the raw value, records what is wrong in
+ * `problems` (so one ValidationError lists every bad field) and returns the normalised value.
+ */
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID_PATTERN.test(value);
+}
+
+/** Titles are trimmed; an empty title means no title. */
+export function checkTitle(value: unknown, limits: Limits, problems: FieldProblem[]): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "string") {
+    problems.push({ field: "title", message: "title must be a string or null" });
+    return null;
+  }
+  const title = value.trim();
+  if (title.length > limits.maxTitleChars) {
+    problems.push({ field: "title", message: `title must be at most ${limits.maxTitleChars} characters` });
+  }
+  return title === "" ? null : title;
+}
