@@ -42,13 +42,13 @@ export default tseslint.config(
   ...importBoundaries,
   {
     // The exceptions. embedded.ts is the composition root of the embedded mode: it puts every unit
-    // on one broker. search-read-model.ts runs the search projection for the search service's
-    // tests (the harness, like stack.ts, lives in packages/testing). The gateway's integration
-    // test answers logins through the real identity service.
+    // on one broker. The test harness in packages/testing (like stack.ts) hands tests the one other
+    // unit they run against: search-read-model.ts the search projection for the search service's
+    // tests, identity-service.ts the real identity service that answers the gateway test's logins.
     files: [
       "packages/launcher/src/embedded.ts",
       "packages/testing/src/search-read-model.ts",
-      "gateway/test/gateway.int.spec.ts",
+      "packages/testing/src/identity-service.ts",
     ],
     rules: { "no-restricted-imports": "off" },
   },

@@ -7,18 +7,9 @@ import {
   type CallMeta,
   type ErrorBody,
 } from "@second-brain/contracts";
-import {
-  appErrorsMixin,
-  createSqlKeyring,
-  keyedCommandId,
-  keyringMigrations,
-  loadConfig,
-  runMigrations,
-  SchemaValidator,
-} from "@second-brain/platform";
-import { identityService } from "@second-brain/identity-service";
-import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { appErrorsMixin, keyedCommandId, loadConfig, SchemaValidator } from "@second-brain/platform";
+import { openTestEventLog, type TestEventLog } from "@second-brain/testing";
+import { identityService } from "@second-brain/testing/identity-service";
 import { API_ROUTES, gatewayPort, gatewayService } from "../src/index.ts";
 
 const JWT_SECRET = randomBytes(32).toString("base64url");
@@ -73,7 +64,7 @@ function stubServices(calls: Call[]) {
 }
 
 describe("gateway", function () {
-  let db: TestDatabase;
+  let log: TestEventLog;
   let broker: ServiceBroker;
   let base: string;
   let token: string;
@@ -81,9 +72,7 @@ describe("gateway", function () {
   const lastCall = () => calls[calls.length - 1]!;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations(db.pool, "keyring", keyringMigrations);
-    await migrateEventStore(db.pool);
+    log = await openTestEventLog("sb_gateway");
     broker = new ServiceBroker({
       logger: false,
       validator: new SchemaValidator(),
@@ -100,9 +89,9 @@ describe("gateway", function () {
     );
     broker.createService(
       identityService({
-        store: createPostgresEventStore(db.pool),
-        pool: db.pool,
-        keyring: createSqlKeyring(db.pool, randomBytes(32)),
+        store: log.store,
+        pool: log.pool,
+        keyring: log.keyring,
         jwtSecret: JWT_SECRET,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 3600,
@@ -117,7 +106,7 @@ describe("gateway", function () {
 
   after(async () => {
     await broker?.stop();
-    await db?.drop();
+    await log?.close();
   });
 
   const request = (path: string, init: RequestInit & { json?: unknown; auth?: boolean } = {}) => {
@@ -127,6 +116,7 @@ describe("gateway", function () {
     const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
     return fetch(base + path, { ...init, headers, body });
   };
+  const post = (path: string, json: unknown) => request(path, { method: "POST", json });
 
   async function expectError(response: Response, status: number, code: string): Promise<ErrorBody["error"]> {
     expect(response.status).to.equal(status);
@@ -139,18 +129,19 @@ describe("gateway", function () {
   }
 
   it("registers (201 with Location), logs in and answers users/me", async () => {
-    const registered = await request("/api/v1/auth/register", {
-      method: "POST",
-      json: { email: "Ada@Example.com", password: "analytical engine", name: "Ada" },
+    const registered = await post("/api/v1/auth/register", {
+      email: "Ada@Example.com",
+      password: "analytical engine",
+      name: "Ada",
     });
     expect(registered.status).to.equal(201);
     expect(registered.headers.get("location")).to.equal("/api/v1/users/me");
     const { user } = (await registered.json()) as { user: { id: string; email: string } };
     expect(user.email).to.equal("ada@example.com");
 
-    const loggedIn = await request("/api/v1/auth/login", {
-      method: "POST",
-      json: { email: "ada@example.com", password: "analytical engine" },
+    const loggedIn = await post("/api/v1/auth/login", {
+      email: "ada@example.com",
+      password: "analytical engine",
     });
     expect(loggedIn.status).to.equal(200);
     token = ((await loggedIn.json()) as { accessToken: string }).accessToken;
@@ -160,18 +151,12 @@ describe("gateway", function () {
     expect(((await me.json()) as { id: string }).id).to.equal(user.id);
 
     await expectError(
-      await request("/api/v1/auth/login", {
-        method: "POST",
-        json: { email: "ada@example.com", password: "wrong one" },
-      }),
+      await post("/api/v1/auth/login", { email: "ada@example.com", password: "wrong one" }),
       401,
       "UNAUTHENTICATED",
     );
     await expectError(
-      await request("/api/v1/auth/register", {
-        method: "POST",
-        json: { email: "ada@example.com", password: "x" },
-      }),
+      await post("/api/v1/auth/register", { email: "ada@example.com", password: "x" }),
       400,
       "VALIDATION_FAILED",
     );

@@ -1,15 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { connect } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
 import { rawRequest } from "../src/raw-http.ts";
-import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
+import { useStack } from "../src/stack-fixture.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -26,44 +23,17 @@ const PNG_HEAD = Buffer.from([
 for (const mode of ["embedded", "distributed"] as const) {
   describe(`attachments API (${mode})`, function () {
     this.timeout(120_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
-    let s3: S3TestServer | undefined;
-    let dataDir: string;
+    const fixture = useStack(mode, { MAX_FILE_BYTES: String(MAX_FILE_BYTES) }, { s3: true });
     let api: ApiClient;
-
-    before(async () => {
-      dataDir = await mkdtemp(path.join(os.tmpdir(), "sb-attach-"));
-      if (mode === "distributed") {
-        database = await createTestDatabase("sb_e2e");
-        s3 = await startS3TestServer();
-      }
-      stack = await startStack({
-        mode,
-        dataDir,
-        ...(database ? { databaseUrl: database.url } : {}),
-        env: { MAX_FILE_BYTES: String(MAX_FILE_BYTES), ...(s3?.env ?? {}) },
-      });
-      api = new ApiClient(stack.baseUrl);
-      await api.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-      await s3?.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    });
-
-    afterEach(function () {
-      if (this.currentTest?.state === "failed")
-        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
-    });
+    before(() => (api = fixture.api));
 
     /** Objects stored, wherever this mode keeps them. */
     async function objectCount(): Promise<number> {
-      if (s3) return s3.objectCount();
-      const files = await readdir(path.join(dataDir, "objects"), { recursive: true, withFileTypes: true });
+      if (fixture.s3) return fixture.s3.objectCount();
+      const files = await readdir(path.join(fixture.stack.dataDir, "objects"), {
+        recursive: true,
+        withFileTypes: true,
+      });
       return files.filter((file) => file.isFile() && !file.parentPath.includes(".incoming")).length;
     }
 
@@ -76,11 +46,14 @@ for (const mode of ["embedded", "distributed"] as const) {
     async function upload(memoryId: string, bytes: Buffer, filename: string, field = "file", client = api) {
       const form = new FormData();
       form.append(field, new Blob([bytes], { type: "text/plain" }), filename);
-      const response = await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memoryId}/attachments`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${client.token}` },
-        body: form,
-      });
+      const response = await checkedFetch(
+        `${fixture.stack.baseUrl}/api/v1/memories/${memoryId}/attachments`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${client.token}` },
+          body: form,
+        },
+      );
       const text = await response.text();
       return {
         status: response.status,
@@ -90,7 +63,7 @@ for (const mode of ["embedded", "distributed"] as const) {
     }
 
     async function download(id: string, client = api) {
-      const response = await checkedFetch(`${stack.baseUrl}/api/v1/attachments/${id}`, {
+      const response = await checkedFetch(`${fixture.stack.baseUrl}/api/v1/attachments/${id}`, {
         headers: { authorization: `Bearer ${client.token}` },
       });
       return { response, bytes: Buffer.from(await response.arrayBuffer()) };
@@ -255,7 +228,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         ],
       ];
       for (const [contentType, body] of bodies) {
-        const response = await rawRequest(stack.baseUrl, {
+        const response = await rawRequest(fixture.stack.baseUrl, {
           method: "POST",
           target: `/api/v1/memories/${memoryId}/attachments`,
           headers: { Authorization: `Bearer ${api.token}`, "Content-Type": contentType },
@@ -268,7 +241,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         );
       }
       // A client that goes away mid-file: its own doing, not a server failure in the log.
-      const socket = connect(Number(new URL(stack.baseUrl).port), "127.0.0.1");
+      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
       socket.on("error", () => undefined);
       socket.write(
         `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\n` +
@@ -278,7 +251,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       socket.destroy();
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(
-        stack
+        fixture.stack
           .recentOutput()
           .split("\n")
           .filter((line) => /"status":5\d\d/.test(line)),
@@ -292,7 +265,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       const memoryId = await createMemory();
       const mine = await upload(memoryId, Buffer.from("secret"), "secret.txt");
       expect(mine.status).to.equal(201);
-      const other = new ApiClient(stack.baseUrl);
+      const other = new ApiClient(fixture.stack.baseUrl);
       await other.registerUser();
       const before = await objectCount();
       const intoMine = await upload(memoryId, Buffer.from("intruder"), "x.txt", "file", other);

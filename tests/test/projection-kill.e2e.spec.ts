@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
-import { ApiClient, eventually } from "../src/api-client.ts";
+import { eventually } from "../src/api-client.ts";
+import { useStack } from "../src/stack-fixture.ts";
 import { recordRowWrites, rowsBehindTheirStreams, rowWriteProblems } from "../src/row-writes.ts";
 
 // Invariants 3 and 9: nothing appended is ever missed or applied twice by a projection. Every
@@ -10,28 +9,9 @@ import { recordRowWrites, rowsBehindTheirStreams, rowWriteProblems } from "../sr
 // row moved back) shows, and so does a lost one (a row behind its stream).
 describe("memories projection killed mid-stream, and two live instances (distributed)", function () {
   this.timeout(240_000);
-  let stack: Stack;
-  let database: TestDatabase;
-  let api: ApiClient;
-
-  before(async () => {
-    database = await createTestDatabase("sb_fault");
-    // Info logs, so the test can see a second instance say it has started.
-    stack = await startStack({ mode: "distributed", databaseUrl: database.url, env: { LOG_LEVEL: "info" } });
-    await recordRowWrites(database.pool);
-    api = new ApiClient(stack.baseUrl);
-    await api.registerUser();
-  });
-
-  after(async () => {
-    await stack?.stop();
-    await database?.drop();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed")
-      console.log(stack.recentOutput().split("\n").slice(-60).join("\n"));
-  });
+  // Info logs, so the test can see a second instance say it has started.
+  const fixture = useStack("distributed", { LOG_LEVEL: "info" });
+  before(() => recordRowWrites(fixture.database!.pool));
 
   /** Writes `count` memories, four at a time, each created, edited and tagged; their final states. */
   function writeLoad(label: string, count: number) {
@@ -40,11 +20,13 @@ describe("memories projection killed mid-stream, and two live instances (distrib
       for (let i = 0; i < count; i += 4) {
         await Promise.all(
           [0, 1, 2, 3].map(async (j) => {
-            const created = await api.request("POST", "/api/v1/memories", { content: `${label} ${i + j}` });
+            const created = await fixture.api.request("POST", "/api/v1/memories", {
+              content: `${label} ${i + j}`,
+            });
             expect(created.status, JSON.stringify(created.body)).to.equal(201);
             const id: string = created.body.id;
             const content = `${label} ${i + j}, edited`;
-            const edited = await api.request(
+            const edited = await fixture.api.request(
               "PATCH",
               `/api/v1/memories/${id}`,
               { content },
@@ -52,7 +34,7 @@ describe("memories projection killed mid-stream, and two live instances (distrib
             );
             expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
             const tags = [`${label}-${j}`];
-            const tagged = await api.request("PUT", `/api/v1/memories/${id}/tags`, { tags });
+            const tagged = await fixture.api.request("PUT", `/api/v1/memories/${id}/tags`, { tags });
             expect(tagged.status, JSON.stringify(tagged.body)).to.equal(200);
             written.set(id, { content, tags });
           }),
@@ -65,11 +47,11 @@ describe("memories projection killed mid-stream, and two live instances (distrib
   /** Every memory written is in the read model once, in its final state, written version by version. */
   async function expectReadModelHolds(written: Map<string, { content: string; tags: string[] }>) {
     await eventually(
-      async () => ((await rowsBehindTheirStreams(database.pool)).length === 0 ? true : undefined),
+      async () => ((await rowsBehindTheirStreams(fixture.database!.pool)).length === 0 ? true : undefined),
       60_000,
     );
-    expect(await rowWriteProblems(database.pool)).to.deep.equal([]);
-    const { rows } = await database.pool.query<{
+    expect(await rowWriteProblems(fixture.database!.pool)).to.deep.equal([]);
+    const { rows } = await fixture.database!.pool.query<{
       id: string;
       version: number;
       content: string;
@@ -89,14 +71,14 @@ describe("memories projection killed mid-stream, and two live instances (distrib
   it("holds exactly the appended events after a SIGKILL and restart", async () => {
     const load = writeLoad("killed", 120);
     await eventually(async () => (load.written.size >= 20 ? true : undefined), 60_000);
-    await stack.kill("memories-projection", "SIGKILL");
+    await fixture.stack.kill("memories-projection", "SIGKILL");
     await eventually(async () => (load.written.size >= 60 ? true : undefined), 60_000);
-    stack.start("memories-projection");
+    fixture.stack.start("memories-projection");
     await load.done;
     await expectReadModelHolds(load.written);
     // The restarted process answers lists once the gateway sees it again (503 until then).
     const listed = await eventually(async () => {
-      const response = await api.request("GET", "/api/v1/memories?limit=100");
+      const response = await fixture.api.request("GET", "/api/v1/memories?limit=100");
       return response.status === 503 ? undefined : response;
     }, 30_000);
     expect(listed.status).to.equal(200);
@@ -104,17 +86,21 @@ describe("memories projection killed mid-stream, and two live instances (distrib
   });
 
   it("runs two live instances over one database: nothing applied twice, both still alive", async () => {
-    stack.start("memories-projection#2");
+    fixture.stack.start("memories-projection#2");
     await eventually(
-      async () => (/^\[memories-projection#2\] .*"started"/m.test(stack.recentOutput()) ? true : undefined),
+      async () =>
+        /^\[memories-projection#2\] .*"started"/m.test(fixture.stack.recentOutput()) ? true : undefined,
       60_000,
     );
-    const pids = [stack.pids()["memories-projection"], stack.pids()["memories-projection#2"]];
+    const pids = [fixture.stack.pids()["memories-projection"], fixture.stack.pids()["memories-projection#2"]];
     const load = writeLoad("twice", 120);
     await load.done;
     await expectReadModelHolds(load.written);
     // Both processes are still the ones started (neither crashed and was replaced).
-    expect([stack.pids()["memories-projection"], stack.pids()["memories-projection#2"]]).to.deep.equal(pids);
+    expect([
+      fixture.stack.pids()["memories-projection"],
+      fixture.stack.pids()["memories-projection#2"],
+    ]).to.deep.equal(pids);
     for (const pid of pids) expect(() => process.kill(pid!, 0), `process ${pid}`).to.not.throw();
   });
 });

@@ -1,35 +1,20 @@
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { useStack } from "../src/stack-fixture.ts";
 
 // Search through the REST API in both run modes, with the real local embedding model: the
 // projection embeds asynchronously, so every first lookup polls.
 for (const mode of ["embedded", "distributed"] as const) {
   describe(`search API (${mode})`, function () {
     this.timeout(180_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
+    const fixture = useStack(mode);
     let alice: ApiClient;
     let bob: ApiClient;
 
     before(async () => {
-      if (mode === "distributed") database = await createTestDatabase("sb_e2e");
-      stack = await startStack({ mode, ...(database ? { databaseUrl: database.url } : {}) });
-      alice = new ApiClient(stack.baseUrl);
-      bob = new ApiClient(stack.baseUrl);
-      await alice.registerUser();
+      alice = fixture.api;
+      bob = new ApiClient(fixture.stack.baseUrl);
       await bob.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-    });
-
-    afterEach(function () {
-      if (this.currentTest?.state === "failed")
-        console.log(stack.recentOutput().split("\n").slice(-40).join("\n"));
     });
 
     async function create(api: ApiClient, body: Record<string, unknown>) {
@@ -112,7 +97,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(unknown.status).to.equal(400);
       const tooMany = await alice.request("POST", "/api/v1/search", { query: "x", limit: 51 });
       expect(tooMany.status).to.equal(400);
-      const anonymous = new ApiClient(stack.baseUrl);
+      const anonymous = new ApiClient(fixture.stack.baseUrl);
       expect((await anonymous.request("POST", "/api/v1/search", { query: "x" })).status).to.equal(401);
     });
   });

@@ -1,10 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
-import { startStack, type Stack } from "@second-brain/testing";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
-import { ApiClient } from "../src/api-client.ts";
-import { startS3TestServer, type S3TestServer } from "../src/s3-test-server.ts";
+import { useStack } from "../src/stack-fixture.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
 
 const FILE_BYTES = 50 * 1024 * 1024;
@@ -45,55 +42,32 @@ async function settledResidentBytes(watched: [string, number][]): Promise<Map<st
 for (const mode of ["embedded", "distributed"] as const) {
   describe(`a 50 MB upload keeps process memory flat (${mode})`, function () {
     this.timeout(180_000);
-    let stack: Stack;
-    let database: TestDatabase | undefined;
-    let s3: S3TestServer | undefined;
-    let api: ApiClient;
-
-    before(async () => {
-      if (mode === "distributed") {
-        database = await createTestDatabase("sb_e2e");
-        s3 = await startS3TestServer();
-      }
-      stack = await startStack({
-        mode,
-        ...(database ? { databaseUrl: database.url } : {}),
-        env: { MAX_FILE_BYTES: String(FILE_BYTES + 1024), ...(s3?.env ?? {}) },
-      });
-      api = new ApiClient(stack.baseUrl);
-      await api.registerUser();
-    });
-
-    after(async () => {
-      await stack?.stop();
-      await database?.drop();
-      await s3?.stop();
-    });
+    const fixture = useStack(mode, { MAX_FILE_BYTES: String(FILE_BYTES + 1024) }, { s3: true });
 
     it("uploads 50 MB with RSS growth well under the file size, and the bytes arrive whole", async () => {
-      const memory = await api.request("POST", "/api/v1/memories", { content: "a big file" });
+      const memory = await fixture.api.request("POST", "/api/v1/memories", { content: "a big file" });
       // The file is made first: generating 50 MB blocks this process for a while, and a block between
       // two requests can outlast the server's keep-alive wait, so the upload would be written to a
       // socket the server had already closed (EPIPE), a race of the client's, not of the server's.
       const bytes = randomBytes(FILE_BYTES);
       const form = new FormData();
       form.append("file", new Blob([bytes]), "big.bin");
-      const watched = Object.entries(stack.pids()).filter(([name]) =>
+      const watched = Object.entries(fixture.stack.pids()).filter(([name]) =>
         ["embedded", "gateway", "attachment"].includes(name),
       ) as [string, number][];
       // Warm up the path (module loading, first connections) so the baseline is steady.
       const warm = new FormData();
       warm.append("file", new Blob([randomBytes(1024)]), "warm.bin");
-      await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
+      await checkedFetch(`${fixture.stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
         method: "POST",
-        headers: { authorization: `Bearer ${api.token}` },
+        headers: { authorization: `Bearer ${fixture.api.token}` },
         body: warm,
       });
 
       // Creating the memory has the embeddings model load and run (in the embedded process, or
       // not at all in the watched ones): a semantic search loads it now, and the baseline is taken
       // once every watched process has settled, so that work is not counted as the upload's.
-      await api.request("POST", "/api/v1/search", { query: "a big file", mode: "semantic" });
+      await fixture.api.request("POST", "/api/v1/search", { query: "a big file", mode: "semantic" });
       const baseline = await settledResidentBytes(watched);
       const peak = new Map(baseline);
       const sampler = setInterval(() => {
@@ -104,11 +78,14 @@ for (const mode of ["embedded", "distributed"] as const) {
           );
       }, 25);
 
-      const response = await checkedFetch(`${stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${api.token}` },
-        body: form,
-      });
+      const response = await checkedFetch(
+        `${fixture.stack.baseUrl}/api/v1/memories/${memory.body.id}/attachments`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${fixture.api.token}` },
+          body: form,
+        },
+      );
       clearInterval(sampler);
       const body = (await response.json()) as { id: string; size: number; sha256: string };
       expect(response.status, JSON.stringify(body)).to.equal(201);
@@ -132,8 +109,8 @@ for (const mode of ["embedded", "distributed"] as const) {
           MAX_GROWTH_BYTES,
         );
 
-      const download = await checkedFetch(`${stack.baseUrl}/api/v1/attachments/${body.id}`, {
-        headers: { authorization: `Bearer ${api.token}` },
+      const download = await checkedFetch(`${fixture.stack.baseUrl}/api/v1/attachments/${body.id}`, {
+        headers: { authorization: `Bearer ${fixture.api.token}` },
       });
       const back = Buffer.from(await download.arrayBuffer());
       expect(createHash("sha256").update(back).digest("hex")).to.equal(body.sha256);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { formatPosition, START_OF_LOG, type RecordedEvent } from "@second-brain/contracts";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import type { EventStore } from "@second-brain/event-store";
 import { inTransaction, metricsRegistry, type SqlClient, type SqlPool } from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { eventMetadata, openTestEventLog, waitUntil, type TestEventLog } from "@second-brain/testing";
 import {
   createCheckpointsTable,
   ensureCheckpoint,
@@ -50,17 +50,9 @@ function seeded(seed: number): () => number {
   };
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("parking poison events (projection mechanism)", function () {
   this.timeout(60_000);
-  let database: TestDatabase;
+  let log: TestEventLog;
   let pool: SqlPool;
   let store: EventStore;
   const running: RunningProjection[] = [];
@@ -74,14 +66,7 @@ describe("parking poison events (projection mechanism)", function () {
         id: ids[i]!,
         type: "AmountRecorded",
         data: { amount },
-        metadata: {
-          actor: "u1",
-          ownerId: "u1",
-          correlationId: randomUUID(),
-          causationId: randomUUID(),
-          occurredAt: new Date().toISOString(),
-          schemaVersion: 1,
-        },
+        metadata: eventMetadata("u1"),
       })),
       { expectedVersion: "any" },
     );
@@ -118,20 +103,18 @@ describe("parking poison events (projection mechanism)", function () {
   };
 
   beforeEach(async () => {
-    database = await createTestDatabase("sb_parking");
-    pool = database.pool;
-    await migrateEventStore(pool);
+    log = await openTestEventLog("sb_parking");
+    ({ pool, store } = log);
     await inTransaction(pool, createCheckpointsTable);
     await pool.query(
       `CREATE TABLE amounts (event_id text PRIMARY KEY, stream_id text NOT NULL, amount integer NOT NULL,
          applied integer NOT NULL DEFAULT 1)`,
     );
-    store = createPostgresEventStore(pool, { pollIntervalMs: 20, retryDelayMs: 50 });
   });
 
   afterEach(async () => {
     await Promise.all(running.splice(0).map((projection) => projection.stop()));
-    await database.drop();
+    await log.close();
   });
 
   it("parks only the poison event's stream: its later events are recorded in order, the others go on", async () => {
@@ -146,7 +129,7 @@ describe("parking poison events (projection mechanism)", function () {
       logger: { ...quiet, error: (_message: string, meta?: Record<string, unknown>) => errors.push(meta!) },
     });
 
-    await waitFor(atHead);
+    await waitUntil(atHead, 15_000);
     expect(await storedIds()).to.have.members([...before, ...others, ...later]);
     const parked = await projection.parkedEvents();
     expect(parked.map((entry) => [entry.eventId, entry.streamId, entry.streamVersion])).to.deep.equal([
@@ -166,7 +149,7 @@ describe("parking poison events (projection mechanism)", function () {
     // New events: the parked stream's are recorded behind the poison, everyone else's applied.
     const afterPark = await append(poisoned, [5]);
     const fresh = await append(`amount-${randomUUID()}`, [7]);
-    await waitFor(atHead);
+    await waitUntil(atHead, 15_000);
     expect(await storedIds()).to.include.members(fresh);
     expect(await storedIds()).not.to.include.members(afterPark);
     expect((await projection.parkedEvents()).map((entry) => entry.eventId)).to.deep.equal([
@@ -188,7 +171,7 @@ describe("parking poison events (projection mechanism)", function () {
         return undefined;
       },
     });
-    await waitFor(atHead);
+    await waitUntil(atHead, 15_000);
     expect(await storedIds()).to.have.members(good);
     const parked = await projection.parkedEvents();
     expect(parked.map((entry) => entry.eventId)).to.deep.equal([poison]);
@@ -217,7 +200,7 @@ describe("parking poison events (projection mechanism)", function () {
         await storeAmounts.apply(client, events, context);
       },
     });
-    await waitFor(atHead);
+    await waitUntil(atHead, 15_000);
     expect(await storedIds()).to.have.members(ids);
     expect(await readParkedStreams(pool, NAME)).to.have.property("size", 0);
     const retries = warnings.filter((meta) => typeof meta.delayMs === "number");
@@ -242,7 +225,7 @@ describe("parking poison events (projection mechanism)", function () {
         await storeAmounts.apply(client, repaired, context);
       },
     });
-    await waitFor(atHead);
+    await waitUntil(atHead, 15_000);
     expect(await storedIds()).to.deep.equal(first);
 
     const stillBroken = await projection.retryParked(poisoned);
@@ -260,7 +243,7 @@ describe("parking poison events (projection mechanism)", function () {
 
     // The stream is live again: its next event is applied, not parked.
     const next = await append(poisoned, [4]);
-    await waitFor(async () => (await storedIds()).includes(next[0]!));
+    await waitUntil(async () => (await storedIds()).includes(next[0]!));
     expect((await stored()).every((row) => row.applied === 1)).to.equal(true);
   });
 
@@ -339,7 +322,7 @@ describe("parking poison events (projection mechanism)", function () {
         else good.push(...(await append(stream, [round * 10 + i])));
       }
     }
-    await waitFor(atHead, 30_000);
+    await waitUntil(atHead, 30_000);
     const rows = await stored();
     const poisonedStreams = streams.filter((_, i) => i % 3 === 0);
     const behind = (
@@ -363,6 +346,6 @@ describe("parking poison events (projection mechanism)", function () {
     expect(collisions).to.be.greaterThan(0);
     // Both instances are alive: a new event is applied by one of them.
     const last = await append(streams[1]!, [99]);
-    await waitFor(async () => (await storedIds()).includes(last[0]!));
+    await waitUntil(async () => (await storedIds()).includes(last[0]!));
   });
 });

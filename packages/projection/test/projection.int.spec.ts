@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { formatPosition, START_OF_LOG, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import type { EventStore } from "@second-brain/event-store";
 import { inTransaction, type SqlClient, type SqlPool } from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import { eventMetadata, openTestEventLog, waitUntil, type TestEventLog } from "@second-brain/testing";
 import {
   CheckpointMovedError,
   createCheckpointsTable,
@@ -27,16 +27,8 @@ const recordSeen: BatchHandlers<undefined> = {
   },
 };
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("projection mechanism (checkpoint + batch transaction)", function () {
-  let database: TestDatabase;
+  let log: TestEventLog;
   let pool: SqlPool;
   let store: EventStore;
 
@@ -48,14 +40,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
         id,
         type: "ThingHappened",
         data: {},
-        metadata: {
-          actor: "u1",
-          ownerId: "u1",
-          correlationId: randomUUID(),
-          causationId: randomUUID(),
-          occurredAt: new Date().toISOString(),
-          schemaVersion: 1,
-        },
+        metadata: eventMetadata("u1"),
       })),
       { expectedVersion: 0 },
     );
@@ -69,16 +54,14 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
   };
 
   beforeEach(async () => {
-    database = await createTestDatabase("sb_projection");
-    pool = database.pool;
-    await migrateEventStore(pool);
+    log = await openTestEventLog("sb_projection");
+    ({ pool, store } = log);
     await inTransaction(pool, createCheckpointsTable);
     await pool.query(`CREATE TABLE seen (event_id text PRIMARY KEY)`);
-    store = createPostgresEventStore(pool, { pollIntervalMs: 20, retryDelayMs: 50 });
   });
 
   afterEach(async () => {
-    await database.drop();
+    await log.close();
   });
 
   it("projects the log, keeps its checkpoint and resumes from it", async () => {
@@ -91,7 +74,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
       batchSize: 2,
       ...recordSeen,
     });
-    await waitFor(async () => (await seen()) === 5);
+    await waitUntil(async () => (await seen()) === 5);
     expect(await checkpoint()).to.equal(formatPosition(await head()));
     await projection.stop();
 
@@ -107,7 +90,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
         await recordSeen.apply(client, events, undefined);
       },
     });
-    await waitFor(async () => (await seen()) === 8);
+    await waitUntil(async () => (await seen()) === 8);
     await projection.stop();
     expect(delivered).to.equal(3);
     expect(formatPosition(projection.position())).to.equal(formatPosition(await head()));
@@ -118,7 +101,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
     await ensureCheckpoint(pool, NAME);
     // The log shows an event once no older transaction (of any database on the server) is in flight.
     let events: RecordedEvent[] = [];
-    await waitFor(
+    await waitUntil(
       async () => (events = await store.readAll({ after: START_OF_LOG, limit: 100 })).length === 3,
     );
     const done = await projectBatch({ pool, name: NAME }, recordSeen, START_OF_LOG, events);
@@ -147,12 +130,12 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
         if (failing) throw Object.assign(new Error("could not serialize access"), { code: "40001" });
       },
     });
-    await waitFor(async () => errors.length > 0);
+    await waitUntil(async () => errors.length > 0);
     // The rows written before the failure rolled back with the checkpoint.
     expect(await seen()).to.equal(0);
     expect(await checkpoint()).to.equal(formatPosition(START_OF_LOG));
     failing = false;
-    await waitFor(async () => (await seen()) === 2);
+    await waitUntil(async () => (await seen()) === 2);
     await projection.stop();
     expect(await checkpoint()).to.equal(formatPosition(await head()));
   });
@@ -169,7 +152,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
       prepare: async () => held ?? undefined,
       apply: recordSeen.apply,
     });
-    await waitFor(async () => (await seen()) === 2);
+    await waitUntil(async () => (await seen()) === 2);
     // The next batch waits before its transaction while another writer (or a rebuild) moves past it.
     held = new Promise<void>((resolve) => (release = resolve));
     await append(2);
@@ -178,7 +161,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
     held = null;
     release();
     const late = await append(1);
-    await waitFor(async () => (await seen()) === 3);
+    await waitUntil(async () => (await seen()) === 3);
     await projection.stop();
     const rows = (await pool.query<{ event_id: string }>(`SELECT event_id FROM seen`)).rows.map(
       (r) => r.event_id,
@@ -208,7 +191,7 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
         throw new Error("best effort");
       },
     });
-    await waitFor(async () => steps.length === 3);
+    await waitUntil(async () => steps.length === 3);
     await projection.stop();
     expect(steps).to.deep.equal(["prepare", "apply 2", `after 2 ${formatPosition(await head())}`]);
   });
@@ -225,10 +208,10 @@ describe("projection mechanism (checkpoint + batch transaction)", function () {
       onceCaughtUp: async () => void calls++,
       ...recordSeen,
     });
-    await waitFor(async () => calls > 0);
+    await waitUntil(async () => calls > 0);
     expect(await seen()).to.equal(4);
     await append(1);
-    await waitFor(async () => (await seen()) === 5);
+    await waitUntil(async () => (await seen()) === 5);
     await projection.stop();
     expect(calls).to.equal(1);
   });

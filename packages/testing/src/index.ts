@@ -1,4 +1,5 @@
 export * from "./database.ts";
+export * from "./event-log.ts";
 export * from "./hashed-embedder.ts";
 export * from "./stack.ts";
 export * from "./memory-events.ts";

@@ -1,10 +1,7 @@
 import { expect } from "chai";
-import type {
-  AttachmentEventEnvelope,
-  MemoryCreatedData,
-  MemoryEventEnvelope,
-} from "@second-brain/contracts";
+import type { AttachmentEventEnvelope, MemoryEventEnvelope } from "@second-brain/contracts";
 import { versionCheck, type MemoryRow } from "@second-brain/read-models";
+import { memoryCreatedData } from "@second-brain/testing";
 import { evolveMemoryRow, toMemory } from "../src/memories.evolve.ts";
 
 type DecryptedMemoryEvent = MemoryEventEnvelope;
@@ -14,20 +11,13 @@ const OWNER = "owner-1";
 const T0 = "2026-11-26T10:00:00.000Z";
 const T1 = "2026-11-26T11:00:00.000Z";
 
-const created: MemoryCreatedData = {
-  memoryId: ID,
+const created = memoryCreatedData(ID, {
   title: "Groceries",
   content: "Buy oat milk",
-  type: "semantic",
-  status: "active",
   tags: ["home", "shopping"],
-  importance: 0.5,
   confidence: 0.9,
   metadata: { source: "chat" },
-  sourceUrl: null,
-  sessionId: null,
-  requestHash: null,
-};
+});
 
 function event(type: string, data: object, streamVersion: number, occurredAt = T1): DecryptedMemoryEvent {
   return {

@@ -77,40 +77,26 @@ describe("memory decider", () => {
   describe("CreateMemory", () => {
     it("creates with the documented defaults", () => given([]).when(create()).then([created]));
 
-    it("keeps every given field, trimming the title and normalising tags", () =>
+    it("keeps every given field, trimming the title and normalising tags", () => {
+      const keptAsGiven = {
+        type: "episodic",
+        status: "draft",
+        importance: 0,
+        confidence: 0.25,
+        metadata: { source: "chat", n: 1 },
+        sourceUrl: "https://example.org/a?b=c",
+        sessionId: OTHER,
+        requestHash: "abc",
+      } as const;
       given([])
-        .when(
-          create({
-            title: "  Groceries ",
-            type: "episodic",
-            status: "draft",
-            tags: [" Food", "food", "SHOPPING "],
-            importance: 0,
-            confidence: 0.25,
-            metadata: { source: "chat", n: 1 },
-            sourceUrl: "https://example.org/a?b=c",
-            sessionId: OTHER,
-            requestHash: "abc",
-          }),
-        )
+        .when(create({ ...keptAsGiven, title: "  Groceries ", tags: [" Food", "food", "SHOPPING "] }))
         .then([
           {
             type: "MemoryCreated",
-            data: {
-              ...createdData,
-              title: "Groceries",
-              type: "episodic",
-              status: "draft",
-              tags: ["food", "shopping"],
-              importance: 0,
-              confidence: 0.25,
-              metadata: { source: "chat", n: 1 },
-              sourceUrl: "https://example.org/a?b=c",
-              sessionId: OTHER,
-              requestHash: "abc",
-            },
+            data: { ...createdData, ...keptAsGiven, title: "Groceries", tags: ["food", "shopping"] },
           },
-        ]));
+        ]);
+    });
 
     it("treats a blank title as no title", () =>
       given([])

@@ -1,21 +1,16 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import type { EventStore } from "@second-brain/event-store";
 import type { Embedder } from "@second-brain/embeddings";
-import {
-  createMemoryCache,
-  createSqlKeyring,
-  keyringMigrations,
-  runMigrations,
-  type Keyring,
-} from "@second-brain/platform";
+import { createMemoryCache, type Keyring } from "@second-brain/platform";
 import { activeModel } from "@second-brain/read-models";
 import {
   appendMemoryEvents,
   createHashedEmbedder,
   memoryCreatedData,
-  createTestDatabase,
-  type TestDatabase,
+  openTestEventLog,
+  waitUntil,
+  type TestEventLog,
 } from "@second-brain/testing";
 import {
   migrateSearchProjection,
@@ -40,26 +35,22 @@ function slowly(embedder: Embedder, delayMs: number): Embedder {
 // on answering from the old one, then switches over: at no moment does search come back empty.
 describe("changing the embedding model (PostgreSQL)", function () {
   this.timeout(120_000);
-  let database: TestDatabase;
+  let log: TestEventLog;
   let store: EventStore;
   let keyring: Keyring;
   const owner = `owner-${randomUUID()}`;
   const projections: SearchProjection[] = [];
 
   before(async () => {
-    database = await createTestDatabase("sb_model_switch");
-    await migrateEventStore(database.pool);
-    await runMigrations(database.pool, "keyring", keyringMigrations);
-    await migrateSearchProjection(database.pool);
-    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
-    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    log = await openTestEventLog("sb_model_switch");
+    ({ store, keyring } = log);
+    await migrateSearchProjection(log.pool);
     await keyring.ensureKey(owner);
   });
 
   after(async () => {
     for (const projection of projections) await projection.stop();
-    await store?.close();
-    await database?.drop();
+    await log?.close();
   });
 
   async function createMemory(content: string): Promise<string> {
@@ -78,26 +69,23 @@ describe("changing the embedding model (PostgreSQL)", function () {
     for (let i = 0; i < 40; i++) ids.push(await createMemory(`harbour lighthouse note number ${i}`));
 
     const oldProjection = await startSearchProjection({
-      pool: database.pool,
+      pool: log.pool,
       store,
       keyring,
       embedder: oldModel,
       cache,
     });
     projections.push(oldProjection);
-    const oldSearcher = createSearcher({ pool: database.pool, cache, embedder: async () => oldModel });
+    const oldSearcher = createSearcher({ pool: log.pool, cache, embedder: async () => oldModel });
     const request = normalizeSearch({ query: "harbour lighthouse", mode: "hybrid", limit: 50 });
-    const deadline = Date.now() + 20_000;
-    while ((await oldSearcher.search(owner, request)).length < 40) {
-      if (Date.now() > deadline) throw new Error("the old model never indexed the memories");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(await activeModel(database.pool)).to.equal("hashed-old");
+    // The old model indexes every memory first.
+    await waitUntil(async () => (await oldSearcher.search(owner, request)).length >= 40, 20_000);
+    expect(await activeModel(log.pool)).to.equal("hashed-old");
 
     // Deploy the new model: its projection replays the log from 0 into its own table, slowly
     // (40 memories in batches of 4, 150 ms per embedding call), while the old one keeps running.
     const newProjection = await startSearchProjection({
-      pool: database.pool,
+      pool: log.pool,
       store,
       keyring,
       embedder: newModel,
@@ -106,7 +94,7 @@ describe("changing the embedding model (PostgreSQL)", function () {
     });
     projections.push(newProjection);
     const newSearcher = createSearcher({
-      pool: database.pool,
+      pool: log.pool,
       cache: createMemoryCache(),
       embedder: async () => newModel,
     });
@@ -120,10 +108,10 @@ describe("changing the embedding model (PostgreSQL)", function () {
     expect(answersDuringRebuild, "searches answered while the new model was being built").to.be.greaterThan(
       3,
     );
-    expect(await activeModel(database.pool)).to.equal("hashed-new");
+    expect(await activeModel(log.pool)).to.equal("hashed-new");
 
     const after = await createSearcher({
-      pool: database.pool,
+      pool: log.pool,
       cache: createMemoryCache(),
       embedder: async () => newModel,
     }).search(owner, normalizeSearch({ query: "harbour lighthouse", mode: "semantic", limit: 50 }));

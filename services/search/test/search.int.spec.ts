@@ -1,22 +1,16 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { type MemoryCreatedData, type MemoryEvent } from "@second-brain/contracts";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
-import {
-  createMemoryCache,
-  createSqlKeyring,
-  keyringMigrations,
-  runMigrations,
-  type Cache,
-  type Keyring,
-} from "@second-brain/platform";
+import type { EventStore } from "@second-brain/event-store";
+import { createMemoryCache, type Cache, type Keyring } from "@second-brain/platform";
 import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
 import {
   appendMemoryEvents,
   createHashedEmbedder,
   memoryCreatedData,
-  createTestDatabase,
-  type TestDatabase,
+  openTestEventLog,
+  waitUntil,
+  type TestEventLog,
 } from "@second-brain/testing";
 import {
   migrateSearchProjection,
@@ -32,7 +26,7 @@ import { semanticCandidates, SEMANTIC_DEFAULTS, type SemanticTarget } from "../s
 describe("search on PostgreSQL + pgvector", function () {
   this.timeout(120_000);
   const embedder = createHashedEmbedder(512);
-  let database: TestDatabase;
+  let log: TestEventLog;
   let store: EventStore;
   let keyring: Keyring;
   let cache: Cache;
@@ -42,21 +36,17 @@ describe("search on PostgreSQL + pgvector", function () {
   const bob = `bob-${randomUUID()}`;
 
   before(async () => {
-    database = await createTestDatabase("sb_search");
-    await migrateEventStore(database.pool);
-    await runMigrations(database.pool, "keyring", keyringMigrations);
-    await migrateSearchProjection(database.pool);
-    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
-    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    log = await openTestEventLog("sb_search");
+    ({ store, keyring } = log);
+    await migrateSearchProjection(log.pool);
     cache = createMemoryCache();
-    projection = await startSearchProjection({ pool: database.pool, store, keyring, embedder, cache });
-    searcher = createSearcher({ pool: database.pool, cache, embedder: async () => embedder });
+    projection = await startSearchProjection({ pool: log.pool, store, keyring, embedder, cache });
+    searcher = createSearcher({ pool: log.pool, cache, embedder: async () => embedder });
   });
 
   after(async () => {
     await projection?.stop();
-    await store?.close();
-    await database?.drop();
+    await log?.close();
   });
 
   async function append(memoryId: string, ownerId: string, events: MemoryEvent[]): Promise<void> {
@@ -74,15 +64,6 @@ describe("search on PostgreSQL + pgvector", function () {
   const ids = async (ownerId: string, request: SearchQuery) =>
     (await searcher.search(ownerId, normalizeSearch(request))).map((hit) => hit.memory.id);
 
-  /** Polls until the search answer satisfies `check` (the projection runs asynchronously). */
-  async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error("search did not converge");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it("finds a memory by meaning and by words, only for its owner, with filters", async () => {
     const session = randomUUID();
     const launch = await create(alice, {
@@ -99,10 +80,10 @@ describe("search on PostgreSQL + pgvector", function () {
     });
 
     // Three appends may reach the projection in more than one batch: wait for the last one too.
-    await eventually(async () =>
+    await waitUntil(async () =>
       (await ids(alice, { query: "orchid launch", mode: "keyword" })).includes(launch),
     );
-    await eventually(async () => (await ids(bob, { query: "orchid", mode: "keyword" })).includes(bobs));
+    await waitUntil(async () => (await ids(bob, { query: "orchid", mode: "keyword" })).includes(bobs));
     for (const mode of ["semantic", "keyword", "hybrid"] as const) {
       const found = await ids(alice, { query: "orchid product launch", mode });
       expect(found[0], mode).to.equal(launch);
@@ -131,7 +112,7 @@ describe("search on PostgreSQL + pgvector", function () {
     // The deletion goes first: once the later archiving shows, the deletion has been applied too.
     await append(deleted, alice, [{ type: "MemoryDeleted", data: { memoryId: deleted } }]);
     await append(archived, alice, [{ type: "MemoryArchived", data: { memoryId: archived } }]);
-    await eventually(async () =>
+    await waitUntil(async () =>
       (await ids(alice, { query: "zebra", filters: { status: "archived" } })).includes(archived),
     );
     for (const mode of ["semantic", "keyword", "hybrid"] as const) {
@@ -146,7 +127,7 @@ describe("search on PostgreSQL + pgvector", function () {
     await append(archived, alice, [
       { type: "MemoryEdited", data: { memoryId: archived, content: "Giraffe necks" } },
     ]);
-    await eventually(
+    await waitUntil(
       async () =>
         (
           await ids(alice, { query: "giraffe necks", mode: "semantic", filters: { status: "archived" } })
@@ -157,9 +138,7 @@ describe("search on PostgreSQL + pgvector", function () {
 
   async function expectSimilarWorks(id: string) {
     const twin = await create(alice, { content: "Giraffe necks are long" });
-    await eventually(async () =>
-      (await searcher.similar(alice, id, 5)).some((hit) => hit.memory.id === twin),
-    );
+    await waitUntil(async () => (await searcher.similar(alice, id, 5)).some((hit) => hit.memory.id === twin));
     expect((await searcher.similar(alice, id, 5)).map((h) => h.memory.id)).not.to.include(id);
     let refused: unknown;
     await searcher.similar(bob, id, 5).catch((error: unknown) => (refused = error));
@@ -169,7 +148,7 @@ describe("search on PostgreSQL + pgvector", function () {
   it("purges an erased owner's documents", async () => {
     const carol = `carol-${randomUUID()}`;
     const note = await create(carol, { content: "Carol keeps a diary about kites" });
-    await eventually(async () => (await ids(carol, { query: "kites" })).includes(note));
+    await waitUntil(async () => (await ids(carol, { query: "kites" })).includes(note));
     await keyring.destroyKey(carol);
     await append(randomUUID(), carol, []).catch(() => undefined);
     await store.appendToStream(
@@ -192,8 +171,8 @@ describe("search on PostgreSQL + pgvector", function () {
       { expectedVersion: "any" },
     );
     projection.wake();
-    await eventually(async () => {
-      const { rows } = await database.pool.query(
+    await waitUntil(async () => {
+      const { rows } = await log.pool.query(
         `SELECT 1 FROM ${documentsTable(embedder.model)} WHERE owner_id = $1`,
         [carol],
       );
@@ -220,7 +199,7 @@ describe("search on PostgreSQL + pgvector", function () {
       }
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500);
-        await database.pool.query(
+        await log.pool.query(
           `INSERT INTO ${table} (memory_id, owner_id, version, content, type, status, importance, confidence,
                                  created_at, updated_at, embedding)
            SELECT id, owner, 1, 'bulk', 'semantic', 'active', 0.5, 0.5, now(), now(), v::vector
@@ -228,11 +207,11 @@ describe("search on PostgreSQL + pgvector", function () {
           [chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => vectorLiteral(r[2]))],
         );
       }
-      await database.pool.query(
+      await log.pool.query(
         `INSERT INTO ${stats} (owner_id, documents) SELECT owner_id, count(*) FROM ${table} GROUP BY owner_id
          ON CONFLICT (owner_id) DO UPDATE SET documents = EXCLUDED.documents`,
       );
-      await database.pool.query(`ANALYZE ${table}`);
+      await log.pool.query(`ANALYZE ${table}`);
     });
 
     function bruteForce(owner: string, query: number[], k: number): string[] {
@@ -250,7 +229,7 @@ describe("search on PostgreSQL + pgvector", function () {
     ] as const) {
       it(`${label}: returns 10 rows with recall@10 >= 0.95 for a small and a large owner`, async () => {
         const target: SemanticTarget = {
-          pool: database.pool,
+          pool: log.pool,
           table,
           statsTable: stats,
           tuning: { ...SEMANTIC_DEFAULTS, exactMaxDocuments },

@@ -1,15 +1,9 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { DEFAULT_LIMITS, START_OF_LOG, memoryStreamId, type Caller } from "@second-brain/contracts";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
-import {
-  createSqlKeyring,
-  inTransaction,
-  keyringMigrations,
-  runMigrations,
-  type Keyring,
-} from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import type { EventStore } from "@second-brain/event-store";
+import { inTransaction, type Keyring } from "@second-brain/platform";
+import { eventMetadata, openTestEventLog, waitUntil, type TestEventLog } from "@second-brain/testing";
 import { handleSessionCommand, sessionExists } from "../src/application/handle-session-command.ts";
 import type { SessionDeps } from "../src/application/session-stream.ts";
 import { applySessionEvents, prefetchSessionKeys } from "../src/read-model/sessions.apply.ts";
@@ -21,7 +15,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 describe("sessions read model (PostgreSQL)", function () {
   this.timeout(60_000);
-  let database: TestDatabase;
+  let log: TestEventLog;
   let store: EventStore;
   let keyring: Keyring;
   let deps: SessionDeps;
@@ -31,18 +25,14 @@ describe("sessions read model (PostgreSQL)", function () {
   const now = () => new Date();
 
   before(async () => {
-    database = await createTestDatabase("sb_sessions");
-    await migrateEventStore(database.pool);
-    await runMigrations(database.pool, "keyring", keyringMigrations);
-    await migrateSessionsReadModel(database.pool);
-    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
-    keyring = createSqlKeyring(database.pool, randomBytes(32), { cacheMilliseconds: 0 });
+    log = await openTestEventLog("sb_sessions");
+    ({ store, keyring } = log);
+    await migrateSessionsReadModel(log.pool);
     await keyring.ensureKey(alice.userId);
     deps = { store, keyring, limits: DEFAULT_LIMITS };
   });
   after(async () => {
-    await store?.close();
-    await database?.drop();
+    await log?.close();
   });
 
   async function startSession(title: string): Promise<string> {
@@ -55,14 +45,7 @@ describe("sessions read model (PostgreSQL)", function () {
     return sessionId;
   }
   async function appendMemory(memoryId: string, type: string, data: object, expectedVersion: number) {
-    const metadata = {
-      actor: alice.userId,
-      ownerId: alice.userId,
-      correlationId: "c",
-      causationId: "c",
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    };
+    const metadata = eventMetadata(alice.userId);
     await store.appendToStream(
       memoryStreamId(memoryId),
       [{ id: randomUUID(), type, data: { memoryId, ...data }, metadata }],
@@ -70,8 +53,8 @@ describe("sessions read model (PostgreSQL)", function () {
     );
   }
   const rows = async () =>
-    (await database.pool.query("SELECT * FROM sessions ORDER BY id")).rows.concat(
-      (await database.pool.query("SELECT * FROM session_memories ORDER BY memory_id")).rows,
+    (await log.pool.query("SELECT * FROM sessions ORDER BY id")).rows.concat(
+      (await log.pool.query("SELECT * FROM session_memories ORDER BY memory_id")).rows,
     );
 
   it("stores personal content encrypted in the log", async () => {
@@ -100,47 +83,47 @@ describe("sessions read model (PostgreSQL)", function () {
     await appendMemory(m2, "MemoryDeleted", {}, 1);
     let events = await store.readAll({ after: START_OF_LOG, limit: 1000 });
     // The log holds back events while older transactions anywhere on the server may still commit.
-    await eventually(
+    await waitUntil(
       async () => (events = await store.readAll({ after: START_OF_LOG, limit: 1000 })).length === 6,
     );
     const keys = await prefetchSessionKeys(keyring, events);
-    await inTransaction(database.pool, (client) => applySessionEvents(client, events, keys));
+    await inTransaction(log.pool, (client) => applySessionEvents(client, events, keys));
     const once = await rows();
-    await inTransaction(database.pool, (client) => applySessionEvents(client, events, keys));
-    await inTransaction(database.pool, (client) => applySessionEvents(client, events.slice(2, 4), keys));
+    await inTransaction(log.pool, (client) => applySessionEvents(client, events, keys));
+    await inTransaction(log.pool, (client) => applySessionEvents(client, events.slice(2, 4), keys));
     expect(await rows()).to.deep.equal(once);
-    expect(await sessionMemoryIds(database.pool, alice.userId, sessionId)).to.deep.equal([m1]);
-    const page = await listSessions(database.pool, alice.userId, {});
+    expect(await sessionMemoryIds(log.pool, alice.userId, sessionId)).to.deep.equal([m1]);
+    const page = await listSessions(log.pool, alice.userId, {});
     expect(page.items.find((s) => s.id === sessionId)).to.include({
       title: "Trip",
       messageCount: 1,
       version: 2,
     });
-    await database.pool.query("TRUNCATE sessions, session_memories");
+    await log.pool.query("TRUNCATE sessions, session_memories");
   });
 
   it("catches up from its checkpoint after a restart", async () => {
     const first = await startSessionsReadModel({
-      pool: database.pool,
+      pool: log.pool,
       store,
       keyring,
       logger: quiet,
       project: true,
     });
-    await eventually(async () => (await listSessions(database.pool, alice.userId, {})).items.length === 2);
+    await waitUntil(async () => (await listSessions(log.pool, alice.userId, {})).items.length === 2);
     await first!.stop();
     const later = await startSession("While stopped");
     const second = await startSessionsReadModel({
-      pool: database.pool,
+      pool: log.pool,
       store,
       keyring,
       logger: quiet,
       project: true,
     });
-    await eventually(async () =>
-      (await listSessions(database.pool, alice.userId, {})).items.some((s) => s.id === later),
+    await waitUntil(async () =>
+      (await listSessions(log.pool, alice.userId, {})).items.some((s) => s.id === later),
     );
-    expect((await listSessions(database.pool, alice.userId, {})).items.map((s) => s.title)).to.deep.equal([
+    expect((await listSessions(log.pool, alice.userId, {})).items.map((s) => s.title)).to.deep.equal([
       "While stopped",
       "Trip",
       "Secret plan",
@@ -199,11 +182,3 @@ describe("sessions read model (PostgreSQL)", function () {
     expect(events.filter((event) => event.type === "SessionMessageAdded")).to.have.length(contents.length);
   });
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

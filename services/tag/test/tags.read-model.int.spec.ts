@@ -9,9 +9,15 @@ import {
   type Caller,
   type MemoryEvent,
 } from "@second-brain/contracts";
-import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
+import type { EventStore } from "@second-brain/event-store";
 import { inTransaction } from "@second-brain/platform";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import {
+  eventMetadata,
+  memoryCreatedData,
+  openTestEventLog,
+  waitUntil,
+  type TestEventLog,
+} from "@second-brain/testing";
 import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
 import { styleTag } from "../src/application/style-tag.ts";
 import { updateTag } from "../src/application/update-tag.ts";
@@ -27,20 +33,18 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 describe("tag read model and operations (PostgreSQL)", function () {
   this.timeout(60_000);
-  let database: TestDatabase;
+  let log: TestEventLog;
   let store: EventStore;
   const owner = `owner-${randomUUID()}`;
   const version = new Map<string, number>();
 
   before(async () => {
-    database = await createTestDatabase("sb_tags");
-    await migrateEventStore(database.pool);
-    await migrateTagsReadModel(database.pool);
-    store = createPostgresEventStore(database.pool, { pollIntervalMs: 20, retryDelayMs: 50 });
+    log = await openTestEventLog("sb_tags");
+    store = log.store;
+    await migrateTagsReadModel(log.pool);
   });
   after(async () => {
-    await store?.close();
-    await database?.drop();
+    await log?.close();
   });
 
   async function append(memoryId: string, event: MemoryEvent, ownerId = owner): Promise<void> {
@@ -52,14 +56,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
           id: randomUUID(),
           type: event.type,
           data: event.data,
-          metadata: {
-            actor: ownerId,
-            ownerId,
-            correlationId: "c",
-            causationId: "c",
-            occurredAt: new Date().toISOString(),
-            schemaVersion: 1,
-          },
+          metadata: eventMetadata(ownerId),
         },
       ],
       { expectedVersion: current },
@@ -68,23 +65,10 @@ describe("tag read model and operations (PostgreSQL)", function () {
   }
   const created = (memoryId: string, tags: string[]): MemoryEvent => ({
     type: "MemoryCreated",
-    data: {
-      memoryId,
-      title: null,
-      content: "c",
-      type: "semantic",
-      status: "active",
-      tags,
-      importance: 0.5,
-      confidence: 1,
-      metadata: {},
-      sourceUrl: null,
-      sessionId: null,
-      requestHash: null,
-    },
+    data: memoryCreatedData(memoryId, { content: "c", tags, confidence: 1 }),
   });
   const counts = async (ownerId = owner) =>
-    Object.fromEntries((await listTags(database.pool, ownerId)).map((tag) => [tag.name, tag.count]));
+    Object.fromEntries((await listTags(log.pool, ownerId)).map((tag) => [tag.name, tag.count]));
 
   it("leaves the counts unchanged when the same events are delivered again", async () => {
     const [a, b] = [randomUUID(), randomUUID()];
@@ -95,28 +79,28 @@ describe("tag read model and operations (PostgreSQL)", function () {
     await append(b, { type: "MemoryDeleted", data: { memoryId: b } });
     // The log holds back events while older transactions anywhere on the server may still commit.
     let events = await store.readAll({ after: START_OF_LOG, limit: 1000 });
-    await eventually(
+    await waitUntil(
       async () => (events = await store.readAll({ after: START_OF_LOG, limit: 1000 })).length === 5,
     );
 
-    await inTransaction(database.pool, (client) => applyTagEvents(client, events));
+    await inTransaction(log.pool, (client) => applyTagEvents(client, events));
     const once = await counts();
     expect(once).to.deep.equal({ y: 1, z: 1 });
-    await inTransaction(database.pool, (client) => applyTagEvents(client, events));
-    await inTransaction(database.pool, (client) => applyTagEvents(client, events.slice(1, 3)));
+    await inTransaction(log.pool, (client) => applyTagEvents(client, events));
+    await inTransaction(log.pool, (client) => applyTagEvents(client, events.slice(1, 3)));
     expect(await counts()).to.deep.equal(once);
-    await database.pool.query("TRUNCATE tag_memories, tag_counts, tag_styles, tag_operations");
+    await log.pool.query("TRUNCATE tag_memories, tag_counts, tag_styles, tag_operations");
   });
 
   it("catches up from its checkpoint after a restart", async () => {
-    const first = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
-    await eventually(async () => (await counts()).z === 1);
+    const first = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    await waitUntil(async () => (await counts()).z === 1);
     await first.stop();
     const c = randomUUID();
     await append(c, created(c, ["while-stopped", "z"]));
     expect((await counts())["while-stopped"]).to.equal(undefined);
-    const second = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
-    await eventually(async () => (await counts())["while-stopped"] === 1);
+    const second = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    await waitUntil(async () => (await counts())["while-stopped"] === 1);
     expect(await counts()).to.deep.equal({ "while-stopped": 1, y: 1, z: 2 });
     await second.stop();
   });
@@ -128,8 +112,8 @@ describe("tag read model and operations (PostgreSQL)", function () {
       await append(id, created(id, ["old", "other"]));
       tagsOf.set(id, ["old", "other"]);
     }
-    const readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
-    await eventually(async () => (await counts()).old === 4);
+    const readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    await waitUntil(async () => (await counts()).old === 4);
     let writes = 0;
     let failAfter = 2;
     const commandIds = new Map<string, Set<string>>();
@@ -144,7 +128,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return "retagged";
       },
     };
-    const deps: TagDeps = { store, pool: database.pool, limits: DEFAULT_LIMITS, memories };
+    const deps: TagDeps = { store, pool: log.pool, limits: DEFAULT_LIMITS, memories };
     const caller: Caller = { userId: owner, role: "user" };
     const info = { caller, correlationId: "merge", commandId: randomUUID() };
     const operationId = await startTagOperation(deps, info, "merge", "old", "new", new Date());
@@ -168,10 +152,8 @@ describe("tag read model and operations (PostgreSQL)", function () {
     const operationEvents = (await store.readStream(tagOperationStreamId(operationId))).length;
     expect(await startTagOperation(deps, info, "merge", "old", "new", new Date())).to.equal(operationId);
     expect(await store.readStream(tagOperationStreamId(operationId))).to.have.length(operationEvents);
-    await eventually(async () => {
-      const { rows } = await database.pool.query("SELECT status FROM tag_operations WHERE id = $1", [
-        operationId,
-      ]);
+    await waitUntil(async () => {
+      const { rows } = await log.pool.query("SELECT status FROM tag_operations WHERE id = $1", [operationId]);
       return rows[0]?.status === "completed";
     });
     await readModel.stop();
@@ -180,7 +162,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
   it("answers a retried styling as its first attempt did, without a second append", async () => {
     const deps: TagDeps = {
       store,
-      pool: database.pool,
+      pool: log.pool,
       limits: DEFAULT_LIMITS,
       memories: {} as MemoryCommands,
     };
@@ -219,7 +201,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return "retagged";
       },
     };
-    const deps: TagDeps = { store, pool: database.pool, limits: DEFAULT_LIMITS, memories };
+    const deps: TagDeps = { store, pool: log.pool, limits: DEFAULT_LIMITS, memories };
     const patch = (commandId: string, tag: string, name: string) => {
       const info = { caller, correlationId: "rename", commandId };
       return updateTag(deps, info, { tag, name }, new Date(), async (from, into) => {
@@ -227,8 +209,8 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return runTagOperation(deps, operationId, () => new Date());
       });
     };
-    let readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
-    await eventually(async () => (await counts(renamer)).beta === 2);
+    let readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    await waitUntil(async () => (await counts(renamer)).beta === 2);
     await readModel.stop();
 
     const onto = await patch(randomUUID(), "alpha", "Beta").catch((error: unknown) => error);
@@ -242,18 +224,10 @@ describe("tag read model and operations (PostgreSQL)", function () {
     const renamed = await patch(commandId, "alpha", "gamma");
     expect(renamed).to.deep.include({ name: "gamma", count: 2 });
     expect(renamed.operation).to.include({ status: "completed", total: 2, retagged: 2 });
-    readModel = await startTagsReadModel({ pool: database.pool, store, logger: quiet });
-    await eventually(async () => JSON.stringify(await counts(renamer)) === '{"beta":2,"gamma":2}');
+    readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    await waitUntil(async () => JSON.stringify(await counts(renamer)) === '{"beta":2,"gamma":2}');
     // The same request again (a client's retry) answers as the first did, though "gamma" now exists.
     expect(await patch(commandId, "alpha", "gamma")).to.deep.equal(renamed);
     await readModel.stop();
   });
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
