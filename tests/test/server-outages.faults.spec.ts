@@ -58,6 +58,8 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     records: CreateRecord[];
     health: HealthSample[];
     stoppedAt: number;
+    /** When the server was seen down: its stop command returned and it no longer answers. */
+    downAt: number;
     returnedAt: number;
     /** A cached read of a memory made while the server was down. */
     readWhileDown: number;
@@ -83,6 +85,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     });
     const probe = startHealthProbe(stack.baseUrl);
     let stoppedAt: number;
+    let downAt: number;
     let returnedAt: number;
     let readWhileDown: number;
     try {
@@ -91,6 +94,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
       try {
         await server.stop();
         await waitDown(server);
+        downAt = Date.now();
         await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
         readWhileDown = (await api.request("GET", `/api/v1/memories/${known.body.id}`)).status;
         await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
@@ -111,7 +115,7 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
     }
     const records = await load.stop();
     const health = await probe.stop();
-    return { records, health, stoppedAt, returnedAt, readWhileDown, api, pidsBefore };
+    return { records, health, stoppedAt, downAt, returnedAt, readWhileDown, api, pidsBefore };
   }
 
   const failed = (records: readonly CreateRecord[]) =>
@@ -221,7 +225,9 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
   it("RabbitMQ restarts: refused creates are 503s, and every process rejoins by itself", async () => {
     const result = await outage(RABBITMQ);
     // Without the broker the gateway cannot serve anything: it says so, and is ready again after.
-    const down = result.health.filter((s) => s.at > result.stoppedAt + 1_000 && s.at < result.returnedAt);
+    // Counted from when RabbitMQ was seen down (stop_app can take seconds to close the connections),
+    // plus a second for the gateway's transporter to notice the closed connection.
+    const down = result.health.filter((s) => s.at > result.downAt + 1_000 && s.at < result.returnedAt);
     expect(down, "health samples while RabbitMQ was down").to.not.be.empty;
     expect(
       down.filter((s) => s.ready !== 503),
