@@ -15,9 +15,9 @@ export const REBUILDABLE_PROJECTIONS = ["memories"] as const;
  * `readModelStatus`, `parkedEvents`, `retryParked`.
  */
 export const READ_MODEL_SERVICES: Readonly<Record<string, string>> = {
-  memories: "memories",
-  search: "search-projection",
-  cache: "cache-projection",
+  memories: "memory-views",
+  search: "search-index",
+  cache: "memory-cache",
   sessions: "session",
   tags: "tag",
   attachments: "attachment",

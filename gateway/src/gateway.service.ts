@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import ApiGateway from "moleculer-web";
 import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
 import { createLogger, type Config, type ObjectStore } from "@second-brain/platform";
-import { dispatchingAliases } from "./api-dispatch.ts";
-import { docsPage, openApiJsonFor, opsAliases } from "./ops-routes.ts";
-import { toErrorResponse, writeErrorResponse } from "./error-response.ts";
-import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
-import { dropUnacceptableRequestIds } from "./request-headers.ts";
-import { observeRequest, routeTemplate } from "./request-log.ts";
-import { DEFAULT_READINESS_SERVICES } from "./ops-endpoints.ts";
-import { answerParserErrorsInShape } from "./parser-errors.ts";
+import { dispatchingAliases } from "./adapters/api-dispatch.ts";
+import { docsPage, openApiJsonFor, opsAliases } from "./adapters/ops-routes.ts";
+import { toErrorResponse, writeErrorResponse } from "./adapters/error-response.ts";
+import type { GatewayRequest, GatewayResponse } from "./adapters/http-types.ts";
+import { dropUnacceptableRequestIds } from "./adapters/request-headers.ts";
+import { observeRequest, routeTemplate } from "./adapters/request-log.ts";
+import { DEFAULT_READINESS_SERVICES } from "./adapters/ops-endpoints.ts";
+import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
 
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;

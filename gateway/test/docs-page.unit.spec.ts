@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { withTagsFirst } from "../src/ops-routes.ts";
+import { withTagsFirst } from "../src/adapters/ops-routes.ts";
 
 describe("the reference's tag order", () => {
   it("puts the identity tag first and keeps the others in their order", () => {

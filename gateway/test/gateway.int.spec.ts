@@ -32,7 +32,7 @@ function stubServices(calls: Call[]) {
     // Another writer appended between this command's read and its append (no If-Match involved).
     if (action === "memory.setTags" && (ctx.params.tags as unknown[])?.[0] === "raced")
       throw new VersionConflictError(4, 5);
-    if (action === "memories.list") return { items: [], nextCursor: null };
+    if (action === "memory-views.list") return { items: [], nextCursor: null };
     if (action === "memory.delete") return { deleted: true };
     return { id: (ctx.params.id as string | undefined) ?? MEMORY_ID, version: 1, content: "stub" };
   };
@@ -59,7 +59,11 @@ function stubServices(calls: Call[]) {
         },
       },
     },
-    memories: { name: "memories", mixins: [appErrorsMixin], actions: actions("memories", ["get", "list"]) },
+    "memory-views": {
+      name: "memory-views",
+      mixins: [appErrorsMixin],
+      actions: actions("memory-views", ["get", "list"]),
+    },
   };
 }
 
@@ -84,7 +88,7 @@ describe("gateway", function () {
       gatewayService({
         config,
         jwtSecret: JWT_SECRET,
-        readinessServices: ["memory", "memories", "identity"],
+        readinessServices: ["memory", "memory-views", "identity"],
       }),
     );
     broker.createService(
@@ -99,7 +103,7 @@ describe("gateway", function () {
     );
     const stubs = stubServices(calls);
     broker.createService(stubs.memory);
-    broker.createService(stubs.memories);
+    broker.createService(stubs["memory-views"]);
     await broker.start();
     base = `http://127.0.0.1:${gatewayPort(broker)}`;
   });
@@ -343,7 +347,7 @@ describe("gateway", function () {
 
   it("routes reads: get, get as of, list with a numeric limit, history, archive, restore, link", async () => {
     expect((await request(`/api/v1/memories/${MEMORY_ID}`)).status).to.equal(200);
-    expect(lastCall()).to.deep.include({ action: "memories.get", params: { id: MEMORY_ID } });
+    expect(lastCall()).to.deep.include({ action: "memory-views.get", params: { id: MEMORY_ID } });
     expect((await request(`/api/v1/memories/${MEMORY_ID}?asOf=2026-01-01T00:00:00Z`)).status).to.equal(200);
     expect(lastCall()).to.deep.include({
       action: "memory.getAsOf",
@@ -352,7 +356,7 @@ describe("gateway", function () {
 
     const list = await request("/api/v1/memories?limit=5&tag=work");
     expect(await list.json()).to.deep.equal({ items: [], nextCursor: null });
-    expect(lastCall()).to.deep.include({ action: "memories.list", params: { limit: 5, tag: "work" } });
+    expect(lastCall()).to.deep.include({ action: "memory-views.list", params: { limit: 5, tag: "work" } });
     await expectError(await request("/api/v1/memories?limit=ten"), 400, "VALIDATION_FAILED");
 
     for (const [method, path, action] of [
@@ -444,15 +448,15 @@ describe("gateway", function () {
     expect(before.status).to.equal("ok");
     expect(before.services).to.deep.include({
       memory: { status: "ok", dependencies: {} },
-      memories: { status: "ok", dependencies: {} },
+      "memory-views": { status: "ok", dependencies: {} },
     });
 
-    await broker.destroyService(broker.getLocalService("memories") as Service);
+    await broker.destroyService(broker.getLocalService("memory-views") as Service);
     const stillReady = await request("/health/ready", { auth: false });
     expect(stillReady.status).to.equal(200);
     const after = (await (await request("/health/details", { auth: false })).json()) as typeof before;
     expect(after.status).to.equal("degraded");
-    expect(after.services.memories).to.deep.equal({ status: "down", dependencies: {} });
+    expect(after.services["memory-views"]).to.deep.equal({ status: "down", dependencies: {} });
     expect(after.services.memory!.status).to.equal("ok");
     const refused = await request("/api/v1/memories");
     await expectError(refused, 503, "UNAVAILABLE");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ServiceBroker, type ServiceSchema } from "moleculer";
-import { healthDetails, readiness } from "../src/ops-endpoints.ts";
+import { healthDetails, readiness } from "../src/adapters/ops-endpoints.ts";
 
 type Health = { status: "up" | "down"; dependencies: Record<string, "up" | "down">; readModels?: unknown };
 
@@ -23,7 +23,7 @@ describe("health details", () => {
   before(async () => {
     broker.createService(reporting("memory", { status: "up", dependencies: all("up") }));
     broker.createService(
-      reporting("memories", { status: "down", dependencies: { ...all("up"), cache: "down" } }),
+      reporting("memory-views", { status: "down", dependencies: { ...all("up"), cache: "down" } }),
     );
     broker.createService(
       reporting("search", {
@@ -36,7 +36,7 @@ describe("health details", () => {
       reporting("session", { status: "down", dependencies: { ...all("up"), database: "down" } }),
     );
     broker.createService(reporting("identity", new Error("no answer")));
-    broker.createService(reporting("cache-projection", { status: "up", dependencies: all("up") }));
+    broker.createService(reporting("memory-cache", { status: "up", dependencies: all("up") }));
     await broker.start();
   });
   after(() => broker.stop());
@@ -44,7 +44,7 @@ describe("health details", () => {
   it("rates each service by what is down: its database or event store, or only its cache or a read model", async () => {
     const details = await healthDetails(broker, [
       "memory",
-      "memories",
+      "memory-views",
       "search",
       "session",
       "identity",
@@ -53,7 +53,10 @@ describe("health details", () => {
     expect(details.status).to.equal("degraded");
     expect(details.services).to.deep.equal({
       memory: { status: "ok", dependencies: { database: "ok", eventStore: "ok", cache: "ok" } },
-      memories: { status: "degraded", dependencies: { database: "ok", eventStore: "ok", cache: "down" } },
+      "memory-views": {
+        status: "degraded",
+        dependencies: { database: "ok", eventStore: "ok", cache: "down" },
+      },
       search: {
         status: "degraded",
         dependencies: { database: "ok", eventStore: "ok", cache: "ok" },
@@ -63,7 +66,7 @@ describe("health details", () => {
       identity: { status: "down", dependencies: {} },
       tag: { status: "down", dependencies: {} },
       // Not expected, but on the broker with a health action: listed too.
-      "cache-projection": { status: "ok", dependencies: { database: "ok", eventStore: "ok", cache: "ok" } },
+      "memory-cache": { status: "ok", dependencies: { database: "ok", eventStore: "ok", cache: "ok" } },
     });
   });
 

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { IncomingMessage } from "node:http";
 import { expect } from "chai";
 import { ValidationError } from "@second-brain/contracts";
-import { readJsonBody } from "../src/request-body.ts";
+import { readJsonBody } from "../src/adapters/request-body.ts";
 
 function request(body: string): IncomingMessage {
   return Object.assign(Readable.from([Buffer.from(body)]), {

@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { UnauthenticatedError, ValidationError } from "@second-brain/contracts";
-import { API_ROUTES_BY_ID } from "../src/api-routes.ts";
-import { acceptableRequestId, bearerToken, idempotencyKey, ifMatchVersion } from "../src/request-headers.ts";
+import { API_ROUTES_BY_ID } from "../src/domain/api-routes.ts";
+import {
+  acceptableRequestId,
+  bearerToken,
+  idempotencyKey,
+  ifMatchVersion,
+} from "../src/adapters/request-headers.ts";
 
 describe("request parsing", () => {
   it("reads bearer tokens and refuses other schemes with 401", () => {

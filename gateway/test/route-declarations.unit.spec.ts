@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { API_ROUTES, apiAliases } from "../src/api-routes.ts";
-import { documentPath, openApiDocument } from "../src/openapi.ts";
+import { API_ROUTES, apiAliases } from "../src/domain/api-routes.ts";
+import { documentPath, openApiDocument } from "../src/application/openapi.ts";
 
 type Json = Record<string, any>;
 

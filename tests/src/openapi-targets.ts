@@ -1,5 +1,5 @@
 /**
- * What the input sweep attacks, read from the served OpenAPI document (gateway/src/openapi.ts):
+ * What the input sweep attacks, read from the served OpenAPI document (gateway/src/application/openapi.ts):
  * every operation, and in each every body field (nested ones included), query parameter, path
  * parameter and header the API reads. Also builds the valid request each attack starts from, so
  * that the one hostile value is what the server has to deal with.

@@ -147,7 +147,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         const answer = await write();
         expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
         // GET catches up with the write a moment later: until the read model has it, GET folds the
-        // memory's own stream, which does not list attachments (projections/memories/src/memories.read.ts).
+        // memory's own stream, which does not list attachments (projections/memory-views/src/application/read-memory.ts).
         const shown = await eventually(async () => {
           const memory = await get();
           return isDeepStrictEqual(memory, answer.body) ? memory : undefined;

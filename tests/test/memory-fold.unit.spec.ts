@@ -10,9 +10,9 @@ import {
   type MemoryEventEnvelope,
   type MemoryFoldEvent,
 } from "@second-brain/contracts";
-import { evolveMemoryRow, toMemory as rowToMemory } from "@second-brain/memories-projection";
+import { evolveMemoryRow, toMemory as rowToMemory } from "@second-brain/memory-views";
 import { foldMemory, toMemory } from "@second-brain/memory-service";
-import { evolveSearchDocument } from "@second-brain/search-projection";
+import { evolveSearchDocument } from "@second-brain/search-index";
 import type { MemoryRow, SearchDocument } from "@second-brain/read-models";
 
 // The write side, the memories read model and the search read model fold one memory with the same

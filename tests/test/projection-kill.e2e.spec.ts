@@ -71,9 +71,9 @@ describe("memories projection killed mid-stream, and two live instances (distrib
   it("holds exactly the appended events after a SIGKILL and restart", async () => {
     const load = writeLoad("killed", 120);
     await eventually(async () => (load.written.size >= 20 ? true : undefined), 60_000);
-    await fixture.stack.kill("memories-projection", "SIGKILL");
+    await fixture.stack.kill("memory-views", "SIGKILL");
     await eventually(async () => (load.written.size >= 60 ? true : undefined), 60_000);
-    fixture.stack.start("memories-projection");
+    fixture.stack.start("memory-views");
     await load.done;
     await expectReadModelHolds(load.written);
     // The restarted process answers lists once the gateway sees it again (503 until then).
@@ -86,21 +86,19 @@ describe("memories projection killed mid-stream, and two live instances (distrib
   });
 
   it("runs two live instances over one database: nothing applied twice, both still alive", async () => {
-    fixture.stack.start("memories-projection#2");
+    fixture.stack.start("memory-views#2");
     await eventually(
-      async () =>
-        /^\[memories-projection#2\] .*"started"/m.test(fixture.stack.recentOutput()) ? true : undefined,
+      async () => (/^\[memory-views#2\] .*"started"/m.test(fixture.stack.recentOutput()) ? true : undefined),
       60_000,
     );
-    const pids = [fixture.stack.pids()["memories-projection"], fixture.stack.pids()["memories-projection#2"]];
+    const pids = [fixture.stack.pids()["memory-views"], fixture.stack.pids()["memory-views#2"]];
     const load = writeLoad("twice", 120);
     await load.done;
     await expectReadModelHolds(load.written);
     // Both processes are still the ones started (neither crashed and was replaced).
-    expect([
-      fixture.stack.pids()["memories-projection"],
-      fixture.stack.pids()["memories-projection#2"],
-    ]).to.deep.equal(pids);
+    expect([fixture.stack.pids()["memory-views"], fixture.stack.pids()["memory-views#2"]]).to.deep.equal(
+      pids,
+    );
     for (const pid of pids) expect(() => process.kill(pid!, 0), `process ${pid}`).to.not.throw();
   });
 });

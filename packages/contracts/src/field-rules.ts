@@ -7,6 +7,9 @@ import type { Limits } from "./limits.ts";
  * `problems` (so one ValidationError lists every bad field) and returns the normalised value.
  */
 
+/** Where a check records what is wrong with the fields it was given. */
+export type Problems = FieldProblem[];
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: unknown): value is string {

@@ -1,9 +1,9 @@
 import { runServices } from "@second-brain/runtime";
 import { identityFromResources } from "@second-brain/identity-service/compose";
 import { memoryFromResources } from "@second-brain/memory-service/compose";
-import { memoriesFromResources } from "@second-brain/memories-projection/compose";
-import { cacheProjectionFromResources } from "@second-brain/cache-projection/compose";
-import { searchProjectionFromResources } from "@second-brain/search-projection/compose";
+import { memoryViewsFromResources } from "@second-brain/memory-views/compose";
+import { memoryCacheFromResources } from "@second-brain/memory-cache/compose";
+import { searchIndexFromResources } from "@second-brain/search-index/compose";
 import { searchFromResources } from "@second-brain/search-service/compose";
 import { attachmentFromResources } from "@second-brain/attachment-service/compose";
 import { sessionFromResources } from "@second-brain/session-service/compose";
@@ -17,9 +17,9 @@ process.env.SB_MODE = "embedded";
 await runServices("second-brain", [
   identityFromResources,
   memoryFromResources,
-  memoriesFromResources,
-  cacheProjectionFromResources,
-  searchProjectionFromResources,
+  memoryViewsFromResources,
+  memoryCacheFromResources,
+  searchIndexFromResources,
   searchFromResources,
   attachmentFromResources,
   sessionFromResources,

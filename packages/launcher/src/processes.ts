@@ -11,9 +11,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const DISTRIBUTED_PROCESSES = {
   identity: "services/identity/src/main.ts",
   memory: "services/memory/src/main.ts",
-  "memories-projection": "projections/memories/src/main.ts",
-  "cache-projection": "projections/cache/src/main.ts",
-  "search-projection": "projections/search/src/main.ts",
+  "memory-views": "projections/memory-views/src/main.ts",
+  "memory-cache": "projections/memory-cache/src/main.ts",
+  "search-index": "projections/search-index/src/main.ts",
   search: "services/search/src/main.ts",
   attachment: "services/attachment/src/main.ts",
   session: "services/session/src/main.ts",

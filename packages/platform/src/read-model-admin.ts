@@ -3,6 +3,11 @@ import { ForbiddenError, UnavailableError, type CallMeta } from "@second-brain/c
 import { callerOf } from "./call-context.ts";
 import type { ReadModelHealth } from "./read-model-health.ts";
 
+/** Read models are managed by admins only: anyone else is refused (401 without a caller, else 403). */
+export function requireAdmin(ctx: Context<unknown, CallMeta>): void {
+  if (callerOf(ctx).role !== "admin") throw new ForbiddenError("Only an admin can manage projections.");
+}
+
 /** What a running read model offers an admin (packages/projection's RunningProjection has it). */
 export interface AdministeredReadModel {
   status(): Promise<object>;
@@ -22,7 +27,7 @@ export interface AdministeredReadModel {
  */
 export function readModelAdminMixin(current: () => AdministeredReadModel | null): Partial<ServiceSchema> {
   const running = (ctx: Context<unknown, CallMeta>) => {
-    if (callerOf(ctx).role !== "admin") throw new ForbiddenError("Only an admin can manage projections.");
+    requireAdmin(ctx);
     const readModel = current();
     if (!readModel) throw new UnavailableError("This read model is not running on this node.");
     return readModel;

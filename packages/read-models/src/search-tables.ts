@@ -6,7 +6,7 @@ import { FOLDED_MEMORY_COLUMNS, foldedMemoryFromRecord, type FoldedMemoryRecord 
  * The search read model's tables, as the search projection writes them and the search service
  * reads them. Vectors belong to a model: each model gets its own documents table, filled from the
  * log from position 0 by its own checkpoint, so changing the model never mixes vector spaces and
- * the old table keeps serving until the new one has caught up (projections/search/src/search-models.ts).
+ * the old table keeps serving until the new one has caught up (projections/search-index/src/read-model/search.models.ts).
  */
 export const SEARCH_MODELS_TABLE = "search_models";
 export const SEARCH_ACTIVE_MODEL_TABLE = "search_active_model";

@@ -76,7 +76,7 @@ export async function openResources(config: Config): Promise<Resources> {
     keyring,
     cache,
     // A failed open (PostgreSQL unreachable for the cache's migration) is retried on the next use:
-    // kept, it would fail every search and every search-projection batch until a restart.
+    // kept, it would fail every search and every search-index batch until a restart.
     embedder: () =>
       (embedder ??= openEmbedder(config, pool).catch((error: unknown) => {
         embedder = undefined;

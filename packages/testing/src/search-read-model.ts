@@ -3,8 +3,4 @@
  * builds from the log. Kept here, with the other harness code, so that no unit's tests import
  * another unit.
  */
-export {
-  migrateSearchProjection,
-  startSearchProjection,
-  type SearchProjection,
-} from "@second-brain/search-projection";
+export { migrateSearchIndex, startSearchProjection, type SearchProjection } from "@second-brain/search-index";

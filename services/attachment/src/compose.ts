@@ -1,6 +1,7 @@
 import type { Resources } from "@second-brain/runtime";
 import { runMigrations } from "@second-brain/platform";
-import { attachmentIndex, attachmentIndexMigrations } from "./adapters/attachment-index.ts";
+import { attachmentIndex } from "./read-model/attachment-index.ts";
+import { attachmentIndexMigrations } from "./migrations/index.ts";
 import { attachmentService } from "./attachment.service.ts";
 
 /** The attachment service on the process's resources: bytes in `objects`, facts in the event store. */

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
 import type { CallInfo, ObjectStore } from "@second-brain/platform";
 import { createInMemoryEventStore, createInMemoryKeyring } from "@second-brain/testing";
-import type { AttachmentIndex } from "../src/adapters/attachment-index.ts";
+import type { AttachmentIndex } from "../src/read-model/attachment-index.ts";
 import type { AttachmentDeps } from "../src/application/deps.ts";
 import { uploadAttachment, type UploadInput } from "../src/application/upload-attachment.ts";
 

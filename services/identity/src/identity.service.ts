@@ -4,7 +4,7 @@ import { appErrorsMixin, commandIdOf, runMigrations } from "@second-brain/platfo
 import type { EventStore } from "@second-brain/event-store";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
-import { identityMigrations } from "./migrations.ts";
+import { identityMigrations } from "./migrations/index.ts";
 import { identitySchemas, NoParams } from "@second-brain/contracts/schemas";
 
 /** The identity dependencies (IdentityDeps), with the clock optional and the log beside them. */

@@ -1,2 +1,2 @@
 export { identityService, type IdentityServiceOptions } from "./identity.service.ts";
-export { identityMigrations } from "./migrations.ts";
+export { identityMigrations } from "./migrations/index.ts";

@@ -17,14 +17,7 @@ import { handleCommand, type HandleOptions } from "./application/handle-command.
 import { linkMemory } from "./application/link-memory.ts";
 import { readAsOf, readCurrent, readHistory, type MemoryHistory } from "./application/read-history.ts";
 import type { EditMemory, MemoryCommand } from "./domain/decide.ts";
-import {
-  asOfParams,
-  createParams,
-  editParams,
-  idParams,
-  linkParams,
-  setTagsParams,
-} from "./memory-params.ts";
+import { memorySchemas } from "@second-brain/contracts/schemas";
 
 export interface MemoryServiceDeps {
   store: EventStore;
@@ -90,7 +83,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     mixins: [appErrorsMixin],
     actions: {
       create: {
-        params: createParams,
+        params: memorySchemas.CreateMemoryParams,
         handler: (ctx: Ctx<CreateMemoryBody>): Promise<Memory> => {
           const idempotencyKey = ctx.meta.idempotencyKey;
           // Asked of the session service as the caller, so only the caller's sessions count.
@@ -108,7 +101,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
         },
       },
       edit: {
-        params: editParams,
+        params: memorySchemas.EditMemoryParams,
         handler: (ctx: Ctx<EditMemory["data"] & IdParams>): Promise<Memory> => {
           const { id, ...changes } = ctx.params;
           return run(
@@ -119,7 +112,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
         },
       },
       setTags: {
-        params: setTagsParams,
+        params: memorySchemas.SetTagsParams,
         handler: (ctx: Ctx<IdParams & { tags: string[] }>): Promise<Memory> =>
           run(
             ctx,
@@ -132,7 +125,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           ),
       },
       link: {
-        params: linkParams,
+        params: memorySchemas.LinkParams,
         handler: async (ctx: Ctx<IdParams & { targetId: string; type: string }>): Promise<Memory> =>
           withAttachments(
             ctx,
@@ -148,7 +141,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           ),
       },
       archive: {
-        params: idParams,
+        params: memorySchemas.MemoryIdParams,
         handler: (ctx: Ctx<IdParams>): Promise<Memory> =>
           run(
             ctx,
@@ -157,7 +150,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           ),
       },
       restore: {
-        params: idParams,
+        params: memorySchemas.MemoryIdParams,
         handler: (ctx: Ctx<IdParams>): Promise<Memory> =>
           run(
             ctx,
@@ -166,7 +159,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           ),
       },
       delete: {
-        params: idParams,
+        params: memorySchemas.MemoryIdParams,
         handler: async (ctx: Ctx<IdParams>): Promise<{ id: string; version: number }> => {
           const command: MemoryCommand = {
             type: "DeleteMemory",
@@ -183,16 +176,16 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
         },
       },
       get: {
-        params: idParams,
+        params: memorySchemas.MemoryIdParams,
         handler: (ctx: Ctx<IdParams>): Promise<Memory> => readCurrent(deps, callerOf(ctx), ctx.params.id),
       },
       history: {
-        params: idParams,
+        params: memorySchemas.MemoryIdParams,
         handler: (ctx: Ctx<IdParams>): Promise<MemoryHistory> =>
           readHistory(deps, callerOf(ctx), ctx.params.id),
       },
       getAsOf: {
-        params: asOfParams,
+        params: memorySchemas.AsOfParams,
         handler: (ctx: Ctx<IdParams & { asOf: string }>): Promise<Memory> =>
           readAsOf(deps, callerOf(ctx), ctx.params.id, parseTime("asOf", ctx.params.asOf)),
       },

@@ -13,7 +13,7 @@ import {
   type TestEventLog,
 } from "@second-brain/testing";
 import {
-  migrateSearchProjection,
+  migrateSearchIndex,
   startSearchProjection,
   type SearchProjection,
 } from "@second-brain/testing/search-read-model";
@@ -44,7 +44,7 @@ describe("changing the embedding model (PostgreSQL)", function () {
   before(async () => {
     log = await openTestEventLog("sb_model_switch");
     ({ store, keyring } = log);
-    await migrateSearchProjection(log.pool);
+    await migrateSearchIndex(log.pool);
     await keyring.ensureKey(owner);
   });
 

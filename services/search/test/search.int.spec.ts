@@ -13,7 +13,7 @@ import {
   type TestEventLog,
 } from "@second-brain/testing";
 import {
-  migrateSearchProjection,
+  migrateSearchIndex,
   startSearchProjection,
   type SearchProjection,
 } from "@second-brain/testing/search-read-model";
@@ -38,7 +38,7 @@ describe("search on PostgreSQL + pgvector", function () {
   before(async () => {
     log = await openTestEventLog("sb_search");
     ({ store, keyring } = log);
-    await migrateSearchProjection(log.pool);
+    await migrateSearchIndex(log.pool);
     cache = createMemoryCache();
     projection = await startSearchProjection({ pool: log.pool, store, keyring, embedder, cache });
     searcher = createSearcher({ pool: log.pool, cache, embedder: async () => embedder });

@@ -8,10 +8,11 @@ export {
   type SessionState,
 } from "./domain/session.ts";
 export { MAX_SESSION_MESSAGES } from "./domain/rules.ts";
-export { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
+export { handleSessionCommand, readSession, sessionExists } from "./application/handle-command.ts";
 export { sessionHandler, type SessionDeps } from "./application/session-stream.ts";
 export { applySessionEvents, prefetchSessionKeys } from "./read-model/sessions.apply.ts";
 export { evolveSessionMemory, evolveSessionRow } from "./read-model/sessions.evolve.ts";
-export { migrateSessionsReadModel, SESSIONS_CHECKPOINT } from "./read-model/sessions.migrations.ts";
+export { migrateSessionsReadModel } from "./migrations/index.ts";
+export { SESSIONS_CHECKPOINT } from "./read-model/sessions.read-model.ts";
 export { startSessionsReadModel } from "./read-model/sessions.read-model.ts";
 export { listSessions, sessionMemoryIds } from "./read-model/sessions.queries.ts";

@@ -10,7 +10,7 @@ import {
   readModelAdminMixin,
   type SqlPool,
 } from "@second-brain/platform";
-import { handleSessionCommand, readSession, sessionExists } from "./application/handle-session-command.ts";
+import { handleSessionCommand, readSession, sessionExists } from "./application/handle-command.ts";
 import type { SessionDeps } from "./application/session-stream.ts";
 import type { SessionCommand } from "./domain/decide.ts";
 import type { SessionFields } from "./domain/session.ts";
@@ -21,7 +21,7 @@ import {
   type ListSessionsOptions,
   type SessionPage,
 } from "./read-model/sessions.queries.ts";
-import { addMessageParams, idParams, listParams, startParams, updateParams } from "./session-params.ts";
+import { sessionSchemas } from "@second-brain/contracts/schemas";
 
 export interface SessionServiceDeps extends SessionDeps {
   pool: SqlPool;
@@ -49,7 +49,7 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
     mixins: [appErrorsMixin, readModelAdminMixin(() => readModel)],
     actions: {
       start: {
-        params: startParams,
+        params: sessionSchemas.StartSessionParams,
         handler: (ctx: Ctx<{ title?: string | null; context?: object }>) =>
           run(ctx, {
             type: "StartSession",
@@ -63,19 +63,19 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
           }),
       },
       list: {
-        params: listParams,
+        params: sessionSchemas.SessionListParams,
         handler: (ctx: Ctx<ListSessionsOptions>): Promise<SessionPage> =>
           listSessions(deps.pool, callerOf(ctx).userId, ctx.params),
       },
       get: {
-        params: idParams,
+        params: sessionSchemas.SessionIdParams,
         handler: async (ctx: Ctx<IdParams>): Promise<Session> => {
           const state = await readSession(deps, callerOf(ctx), ctx.params.id);
           return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
         },
       },
       addMessage: {
-        params: addMessageParams,
+        params: sessionSchemas.AddMessageParams,
         handler: (ctx: Ctx<IdParams & { role: string; content: string }>) =>
           run(ctx, {
             type: "AddMessage",
@@ -89,7 +89,7 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
           }),
       },
       update: {
-        params: updateParams,
+        params: sessionSchemas.UpdateSessionParams,
         handler: (ctx: Ctx<IdParams & { title?: string | null; context?: object }>) => {
           const { id, ...changes } = ctx.params;
           return run(ctx, {
@@ -100,18 +100,18 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
         },
       },
       close: {
-        params: idParams,
+        params: sessionSchemas.SessionIdParams,
         handler: (ctx: Ctx<IdParams>) =>
           run(ctx, { type: "CloseSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
       },
       reopen: {
-        params: idParams,
+        params: sessionSchemas.SessionIdParams,
         handler: (ctx: Ctx<IdParams>) =>
           run(ctx, { type: "ReopenSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
       },
       /** For other services: does `id` name one of the caller's sessions? */
       exists: {
-        params: idParams,
+        params: sessionSchemas.SessionIdParams,
         handler: (ctx: Ctx<IdParams>): Promise<boolean> => sessionExists(deps, callerOf(ctx), ctx.params.id),
       },
     },

@@ -4,10 +4,10 @@ import { DEFAULT_LIMITS, START_OF_LOG, memoryStreamId, type Caller } from "@seco
 import type { EventStore } from "@second-brain/event-store";
 import { inTransaction, type Keyring } from "@second-brain/platform";
 import { eventMetadata, openTestEventLog, waitUntil, type TestEventLog } from "@second-brain/testing";
-import { handleSessionCommand, sessionExists } from "../src/application/handle-session-command.ts";
+import { handleSessionCommand, sessionExists } from "../src/application/handle-command.ts";
 import type { SessionDeps } from "../src/application/session-stream.ts";
 import { applySessionEvents, prefetchSessionKeys } from "../src/read-model/sessions.apply.ts";
-import { migrateSessionsReadModel } from "../src/read-model/sessions.migrations.ts";
+import { migrateSessionsReadModel } from "../src/migrations/index.ts";
 import { listSessions, sessionMemoryIds } from "../src/read-model/sessions.queries.ts";
 import { startSessionsReadModel } from "../src/read-model/sessions.read-model.ts";
 

@@ -6,9 +6,10 @@ export {
   runTagOperation,
   type TagOperationResult,
 } from "./application/tag-operation-runner.ts";
-export type { MemoryCommands, TagDeps } from "./application/tag-deps.ts";
+export type { MemoryCommands, TagDeps } from "./application/deps.ts";
 export { applyTagEvents } from "./read-model/tags.apply.ts";
 export { countChanges, evolveTagMemory, evolveTagStyle } from "./read-model/tags.evolve.ts";
-export { migrateTagsReadModel, TAGS_CHECKPOINT } from "./read-model/tags.migrations.ts";
+export { migrateTagsReadModel } from "./migrations/index.ts";
+export { TAGS_CHECKPOINT } from "./read-model/tags.read-model.ts";
 export { startTagsReadModel } from "./read-model/tags.read-model.ts";
 export { listTags, findTag, memoriesWithTag } from "./read-model/tags.queries.ts";

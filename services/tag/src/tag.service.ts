@@ -11,11 +11,11 @@ import { brokerMemoryCommands } from "./adapters/broker-memory-commands.ts";
 import { startOperationSupervisor, type OperationSupervisor } from "./application/operation-supervisor.ts";
 import { tagNameOf } from "./application/style-tag.ts";
 import { updateTag, type UpdateTagRequest } from "./application/update-tag.ts";
-import type { MemoryCommands, TagDeps } from "./application/tag-deps.ts";
+import type { MemoryCommands, TagDeps } from "./application/deps.ts";
 import { startTagOperation, type TagOperationResult } from "./application/tag-operation-runner.ts";
 import { startTagsReadModel, type TagsReadModel } from "./read-model/tags.read-model.ts";
 import { listTags } from "./read-model/tags.queries.ts";
-import { listParams, mergeParams, updateParams } from "./tag-params.ts";
+import { tagSchemas } from "@second-brain/contracts/schemas";
 
 export interface TagServiceDeps extends Omit<TagDeps, "memories"> {
   now?: () => Date;
@@ -69,19 +69,19 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
     mixins: [appErrorsMixin, readModelAdminMixin(() => readModel)],
     actions: {
       list: {
-        params: listParams,
+        params: tagSchemas.TagListParams,
         handler: (ctx: Ctx<Record<string, never>>): Promise<Tag[]> =>
           listTags(ready().deps.pool, callerOf(ctx).userId),
       },
       update: {
-        params: updateParams,
+        params: tagSchemas.UpdateTagParams,
         handler: (ctx: Ctx<UpdateTagRequest>) =>
           updateTag(ready().deps, callInfoOf(ctx), ctx.params, now(), (from, into) =>
             retag(ctx, "rename", from, into),
           ),
       },
       merge: {
-        params: mergeParams,
+        params: tagSchemas.MergeTagParams,
         handler: (ctx: Ctx<{ tag: string; into: string }>) => {
           const { deps } = ready();
           return retag(

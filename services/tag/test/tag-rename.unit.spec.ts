@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { AlreadyExistsError } from "@second-brain/contracts";
-import { refuseRenameOntoExisting } from "../src/domain/tag-rules.ts";
+import { refuseRenameOntoExisting } from "../src/domain/rules.ts";
 
 describe("renaming a tag", () => {
   it("onto a free name goes ahead", () => {

@@ -8,7 +8,7 @@ import {
 } from "@second-brain/contracts";
 import { DeciderSpecification } from "@second-brain/testing";
 import { tagSettingsDecider, type StyleTag, type TagSettingsEvent } from "../src/domain/tag.ts";
-import { checkStyling } from "../src/domain/tag-rules.ts";
+import { checkStyling } from "../src/domain/rules.ts";
 import {
   retaggedTags,
   tagOperationDecider,

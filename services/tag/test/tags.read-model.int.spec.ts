@@ -18,14 +18,14 @@ import {
   waitUntil,
   type TestEventLog,
 } from "@second-brain/testing";
-import type { MemoryCommands, TagDeps } from "../src/application/tag-deps.ts";
+import type { MemoryCommands, TagDeps } from "../src/application/deps.ts";
 import { styleTag } from "../src/application/style-tag.ts";
 import { updateTag } from "../src/application/update-tag.ts";
 import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
 import { tagStreamId } from "../src/application/tag-streams.ts";
 import { retaggedTags } from "../src/domain/tag-operation.ts";
 import { applyTagEvents } from "../src/read-model/tags.apply.ts";
-import { migrateTagsReadModel } from "../src/read-model/tags.migrations.ts";
+import { migrateTagsReadModel } from "../src/migrations/index.ts";
 import { listTags } from "../src/read-model/tags.queries.ts";
 import { startTagsReadModel } from "../src/read-model/tags.read-model.ts";
 

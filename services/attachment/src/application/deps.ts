@@ -1,7 +1,7 @@
 import type { Caller, Limits } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import type { Keyring, ObjectStore, SqlPool } from "@second-brain/platform";
-import type { AttachmentIndex } from "../adapters/attachment-index.ts";
+import type { AttachmentIndex } from "../read-model/attachment-index.ts";
 
 /** What the attachment service needs from the outside world, given by the composition root. */
 export interface AttachmentDeps {

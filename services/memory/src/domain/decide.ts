@@ -10,6 +10,7 @@ import {
   type MemoryEditedData,
   type MemoryEvent,
   type Metadata,
+  type Problems,
 } from "@second-brain/contracts";
 import type { Command, Decider } from "@second-brain/command-handling";
 import { evolve, initialState, type MemoryFields, type MemoryState } from "./memory.ts";
@@ -26,7 +27,6 @@ import {
   checkTags,
   checkType,
   checkUnitNumber,
-  type Problems,
 } from "./rules.ts";
 
 /**

@@ -4,7 +4,7 @@ import {
   isPlainObject,
   isUuid,
   MEMORY_TYPES,
-  type FieldProblem,
+  type Problems,
   type Limits,
   type MemoryType,
   type Metadata,
@@ -14,7 +14,6 @@ import {
  * Field rules of a memory. Each check takes the raw value, records what is wrong in `problems`
  * (so one ValidationError can list every bad field) and returns the normalised value.
  */
-export type Problems = FieldProblem[];
 
 export const DEFAULT_IMPORTANCE = 0.5;
 /** What a person writes down is taken as true unless they say otherwise. */

@@ -9,6 +9,7 @@ import {
   type Limits,
   type SessionEvent,
   type SessionUpdatedData,
+  type Problems,
 } from "@second-brain/contracts";
 import type { Command, Decider } from "@second-brain/command-handling";
 import {
@@ -24,7 +25,6 @@ import {
   checkContext,
   checkMessageContent,
   checkRole,
-  type Problems,
 } from "./rules.ts";
 
 export type StartSession = Command<"StartSession", { sessionId: string; title?: unknown; context?: unknown }>;

@@ -2,7 +2,7 @@ import {
   MESSAGE_ROLES,
   canonicalJson,
   checkJsonObject,
-  type FieldProblem,
+  type Problems,
   type Limits,
   type MessageRole,
 } from "@second-brain/contracts";
@@ -12,7 +12,6 @@ import {
  * message is like a memory's content); the context is bounded like a memory's metadata. The
  * number of messages is bounded so that one session's stream stays readable in one go.
  */
-export type Problems = FieldProblem[];
 
 export const MAX_SESSION_MESSAGES = 5_000;
 

@@ -2,7 +2,10 @@ import type { EventStore } from "@second-brain/event-store";
 import type { Keyring, SqlPool } from "@second-brain/platform";
 import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { applySessionEvents, prefetchSessionKeys } from "./sessions.apply.ts";
-import { SESSIONS_CHECKPOINT, migrateSessionsReadModel } from "./sessions.migrations.ts";
+import { migrateSessionsReadModel } from "../migrations/index.ts";
+
+/** The read model's position in the log (its row in projection_checkpoints). */
+export const SESSIONS_CHECKPOINT = "sessions";
 
 export interface SessionsReadModelOptions {
   pool: SqlPool;

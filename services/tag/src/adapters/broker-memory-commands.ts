@@ -1,6 +1,6 @@
 import type { ServiceBroker } from "moleculer";
 import type { CallMeta, Memory } from "@second-brain/contracts";
-import type { MemoryCommands } from "../application/tag-deps.ts";
+import type { MemoryCommands } from "../application/deps.ts";
 import { retaggedTags } from "../domain/tag-operation.ts";
 
 const MAX_ATTEMPTS = 5;

@@ -1,5 +1,5 @@
 import { runningOperations } from "../read-model/tags.queries.ts";
-import type { TagDeps } from "./tag-deps.ts";
+import type { TagDeps } from "./deps.ts";
 import { runTagOperation, type TagOperationResult } from "./tag-operation-runner.ts";
 
 export interface SupervisorLogger {

@@ -1,8 +1,8 @@
-import { DEFAULT_LIMITS, ValidationError, type Tag } from "@second-brain/contracts";
+import { DEFAULT_LIMITS, ValidationError, type Problems, type Tag } from "@second-brain/contracts";
 import type { CallInfo } from "@second-brain/platform";
-import { normaliseTagName, type Problems } from "../domain/tag-rules.ts";
+import { normaliseTagName } from "../domain/rules.ts";
 import { ancestorsOf, findTag } from "../read-model/tags.queries.ts";
-import type { TagDeps } from "./tag-deps.ts";
+import type { TagDeps } from "./deps.ts";
 import { tagSettingsHandler, tagStreamId } from "./tag-streams.ts";
 
 /** The tag name from a path or body, normalised; a 400 when empty or too long. */

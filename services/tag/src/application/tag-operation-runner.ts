@@ -9,9 +9,9 @@ import type { CommandContext, StreamAt } from "@second-brain/command-handling";
 import { derivedId, type CallInfo } from "@second-brain/platform";
 import type { TagOperation, TagOperationCommand, TagOperationState } from "../domain/tag-operation.ts";
 import type { TagSettingsCommand } from "../domain/tag.ts";
-import { refuseRenameOntoExisting } from "../domain/tag-rules.ts";
+import { refuseRenameOntoExisting } from "../domain/rules.ts";
 import { childrenOf, findTag, memoriesWithTag } from "../read-model/tags.queries.ts";
-import type { TagDeps } from "./tag-deps.ts";
+import type { TagDeps } from "./deps.ts";
 import { ownerAsCaller, tagOperationHandler, tagSettingsHandler, tagStreamId } from "./tag-streams.ts";
 
 export interface TagOperationResult {

@@ -8,7 +8,7 @@ import {
 import { commandHandler } from "@second-brain/command-handling";
 import { tagSettingsDecider } from "../domain/tag.ts";
 import { tagOperationDecider } from "../domain/tag-operation.ts";
-import type { TagDeps } from "./tag-deps.ts";
+import type { TagDeps } from "./deps.ts";
 
 /** One stream per (owner, tag name); hashed so any name makes a valid, fixed-length stream id. */
 export function tagStreamId(ownerId: string, name: string): string {

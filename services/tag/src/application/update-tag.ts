@@ -1,9 +1,9 @@
 import { DEFAULT_LIMITS, NotFoundError, ValidationError, type Tag } from "@second-brain/contracts";
-import { checkStyling, normaliseTagName } from "../domain/tag-rules.ts";
+import { checkStyling, normaliseTagName } from "../domain/rules.ts";
 import { ancestorsOf, countMemoriesTagged, findTag } from "../read-model/tags.queries.ts";
 import { styleTag, tagNameOf } from "./style-tag.ts";
 import type { CallInfo } from "@second-brain/platform";
-import type { TagDeps } from "./tag-deps.ts";
+import type { TagDeps } from "./deps.ts";
 import type { TagOperationResult } from "./tag-operation-runner.ts";
 
 export interface UpdateTagRequest {

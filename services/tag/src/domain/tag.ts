@@ -3,10 +3,11 @@ import {
   NotFoundError,
   ValidationError,
   type Limits,
+  type Problems,
   type TagEvent,
 } from "@second-brain/contracts";
 import type { Command, Decider, StreamEvent } from "@second-brain/command-handling";
-import { checkColor, normaliseTagName, type Problems } from "./tag-rules.ts";
+import { checkColor, normaliseTagName } from "./rules.ts";
 
 /** A tag's own settings (its stream); usage counts are a read model, not part of the aggregate. */
 export interface TagSettings {

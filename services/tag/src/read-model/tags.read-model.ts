@@ -2,7 +2,10 @@ import type { EventStore } from "@second-brain/event-store";
 import type { SqlPool } from "@second-brain/platform";
 import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { applyTagEvents } from "./tags.apply.ts";
-import { TAGS_CHECKPOINT, migrateTagsReadModel } from "./tags.migrations.ts";
+import { migrateTagsReadModel } from "../migrations/index.ts";
+
+/** The read model's position in the log (its row in projection_checkpoints). */
+export const TAGS_CHECKPOINT = "tags";
 
 export type TagsReadModel = RunningProjection;
 

@@ -1,0 +1,33 @@
+import { ADMIN_ROUTES } from "./routes/admin-routes.ts";
+import { ATTACHMENT_ROUTES } from "./routes/attachment-routes.ts";
+import { IDENTITY_ROUTES } from "./routes/identity-routes.ts";
+import { MEMORY_ROUTES } from "./routes/memory-routes.ts";
+import { SEARCH_ROUTES } from "./routes/search-routes.ts";
+import { SESSION_ROUTES } from "./routes/session-routes.ts";
+import { TAG_ROUTES } from "./routes/tag-routes.ts";
+import type { ApiRoute } from "./route.ts";
+
+export * from "./route.ts";
+
+/** Every REST route under /api/v1, one file per area of API.md. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...IDENTITY_ROUTES,
+  ...MEMORY_ROUTES,
+  ...SEARCH_ROUTES,
+  ...SESSION_ROUTES,
+  ...TAG_ROUTES,
+  ...ATTACHMENT_ROUTES,
+  ...ADMIN_ROUTES,
+];
+
+export const API_ROUTES_BY_ID = new Map(API_ROUTES.map((route) => [route.id, route]));
+
+/** moleculer-web aliases; `routeId` is copied onto the alias so a request finds its ApiRoute. */
+export function apiAliases(): Record<string, { action: string; routeId: string; type?: "multipart" }> {
+  return Object.fromEntries(
+    API_ROUTES.map((route) => [
+      `${route.method} ${route.path}`,
+      { action: route.action, routeId: route.id, ...(route.multipart ? { type: "multipart" as const } : {}) },
+    ]),
+  );
+}

@@ -1,0 +1,82 @@
+import { sessionSchemas as schemas } from "@second-brain/contracts/schemas";
+import { defineRoute, locationIn, type RouteDeclaration } from "../route.ts";
+
+const tag = "Sessions";
+const theSession = { description: "The session.", schema: schemas.Session };
+
+/** A command on one session: /sessions/:id…, refused (409) when the session's state forbids it. */
+const onSession = (declaration: Omit<RouteDeclaration, "tag" | "fromPath" | "errors" | "response">) =>
+  defineRoute({
+    tag,
+    fromPath: { id: "id" },
+    errors: [409],
+    response: theSession,
+    ...declaration,
+    request: { path: schemas.SessionIdParams, ...declaration.request },
+  });
+
+export const SESSION_ROUTES = [
+  defineRoute({
+    id: "startSession",
+    method: "POST",
+    path: "/sessions",
+    action: "session.start",
+    tag,
+    summary: "Start a session",
+    status: 201,
+    request: { body: schemas.StartSessionBody },
+    response: theSession,
+    location: locationIn("sessions"),
+  }),
+  defineRoute({
+    id: "listSessions",
+    method: "GET",
+    path: "/sessions",
+    action: "session.list",
+    tag,
+    summary: "The caller's sessions, newest first",
+    request: { query: schemas.SessionListQuery },
+    response: { description: "A page of sessions.", schema: schemas.SessionList },
+  }),
+  defineRoute({
+    id: "getSession",
+    method: "GET",
+    path: "/sessions/:id",
+    action: "session.get",
+    tag,
+    summary: "A session with its messages and the memories created in it",
+    request: { path: schemas.SessionIdParams },
+    fromPath: { id: "id" },
+    response: theSession,
+  }),
+  onSession({
+    id: "updateSession",
+    method: "PATCH",
+    path: "/sessions/:id",
+    action: "session.update",
+    summary: "Change the title or replace the context",
+    request: { body: schemas.UpdateSessionBody, bodyRequired: true },
+  }),
+  onSession({
+    id: "addSessionMessage",
+    method: "POST",
+    path: "/sessions/:id/messages",
+    action: "session.addMessage",
+    summary: "Add a message (the session must be open)",
+    request: { body: schemas.AddMessageBody, bodyRequired: true },
+  }),
+  onSession({
+    id: "closeSession",
+    method: "POST",
+    path: "/sessions/:id/close",
+    action: "session.close",
+    summary: "Close a session",
+  }),
+  onSession({
+    id: "reopenSession",
+    method: "POST",
+    path: "/sessions/:id/reopen",
+    action: "session.reopen",
+    summary: "Reopen a closed session",
+  }),
+];

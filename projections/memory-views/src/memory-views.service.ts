@@ -1,0 +1,116 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { formatPosition, MEMORY_TYPES, type CallMeta, type Memory } from "@second-brain/contracts";
+import type { EventStore } from "@second-brain/event-store";
+import {
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  readModelAdminMixin,
+  requireAdmin,
+  type Cache,
+  type Keyring,
+  type SqlPool,
+} from "@second-brain/platform";
+import { readCheckpoint } from "@second-brain/projection";
+import { createMemoriesDb } from "./adapters/kysely.ts";
+import { migrateMemoryViews } from "./migrations/index.ts";
+import type { ProjectionLogger } from "./read-model/memories.apply.ts";
+import { startMemoriesProjection, type MemoriesProjection } from "./read-model/memories.projection.ts";
+import { listMemories, type ListMemoriesOptions, type MemoryPage } from "./read-model/memories.queries.ts";
+import { readMemory, type MemoryReader } from "./application/read-memory.ts";
+import { rebuildMemories } from "./read-model/memories.rebuild.ts";
+import { MEMORIES_CHECKPOINT } from "./read-model/memories.table.ts";
+
+export interface MemoryViewsServiceOptions {
+  pool: SqlPool;
+  store: EventStore;
+  keyring: Keyring;
+  cache: Cache;
+  /** Set false to serve queries without projecting (another node runs the projection). */
+  project?: boolean;
+  logger?: ProjectionLogger;
+}
+
+/** Queries on the memories read model, and the projection that keeps it up to date. */
+export function memoryViewsService(options: MemoryViewsServiceOptions): ServiceSchema {
+  const logger = options.logger ?? createLogger("memory-views");
+  const db = createMemoriesDb(options.pool);
+  const reader: MemoryReader = { db, store: options.store, keyring: options.keyring, cache: options.cache };
+  let projection: MemoriesProjection | null = null;
+  let rebuilding: Promise<unknown> | null = null;
+
+  return {
+    name: "memory-views",
+    mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
+    actions: {
+      get: {
+        params: { $$strict: true, id: { type: "uuid" } },
+        handler: (ctx: Context<{ id: string }, CallMeta>): Promise<Memory> =>
+          readMemory(reader, callerOf(ctx).userId, ctx.params.id),
+      },
+      list: {
+        params: {
+          $$strict: true,
+          tag: { type: "string", min: 1, max: 64, trim: true, lowercase: true, optional: true },
+          type: { type: "enum", values: [...MEMORY_TYPES], optional: true },
+          status: { type: "enum", values: ["draft", "active", "archived"], optional: true },
+          sessionId: { type: "uuid", optional: true },
+          limit: { type: "number", integer: true, min: 1, max: 100, convert: true, optional: true },
+          cursor: { type: "string", min: 1, max: 512, optional: true },
+        },
+        handler: (ctx: Context<ListMemoriesOptions, CallMeta>): Promise<MemoryPage> =>
+          listMemories(db, callerOf(ctx).userId, ctx.params),
+      },
+      /** Admin: where the projection stands in the log. */
+      status: {
+        params: { $$strict: true },
+        handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
+          requireAdmin(ctx);
+          const position = await readCheckpoint(options.pool, MEMORIES_CHECKPOINT);
+          // Counted up to a cap: beyond it, "at least" is all an admin needs to know.
+          const pending = await options.store.readAll({ after: position, limit: 10_000 });
+          return {
+            name: "memories",
+            position: formatPosition(position),
+            rebuilding: !!rebuilding,
+            lagEvents: pending.length,
+          };
+        },
+      },
+      /** Admin: replays the log into a fresh table and swaps it in; answers at once (202). */
+      rebuild: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>) => {
+          requireAdmin(ctx);
+          if (!rebuilding) {
+            rebuilding = rebuildMemories({
+              pool: options.pool,
+              store: options.store,
+              keyring: options.keyring,
+              logger,
+            })
+              .catch((error: unknown) => logger.error("memories rebuild failed", { error: String(error) }))
+              .finally(() => (rebuilding = null));
+          }
+          return { accepted: true };
+        },
+      },
+    },
+    async started() {
+      await migrateMemoryViews(options.pool);
+      if (options.project !== false) {
+        projection = await startMemoriesProjection({
+          pool: options.pool,
+          store: options.store,
+          keyring: options.keyring,
+          logger,
+        });
+      }
+    },
+    async stopped() {
+      await projection?.stop();
+      projection = null;
+      await rebuilding;
+    },
+  };
+}

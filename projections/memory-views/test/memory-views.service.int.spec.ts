@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { expect } from "chai";
+import { ServiceBroker } from "moleculer";
+import type { Memory } from "@second-brain/contracts";
+import { createMemoryCache, type Cache } from "@second-brain/platform";
+import { memoryViewsService } from "../src/memory-views.service.ts";
+import { memoryCacheKey } from "@second-brain/read-models";
+import type { MemoryPage } from "../src/read-model/memories.queries.ts";
+import { created, newId, openFixture, waitFor, type Fixture } from "./fixture.ts";
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe("memories service", () => {
+  let fixture: Fixture;
+  let cache: Cache;
+  let broker: ServiceBroker;
+  const alice = `alice-${newId()}`;
+  const bob = `bob-${newId()}`;
+  const as = (userId: string) => ({ meta: { caller: { userId, role: "user" } } });
+
+  async function startBroker(project: boolean): Promise<void> {
+    broker = new ServiceBroker({ logger: false, namespace: `sb-test-${randomBytes(6).toString("hex")}` });
+    broker.createService(memoryViewsService({ ...fixture, cache, project, logger: quiet }));
+    await broker.start();
+  }
+
+  before(async () => {
+    fixture = await openFixture("postgres");
+    cache = createMemoryCache();
+  });
+  after(async () => {
+    await broker?.stop();
+    await fixture?.close();
+  });
+
+  describe("with the projection stopped", () => {
+    before(() => startBroker(false));
+    after(() => broker.stop());
+
+    it("get reads its own writes from the log when the read model lags", async () => {
+      const id = newId();
+      await fixture.append(id, alice, [created(id, { title: "First" })]);
+      const first = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
+      expect(first).to.include({ id, version: 1, title: "First", status: "active" });
+      expect(first.metadata).to.deep.equal({ source: "test" });
+
+      await fixture.append(id, alice, [{ type: "MemoryEdited", data: { memoryId: id, title: "Second" } }]);
+      const second = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
+      expect(second).to.include({ version: 2, title: "Second" });
+      expect(await cache.get<Memory>(memoryCacheKey(alice, id))).to.deep.equal(second);
+
+      // A stale cache entry is never served: the head decides.
+      await fixture.append(id, alice, [{ type: "MemoryArchived", data: { memoryId: id } }]);
+      const third = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
+      expect(third).to.include({ version: 3, status: "archived" });
+    });
+
+    it("another owner's, a deleted, an unknown or an erased owner's memory is 404", async () => {
+      const id = newId();
+      await fixture.append(id, alice, [created(id)]);
+      const fails = async (userId: string, memoryId: string) => {
+        const error = await broker
+          .call("memory-views.get", { id: memoryId }, as(userId))
+          .catch((e: unknown) => e);
+        return error as { code: number; type: string };
+      };
+      expect(await fails(bob, id)).to.include({ code: 404, type: "NOT_FOUND" });
+      expect(await fails(alice, newId())).to.include({ code: 404, type: "NOT_FOUND" });
+      await fixture.append(id, alice, [{ type: "MemoryDeleted", data: { memoryId: id } }]);
+      expect(await fails(alice, id)).to.include({ code: 404, type: "NOT_FOUND" });
+
+      const erin = `erin-${newId()}`;
+      const hers = newId();
+      await fixture.append(hers, erin, [created(hers)]);
+      await broker.call("memory-views.get", { id: hers }, as(erin));
+      await fixture.keyring.destroyKey(erin);
+      expect(await fails(erin, hers)).to.include({ code: 404, type: "NOT_FOUND" });
+    });
+
+    it("refuses calls without a caller, and unknown or malformed params", async () => {
+      const noCaller = await broker.call("memory-views.get", { id: newId() }).catch((e: unknown) => e);
+      expect(noCaller).to.include({ code: 401, type: "UNAUTHENTICATED" });
+      const extra = await broker
+        .call("memory-views.list", { colour: "red" }, as(alice))
+        .catch((e: unknown) => e);
+      expect(extra).to.include({ name: "ValidationError" });
+      const badId = await broker.call("memory-views.get", { id: "nope" }, as(alice)).catch((e: unknown) => e);
+      expect(badId).to.include({ name: "ValidationError" });
+      const deletedStatus = await broker
+        .call("memory-views.list", { status: "deleted" }, as(alice))
+        .catch((e: unknown) => e);
+      expect(deletedStatus).to.include({ name: "ValidationError" });
+      const badCursor = await broker
+        .call("memory-views.list", { cursor: "zzz" }, as(alice))
+        .catch((e: unknown) => e);
+      expect(badCursor).to.include({ code: 400, type: "VALIDATION_FAILED" });
+    });
+  });
+
+  describe("with the projection running", () => {
+    before(() => startBroker(true));
+    after(() => broker.stop());
+
+    it("lists the caller's active memories once projected, newest first, by pages", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const id = newId();
+        ids.push(id);
+        await fixture.append(id, bob, [created(id, { tags: ["paged"] })]);
+      }
+      await waitFor(async () => {
+        const page = await broker.call<MemoryPage, object>(
+          "memory-views.list",
+          { tag: "paged", limit: 100 },
+          as(bob),
+        );
+        return page.items.length === 5;
+      });
+      const first = await broker.call<MemoryPage, object>(
+        "memory-views.list",
+        { tag: "paged", limit: "3" },
+        as(bob),
+      );
+      expect(first.items.map((item) => item.id)).to.deep.equal(ids.slice(2).reverse());
+      const second = await broker.call<MemoryPage, object>(
+        "memory-views.list",
+        { tag: "paged", limit: 3, cursor: first.nextCursor },
+        as(bob),
+      );
+      expect(second.items.map((item) => item.id)).to.deep.equal(ids.slice(0, 2).reverse());
+      expect(second.nextCursor).to.equal(null);
+      const alices = await broker.call<MemoryPage, object>("memory-views.list", { tag: "paged" }, as(alice));
+      expect(alices.items).to.deep.equal([]);
+    });
+  });
+});

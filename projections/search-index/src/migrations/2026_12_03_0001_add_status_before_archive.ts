@@ -1,0 +1,39 @@
+import type { SqlClient } from "@second-brain/platform";
+import { documentsTable, SEARCH_MODELS_TABLE } from "@second-brain/read-models";
+
+/**
+ * Keeps what an archived memory returns to when restored, in every model's documents table: a
+ * restored draft is a draft again (packages/contracts/src/memory-fold.ts). Rows archived before
+ * this column existed were restored to "active" by the projection, so that is what they hold; a
+ * row outside the archive holds its status. Tables of models registered later are created with
+ * the column (read-model/search.tables.ts).
+ */
+export const addStatusBeforeArchive = {
+  name: "2026_12_03_0001_add_status_before_archive",
+  async up(client: SqlClient): Promise<void> {
+    for (const table of await existingDocumentTables(client)) {
+      await client.query(
+        `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS status_before_archive text NOT NULL DEFAULT 'active'`,
+      );
+      await client.query(`UPDATE ${table} SET status_before_archive = 'draft' WHERE status = 'draft'`);
+    }
+  },
+  async down(client: SqlClient): Promise<void> {
+    for (const table of await existingDocumentTables(client)) {
+      await client.query(`ALTER TABLE ${table} DROP COLUMN IF EXISTS status_before_archive`);
+    }
+  },
+};
+
+async function existingDocumentTables(client: SqlClient): Promise<string[]> {
+  const { rows } = await client.query<{ model: string }>(`SELECT model FROM ${SEARCH_MODELS_TABLE}`);
+  const tables: string[] = [];
+  for (const { model } of rows) {
+    const table = documentsTable(model);
+    const found = await client.query<{ name: string | null }>(`SELECT to_regclass($1)::text AS name`, [
+      table,
+    ]);
+    if (found.rows[0]?.name) tables.push(table);
+  }
+  return tables;
+}

@@ -1,0 +1,11 @@
+import { runMigrations, type SqlPool } from "@second-brain/platform";
+import { createSearchModels } from "./2026_12_01_0001_create_search_models.ts";
+import { addStatusBeforeArchive } from "./2026_12_03_0001_add_status_before_archive.ts";
+
+export const SEARCH_MIGRATIONS = [createSearchModels, addStatusBeforeArchive];
+
+/** Brings the shared search schema up to date; safe to run from several processes at once. */
+export async function migrateSearchIndex(pool: SqlPool): Promise<void> {
+  // The component keeps the name its applied migrations were recorded under.
+  await runMigrations(pool, "search-projection", SEARCH_MIGRATIONS);
+}

@@ -1,0 +1,161 @@
+import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { Embedder } from "@second-brain/embeddings";
+import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
+import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
+import {
+  checkpointName,
+  decodeMemoryEvent,
+  documentsTable,
+  ownerStatsTable,
+  prefetchKeys,
+  StreamGapError,
+  versionCheck,
+  type SearchDocument,
+} from "@second-brain/read-models";
+import { embeddingText, evolveSearchDocument } from "./search.evolve.ts";
+import {
+  adjustOwnerCounts,
+  deleteDocument,
+  loadDocuments,
+  purgeOwnerDocuments,
+  upsertDocument,
+} from "./search.rows.ts";
+
+export type { ProjectionLogger };
+
+export interface SearchBatchTarget {
+  pool: SqlPool;
+  keyring: Keyring;
+  embedder: Embedder;
+  logger?: ProjectionLogger;
+}
+
+export interface BatchOutcome {
+  position: LogPosition;
+  /** Owners whose documents changed: their cached search results are stale. */
+  owners: Set<string>;
+}
+
+/** The batch folded onto the documents, outside any transaction; written by writeSearchBatch. */
+export interface SearchBatchPlan {
+  stored: Map<string, SearchDocument>;
+  docs: Map<string, SearchDocument | null>;
+  changed: string[];
+  erased: Set<string>;
+  owners: Set<string>;
+}
+
+/**
+ * One batch in three steps, so the slow part never holds a transaction open:
+ * 1. (prepare) decrypt the events and fold them onto the documents as they stand (read without locks);
+ * 2. (prepare) embed every new or re-worded text of the batch in ONE call (seconds on the local model);
+ * 3. (apply) in the batch transaction, after the checkpoint compare-and-set: the rows and owner counts.
+ * Reading before the transaction is safe because the checkpoint compare-and-set admits one writer
+ * per position: if another instance wrote in between, the checkpoint moved and this batch rolls back.
+ */
+export function searchBatchHandlers(target: SearchBatchTarget): BatchHandlers<SearchBatchPlan> {
+  return {
+    prepare: (events) => planSearchBatch(target, events),
+    apply: (client, _events, plan) => writeSearchBatch(client, target, plan),
+  };
+}
+
+export async function projectSearchBatch(
+  target: SearchBatchTarget,
+  after: LogPosition,
+  events: readonly RecordedEvent[],
+): Promise<BatchOutcome> {
+  const batch = { pool: target.pool, name: checkpointName(target.embedder.model) };
+  const done = await projectBatch(batch, searchBatchHandlers(target), after, events);
+  return {
+    position: done?.position ?? after,
+    owners: done?.applied?.context.owners ?? new Set(),
+  };
+}
+
+async function planSearchBatch(
+  target: SearchBatchTarget,
+  events: readonly RecordedEvent[],
+): Promise<SearchBatchPlan> {
+  const table = documentsTable(target.embedder.model);
+  const keyOf = await prefetchKeys(target.keyring, events);
+  const decoded = await Promise.all(events.map((event) => decodeMemoryEvent(event, keyOf)));
+  const ids = [
+    ...new Set(
+      decoded.flatMap((d) => (d.kind === "memory" || d.kind === "attachment" ? [d.event.data.memoryId] : [])),
+    ),
+  ];
+  const stored = await loadDocuments(target.pool, table, ids);
+  const docs = new Map<string, SearchDocument | null>(stored);
+  const erased = new Set<string>();
+  const owners = new Set<string>();
+  for (const item of decoded) {
+    if (item.kind === "other") continue;
+    if (item.kind === "erased") {
+      erased.add(item.ownerId);
+      owners.add(item.ownerId);
+      continue;
+    }
+    const id = item.event.data.memoryId;
+    const doc = docs.get(id) ?? null;
+    if (item.kind === "attachment") {
+      // Another stream's fact: the memory's version does not move, so there is no order to check.
+      docs.set(id, evolveSearchDocument(doc, item.event));
+      if (doc) owners.add(item.event.metadata.ownerId);
+      continue;
+    }
+    const event = item.event;
+    const check = versionCheck(doc, event.streamVersion);
+    if (check === "applied") continue;
+    if (check === "gap") throw new StreamGapError(id, doc!.version, event.streamVersion);
+    docs.set(id, evolveSearchDocument(doc, event));
+    owners.add(event.metadata.ownerId);
+  }
+
+  const changed = [...docs.keys()].filter((id) => docs.get(id) !== (stored.get(id) ?? null));
+  for (const id of changed) {
+    const doc = docs.get(id);
+    if (doc && erased.has(doc.ownerId)) docs.set(id, null);
+  }
+  await embedMissing(target.embedder, changed.map((id) => docs.get(id)).filter(isDocument));
+  return { stored, docs, changed, erased, owners };
+}
+
+async function writeSearchBatch(
+  client: SqlClient,
+  target: SearchBatchTarget,
+  plan: SearchBatchPlan,
+): Promise<void> {
+  const model = target.embedder.model;
+  const table = documentsTable(model);
+  const stats = ownerStatsTable(model);
+  for (const ownerId of plan.erased) {
+    const removed = await purgeOwnerDocuments(client, table, stats, ownerId);
+    if (removed > 0) target.logger?.info("purged an erased owner's search documents", { ownerId, removed });
+  }
+  const deltas = new Map<string, number>();
+  for (const id of plan.changed) {
+    const before = plan.stored.get(id);
+    const doc = plan.docs.get(id) ?? null;
+    const ownerId = doc?.ownerId ?? before?.ownerId;
+    if (!ownerId || plan.erased.has(ownerId)) continue;
+    if (doc) await upsertDocument(client, table, doc);
+    else if (before) await deleteDocument(client, table, id);
+    deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
+  }
+  await adjustOwnerCounts(client, stats, deltas);
+}
+
+/** Embeds, in one call, each distinct text among documents that have no vector yet. */
+async function embedMissing(embedder: Embedder, docs: SearchDocument[]): Promise<void> {
+  const pending = docs.filter((doc) => doc.embedding === null);
+  if (pending.length === 0) return;
+  const texts = [...new Set(pending.map(embeddingText))];
+  const vectors = await embedder.embed(texts);
+  const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+  for (const doc of pending) doc.embedding = byText.get(embeddingText(doc)) ?? null;
+}
+
+function isDocument(doc: SearchDocument | null | undefined): doc is SearchDocument {
+  return !!doc;
+}

@@ -1,0 +1,73 @@
+import type { Embedder } from "@second-brain/embeddings";
+import type { EventStore } from "@second-brain/event-store";
+import { createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
+import { startProjection, type RunningProjection } from "@second-brain/projection";
+import { randomUUID } from "node:crypto";
+import { searchBatchHandlers, type ProjectionLogger, type SearchBatchTarget } from "./search.apply.ts";
+import { activateModel, registerModel } from "./search.models.ts";
+import {
+  checkpointName,
+  GENERATION_TTL_SECONDS,
+  modelState,
+  ownerGenerationKey,
+} from "@second-brain/read-models";
+
+export interface SearchProjectionOptions {
+  pool: SqlPool;
+  store: EventStore;
+  keyring: Keyring;
+  embedder: Embedder;
+  /** Where the owners' result-cache generations live (shared with the search service). */
+  cache?: Cache;
+  logger?: ProjectionLogger;
+  /**
+   * Events per batch. Small by default because every created memory is embedded before its batch
+   * commits: at ~20 texts/s on the local model, 32 creations hold their batch ~1.6 s, while a
+   * lone create is findable as soon as it is embedded.
+   */
+  batchSize?: number;
+}
+
+export interface SearchProjection extends RunningProjection {
+  /** Whether this model's table has caught up with the log (and so is, or may become, active). */
+  ready(): boolean;
+}
+
+/**
+ * Keeps the configured model's documents table up to date with the log, from its own checkpoint.
+ * After each commit it gives every touched owner a fresh cache generation; once it reaches the end
+ * of the log its model becomes the active one.
+ */
+export async function startSearchProjection(options: SearchProjectionOptions): Promise<SearchProjection> {
+  const { pool, store, embedder, cache } = options;
+  const logger = options.logger ?? createLogger("search-index");
+  const model = embedder.model;
+  const target: SearchBatchTarget = { pool, keyring: options.keyring, embedder, logger };
+  await registerModel(pool, model, embedder.dimensions);
+  let ready = (await modelState(pool, model))?.ready ?? false;
+
+  const projection = await startProjection({
+    name: checkpointName(model),
+    pool,
+    store,
+    logger,
+    batchSize: options.batchSize ?? 32,
+    lagLabel: "search",
+    ...searchBatchHandlers(target),
+    afterCommit: async (_events, plan) => {
+      if (!cache) return;
+      await Promise.all(
+        [...plan.owners].map((owner) =>
+          cache.set(ownerGenerationKey(owner), randomUUID(), GENERATION_TTL_SECONDS),
+        ),
+      );
+    },
+    onceCaughtUp: async () => {
+      if (ready) return;
+      const replaced = await activateModel(pool, model);
+      ready = true;
+      logger.info("search model caught up with the log and is active", { model, replaced });
+    },
+  });
+  return { ...projection, ready: () => ready };
+}

@@ -1,5 +1,0 @@
-import { runServices } from "@second-brain/runtime";
-import { searchProjectionFromResources } from "./compose.ts";
-
-// One process running the search projection alone: what its container runs.
-await runServices("search-projection", [searchProjectionFromResources]);

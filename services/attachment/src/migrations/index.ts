@@ -1,0 +1,6 @@
+import type { Migration } from "@second-brain/platform";
+import { createAttachmentIndex } from "./2026_12_01_0001_create_attachment_index.ts";
+import { useProjectionCheckpoints } from "./2026_12_02_0001_use_projection_checkpoints.ts";
+
+/** The attachment index's tables (component "attachment"). */
+export const attachmentIndexMigrations: Migration[] = [createAttachmentIndex, useProjectionCheckpoints];
