@@ -1,5 +1,6 @@
 // One lint set-up for the whole workspace: ESLint's and typescript-eslint's recommended rules.
 // Formatting is prettier's job, so no stylistic rules here.
+import { globSync, readFileSync } from "node:fs";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -7,13 +8,18 @@ import tseslint from "typescript-eslint";
 // (docs/ARCHITECTURE.md): none imports another unit's code, by package name or by a relative path
 // out of its own folder; what they share lives in packages/. Packages import no unit either, so
 // shared code never depends on a unit. Tests follow the same rule: their own unit and packages/*.
+// Units sit two folders below the root (services/<name>/) or one (gateway/).
+const unitFolders = ["services/*", "projections/*", "gateway"];
+// The units' package names, read from their package.json files so that a renamed unit stays covered.
+const unitPackages = globSync(unitFolders.map((unit) => `${unit}/package.json`)).map(
+  (file) => JSON.parse(readFileSync(file, "utf8")).name,
+);
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const OTHER_UNITS = {
-  regex: "^@second-brain/([a-z-]+-(service|projection)|gateway)(/.*)?$",
+  regex: `^(${unitPackages.map(escapeRegex).join("|")})(/.*)?$`,
   message: "Units share code only through packages/ (docs/ARCHITECTURE.md).",
 };
-// Units sit two folders below the root (services/<name>/) or one (gateway/): a file `depth`
-// folders into its unit leaves it with depth + 1 steps up.
-const unitFolders = ["services/*", "projections/*", "gateway"];
+// A file `depth` folders into its unit leaves it with depth + 1 steps up.
 const restrictImports = (patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 const importBoundaries = [
   ...[1, 2, 3, 4, 5].map((depth) => ({
