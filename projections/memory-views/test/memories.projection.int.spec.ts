@@ -89,7 +89,12 @@ describe("memories projection on PostgreSQL", function () {
     expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
 
     // Dropping the read model entirely and projecting from 0 also gives the same rows.
-    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS, MEMORIES_MIGRATIONS.length);
+    await revertMigrations(
+      fixture.pool,
+      "memories-projection",
+      MEMORIES_MIGRATIONS,
+      MEMORIES_MIGRATIONS.length,
+    );
     expect(await columnsOf(fixture)).to.deep.equal([]);
     await migrateMemoryViews(fixture.pool);
     const again = await startMemoriesProjection({ ...fixture, logger: quiet, batchSize: 3 });

@@ -5,7 +5,8 @@ import type { Memory } from "@second-brain/contracts";
 import { createMemoryCache, type Cache } from "@second-brain/platform";
 import { memoryViewsService } from "../src/memory-views.service.ts";
 import { memoryCacheKey } from "@second-brain/read-models";
-import type { MemoryPage } from "../src/read-model/memories.queries.ts";
+import { getMemoryRow, type MemoryPage } from "../src/read-model/memories.queries.ts";
+import { startMemoriesProjection } from "../src/read-model/memories.projection.ts";
 import { created, newId, openFixture, waitFor, type Fixture } from "./fixture.ts";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -53,6 +54,30 @@ describe("memories service", () => {
       await fixture.append(id, alice, [{ type: "MemoryArchived", data: { memoryId: id } }]);
       const third = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
       expect(third).to.include({ version: 3, status: "archived" });
+    });
+
+    it("keeps the memory's attachments when it folds a lagging memory from the log", async () => {
+      const id = newId();
+      await fixture.append(id, alice, [created(id, { title: "With a file" })]);
+      const projection = await startMemoriesProjection({ ...fixture, logger: quiet });
+      await waitFor(async () => (await getMemoryRow(fixture.db, alice, id)) !== null);
+      await projection.stop();
+      // What the read model learnt from the attachment's own stream.
+      const file = {
+        id: newId(),
+        filename: "plan.pdf",
+        contentType: "application/pdf",
+        size: 3,
+        sha256: "ab",
+      };
+      await fixture.pool.query(`UPDATE memories SET attachments = $1 WHERE id = $2`, [
+        JSON.stringify([file]),
+        id,
+      ]);
+
+      await fixture.append(id, alice, [{ type: "MemoryEdited", data: { memoryId: id, title: "Edited" } }]);
+      const lagging = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
+      expect(lagging).to.deep.include({ version: 2, title: "Edited", attachments: [file] });
     });
 
     it("another owner's, a deleted, an unknown or an erased owner's memory is 404", async () => {

@@ -84,12 +84,12 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     actions: {
       create: {
         params: memorySchemas.CreateMemoryParams,
-        handler: (ctx: Ctx<CreateMemoryBody>): Promise<Memory> => {
+        handler: async (ctx: Ctx<CreateMemoryBody>): Promise<Memory> => {
           const idempotencyKey = ctx.meta.idempotencyKey;
           // Asked of the session service as the caller, so only the caller's sessions count.
           const sessionExists = (caller: Caller, id: string) =>
             ctx.call<boolean, { id: string }>("session.exists", { id }, { meta: { caller } });
-          return createMemory(
+          const { memory, retried } = await createMemory(
             { ...deps, sessionExists },
             { ...ctx.params },
             {
@@ -98,6 +98,8 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
               ...(idempotencyKey ? { idempotencyKey } : {}),
             },
           );
+          // A new memory has no attachments yet; one an earlier attempt made may have some by now.
+          return retried ? withAttachments(ctx, memory) : memory;
         },
       },
       edit: {

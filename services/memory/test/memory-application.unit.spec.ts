@@ -50,7 +50,7 @@ describe("memory application (in-memory store and keyring)", () => {
       ),
       now: extra.now ?? t(0),
       ...(extra.idempotencyKey ? { idempotencyKey: extra.idempotencyKey } : {}),
-    });
+    }).then((outcome) => outcome.memory);
   const run = (
     memoryId: string,
     command: MemoryCommand,

@@ -41,7 +41,7 @@ describe("memory create: sessionId must name one of the caller's sessions", () =
         commandId: "c",
         now: new Date("2026-01-01T00:00:00.000Z"),
       },
-    );
+    ).then((outcome) => outcome.memory);
 
   it("accepts the caller's session and asks as the caller", async () => {
     const memory = await create(aliceSession);

@@ -65,6 +65,32 @@ describe("memory write answers (in-process broker with a stand-in attachment ser
     expect(asked).to.deep.equal(Array(4).fill([id, "alice"]));
   });
 
+  it("lists them in a retried create's answer too, and asks nothing for a new memory", async () => {
+    const asked: string[] = [];
+    attachments = async (memoryId) => {
+      asked.push(memoryId);
+      return [file];
+    };
+    const first = await memory.call<Memory>(
+      alice,
+      "create",
+      { content: "retried" },
+      { idempotencyKey: "k1" },
+    );
+    expect(first.attachments).to.deep.equal([]);
+    expect(asked).to.deep.equal([]);
+    // The file was added after the first answer; the retry answers the memory as it is now.
+    const retried = await memory.call<Memory>(
+      alice,
+      "create",
+      { content: "retried" },
+      { idempotencyKey: "k1" },
+    );
+    expect(retried).to.deep.include({ id: first.id, version: 1, attachments: [file] });
+    expect(asked).to.deep.equal([first.id]);
+    expect(store.log.map((event) => event.type)).to.deep.equal(["MemoryCreated"]);
+  });
+
   it("answers a stored write without attachments when the attachment service fails", async () => {
     attachments = async () => {
       throw new Error("the attachment index is unreachable");

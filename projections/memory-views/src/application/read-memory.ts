@@ -33,12 +33,28 @@ export async function readMemory(reader: MemoryReader, ownerId: string, id: stri
   if (cached && cached.version === head) return cached;
 
   const stored = await getMemoryRow(reader.db, ownerId, id);
-  const row = stored && stored.version >= head ? stored : await foldStream(reader, ownerId, streamId);
+  const row =
+    stored && stored.version >= head ? stored : await foldLagging(reader, ownerId, streamId, stored);
   if (!row || row.ownerId !== ownerId || row.status === "deleted") throw new NotFoundError("Memory");
   const memory = toMemory(row);
   // Safe even if stale by the time it lands: a reader only trusts an entry at the current head.
   await reader.cache.set(key, memory, reader.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS);
   return memory;
+}
+
+/**
+ * The memory folded from its own stream, for when the read model lags behind it. Its attachments
+ * are facts of other streams, so they are taken from the read model's row, which follows them:
+ * an edit never makes a memory's files disappear from its answer.
+ */
+async function foldLagging(
+  reader: MemoryReader,
+  ownerId: string,
+  streamId: string,
+  stored: MemoryRow | null,
+): Promise<MemoryRow | null> {
+  const folded = await foldStream(reader, ownerId, streamId);
+  return folded && stored ? { ...folded, attachments: stored.attachments } : folded;
 }
 
 async function foldStream(

@@ -16,6 +16,15 @@ import { loadMemory, memoryHandler } from "./memory-stream.ts";
 /** The create request as the client sent it (the HTTP body). */
 export type CreateMemoryBody = Omit<CreateMemory["data"], "memoryId" | "requestHash">;
 
+/**
+ * What a create answers: the memory, and whether an earlier attempt had already made it (then it
+ * may have gained attachments since, which live in streams of their own).
+ */
+export interface CreateOutcome {
+  memory: Memory;
+  retried: boolean;
+}
+
 export interface CreateOptions extends CallInfo {
   now: Date;
   idempotencyKey?: string;
@@ -34,7 +43,7 @@ export async function createMemory(
   deps: MemoryDeps,
   body: CreateMemoryBody,
   options: CreateOptions,
-): Promise<Memory> {
+): Promise<CreateOutcome> {
   await checkSession(deps, options, body.sessionId);
   const memoryId = createdMemoryId(options.commandId);
   const hash = options.idempotencyKey === undefined ? null : requestHash(await dataKey(deps, options), body);
@@ -44,19 +53,19 @@ export async function createMemory(
     metadata: { now: options.now },
   };
   const loaded = await loadMemory(deps, options.caller, memoryId);
-  if (loaded.state !== null) return answerRetry(loaded.state, hash);
+  if (loaded.state !== null) return { memory: answerRetry(loaded.state, hash), retried: true };
   try {
     const created = await memoryHandler(deps).decideAndAppend(loaded, command, {
       ...options,
       eventIds: [createdEventId(memoryId, hash)],
     });
-    return toMemory(created.state as MemoryFields);
+    return { memory: toMemory(created.state as MemoryFields), retried: false };
   } catch (error) {
     if (!(error instanceof VersionConflictError || error instanceof AlreadyExistsError)) throw error;
     // A twin attempt created the stream between our read and our append: answer as a retry.
     const { state } = await loadMemory(deps, options.caller, memoryId);
     if (state === null) throw error;
-    return answerRetry(state, hash);
+    return { memory: answerRetry(state, hash), retried: true };
   }
 }
 
