@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { UnauthenticatedError, ValidationError } from "@second-brain/contracts";
-import { API_ROUTES_BY_ID } from "../src/domain/api-routes.ts";
+import { API_ROUTES } from "../src/domain/api-routes.ts";
 import {
   acceptableRequestId,
   bearerToken,
@@ -41,7 +41,7 @@ describe("request parsing", () => {
   });
 
   it("turns a list limit into a number and refuses a non-numeric one", () => {
-    const listQuery = API_ROUTES_BY_ID.get("listMemories")!.params;
+    const listQuery = API_ROUTES.find((route) => route.id === "listMemories")!.params;
     const request = (query: Record<string, unknown>) => ({ body: {}, path: {}, query });
     expect(listQuery(request({ limit: "20", tag: "x" }))).to.deep.equal({ limit: 20, tag: "x" });
     expect(listQuery(request({ tag: "x" }))).to.deep.equal({ tag: "x" });

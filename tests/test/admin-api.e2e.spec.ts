@@ -41,9 +41,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       });
 
       expect((await user.request("GET", "/api/v1/admin/projections")).status).to.equal(403);
-      expect((await user.request("POST", "/api/v1/admin/projections/memory-views/rebuild")).status).to.equal(
-        403,
-      );
+      expect((await user.request("POST", "/api/v1/admin/projections/memories/rebuild")).status).to.equal(403);
       const status = await admin.request("GET", "/api/v1/admin/projections");
       expect(status.status, JSON.stringify(status.body)).to.equal(200);
       const memories = status.body.projections.find((p: { name: string }) => p.name === "memories");
@@ -51,7 +49,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(memories.lagEvents).to.be.a("number");
 
       expect((await admin.request("POST", "/api/v1/admin/projections/nope/rebuild")).status).to.equal(404);
-      const rebuild = await admin.request("POST", "/api/v1/admin/projections/memory-views/rebuild");
+      const rebuild = await admin.request("POST", "/api/v1/admin/projections/memories/rebuild");
       expect(rebuild.status, JSON.stringify(rebuild.body)).to.equal(202);
       await eventually(async () => {
         const now = await admin.request("GET", "/api/v1/admin/projections");

@@ -209,6 +209,31 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(json.body.error.code).to.equal("VALIDATION_FAILED");
     });
 
+    it("refuses a bad memory id before taking the file: the 400 comes while the body is still arriving", async () => {
+      // The client announces 100 kB and sends only the start: a gateway that stored the file before
+      // checking the path would wait for the rest and never answer.
+      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
+      socket.on("error", () => undefined);
+      const answer = new Promise<string>((resolve) => {
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString("utf8");
+          if (text.includes("\r\n\r\n")) resolve(text);
+        });
+      });
+      socket.write(
+        `POST /api/v1/memories/not-a-uuid/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\n` +
+          `Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: 100000\r\n\r\n` +
+          `--XB\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello`,
+      );
+      const timeout = new Promise<string>((resolve) =>
+        setTimeout(() => resolve("no answer within 5 s"), 5000),
+      );
+      const head = await Promise.race([answer, timeout]);
+      socket.destroy();
+      expect(head.split("\r\n")[0]).to.equal("HTTP/1.1 400 Bad Request");
+    });
+
     it("answers a malformed or cut-off multipart body with 400, stores nothing and logs no failure", async () => {
       const memoryId = await createMemory();
       const kept = await upload(memoryId, Buffer.from("kept"), "kept.txt");

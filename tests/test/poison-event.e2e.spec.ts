@@ -90,18 +90,16 @@ for (const mode of RUN_MODES) {
       // Nothing was fixed: a retry fails again and the stream stays parked.
       const retry = await admin.request(
         "POST",
-        `/api/v1/admin/projections/memory-views/parked/${encodeURIComponent(streamId)}/retry`,
+        `/api/v1/admin/projections/memories/parked/${encodeURIComponent(streamId)}/retry`,
       );
       expect(retry.status, JSON.stringify(retry.body)).to.equal(200);
       expect(retry.body).to.deep.include({ name: "memories", streamId, outcome: "failed", parkedEvents: 1 });
       expect(retry.body.error).to.match(/invalid input syntax/);
-      const still = await admin.request("GET", "/api/v1/admin/projections/memory-views/parked");
+      const still = await admin.request("GET", "/api/v1/admin/projections/memories/parked");
       expect(still.body.streams.map((stream: { streamId: string }) => stream.streamId)).to.include(streamId);
 
-      expect((await victim.request("GET", "/api/v1/admin/projections/memory-views/parked")).status).to.equal(
-        403,
-      );
-      const unknown = await admin.request("POST", `/api/v1/admin/projections/memory-views/parked/nope/retry`);
+      expect((await victim.request("GET", "/api/v1/admin/projections/memories/parked")).status).to.equal(403);
+      const unknown = await admin.request("POST", `/api/v1/admin/projections/memories/parked/nope/retry`);
       expect(unknown.status).to.equal(404);
     });
   });

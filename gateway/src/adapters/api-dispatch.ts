@@ -101,16 +101,15 @@ async function callWithUpload(
   path: Record<string, string>,
   options: DispatchOptions,
 ) {
+  // Checked before the first byte is stored: a bad path or query costs no upload.
+  const params = route.params({ body: {}, query: req.query, path }, options.limits);
   const upload = await receiveUpload(req, {
     objects: options.objects,
     ownerId: req.$ctx.meta.caller?.userId ?? "",
     maxFileBytes: options.limits.maxFileBytes,
   });
   try {
-    return await req.$ctx.call(route.action, {
-      ...route.params({ body: {}, query: req.query, path }, options.limits),
-      ...upload,
-    });
+    return await req.$ctx.call(route.action, { ...params, ...upload });
   } catch (error) {
     await options.objects?.delete(upload.stagedKey).catch(() => undefined);
     throw error;

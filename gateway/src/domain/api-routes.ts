@@ -19,15 +19,3 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...ATTACHMENT_ROUTES,
   ...ADMIN_ROUTES,
 ];
-
-export const API_ROUTES_BY_ID = new Map(API_ROUTES.map((route) => [route.id, route]));
-
-/** moleculer-web aliases; `routeId` is copied onto the alias so a request finds its ApiRoute. */
-export function apiAliases(): Record<string, { action: string; routeId: string; type?: "multipart" }> {
-  return Object.fromEntries(
-    API_ROUTES.map((route) => [
-      `${route.method} ${route.path}`,
-      { action: route.action, routeId: route.id, ...(route.multipart ? { type: "multipart" as const } : {}) },
-    ]),
-  );
-}

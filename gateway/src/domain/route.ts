@@ -10,7 +10,7 @@ import {
 
 /**
  * The REST routes under /api/v1 (API.md), each declared once: method, path, action, who may call
- * it, the schemas of what it reads and answers. The moleculer-web aliases (domain/api-routes.ts), the
+ * it, the schemas of what it reads and answers. The moleculer-web aliases (adapters/api-dispatch.ts), the
  * request validation (`params` below) and /openapi.json (application/openapi.ts) are generated from these
  * declarations. The schemas are the services' own action params (packages/contracts/src/schemas),
  * so the gateway refuses exactly what the services would, before a broker round trip.
@@ -61,8 +61,8 @@ export interface RouteDeclaration {
   /** Error statuses besides those every route of its kind can answer (see application/openapi.ts, errorsOf). */
   errors?: ErrorStatus[];
   /**
-   * The body is multipart/form-data with one file, streamed to the action as `ctx.stream` (never
-   * read into memory by the gateway); the params come from the path only.
+   * The body is multipart/form-data with one file, streamed by the gateway into the object store
+   * (never held in memory); the action gets the path's params and the stored file's facts.
    */
   multipart?: { schema: TSchema };
   /**

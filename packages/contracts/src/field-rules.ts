@@ -29,3 +29,13 @@ export function checkTitle(value: unknown, limits: Limits, problems: FieldProble
   }
   return title === "" ? null : title;
 }
+
+/**
+ * A tag as a list or search filter names it: trimmed and lower-cased like the tags on memories. A
+ * blank one is refused rather than read as "no filter" (which would answer every memory).
+ */
+export function checkTagFilter(value: string, field: string, problems: Problems): string {
+  const tag = value.trim().toLowerCase();
+  if (tag === "") problems.push({ field, message: "must name a tag; sent only white space" });
+  return tag;
+}

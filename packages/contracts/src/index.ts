@@ -11,3 +11,4 @@ export * from "./text-rule.ts";
 export * from "./memory-fold.ts";
 export * from "./session-fold.ts";
 export * from "./field-rules.ts";
+export * from "./email.ts";

@@ -126,13 +126,6 @@ function evolveAttachments(state: FoldedMemory, event: AttachmentEventEnvelope):
   return { ...state, attachments };
 }
 
-export function foldMemoryEvents(
-  events: readonly MemoryFoldEvent[],
-  from: FoldedMemory | null = null,
-): FoldedMemory | null {
-  return events.reduce(evolveMemory, from);
-}
-
 /** What a client sees of a folded memory (its owner and restore status stay on the server). */
 export function memoryView(state: FoldedMemory): Memory {
   return {

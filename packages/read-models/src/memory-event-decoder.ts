@@ -15,16 +15,6 @@ import { decryptFields, type Keyring } from "@second-brain/platform";
  * Reading the log for the memory read models: which events are a memory's, decrypted with the
  * owner's key, in the shape the shared fold takes (packages/contracts/src/memory-fold.ts).
  */
-export const MEMORY_EVENT_TYPES: ReadonlySet<string> = new Set<MemoryEventType>([
-  "MemoryCreated",
-  "MemoryEdited",
-  "MemoryTagsSet",
-  "MemoryLinked",
-  "MemoryArchived",
-  "MemoryRestored",
-  "MemoryDeleted",
-]);
-
 const ATTACHMENT_EVENT_TYPES: ReadonlySet<string> = new Set(["AttachmentAdded", "AttachmentDeleted"]);
 
 /** A memory's own stream, or a fact about one of its attachments: both need the owner's key. */

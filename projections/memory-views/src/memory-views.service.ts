@@ -1,5 +1,13 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { formatPosition, MEMORY_TYPES, type CallMeta, type Memory } from "@second-brain/contracts";
+import {
+  checkTagFilter,
+  formatPosition,
+  ValidationError,
+  type CallMeta,
+  type Memory,
+  type Problems,
+} from "@second-brain/contracts";
+import { memorySchemas } from "@second-brain/contracts/schemas";
 import type { EventStore } from "@second-brain/event-store";
 import {
   callerOf,
@@ -44,22 +52,20 @@ export function memoryViewsService(options: MemoryViewsServiceOptions): ServiceS
     mixins: [appErrorsMixin, readModelAdminMixin(() => projection)],
     actions: {
       get: {
-        params: { $$strict: true, id: { type: "uuid" } },
+        params: memorySchemas.MemoryIdParams,
         handler: (ctx: Context<{ id: string }, CallMeta>): Promise<Memory> =>
           readMemory(reader, callerOf(ctx).userId, ctx.params.id),
       },
       list: {
-        params: {
-          $$strict: true,
-          tag: { type: "string", min: 1, max: 64, trim: true, lowercase: true, optional: true },
-          type: { type: "enum", values: [...MEMORY_TYPES], optional: true },
-          status: { type: "enum", values: ["draft", "active", "archived"], optional: true },
-          sessionId: { type: "uuid", optional: true },
-          limit: { type: "number", integer: true, min: 1, max: 100, convert: true, optional: true },
-          cursor: { type: "string", min: 1, max: 512, optional: true },
+        params: memorySchemas.MemoryListQuery,
+        handler: (ctx: Context<ListMemoriesOptions, CallMeta>): Promise<MemoryPage> => {
+          const { tag, ...options } = ctx.params;
+          if (tag === undefined) return listMemories(db, callerOf(ctx).userId, options);
+          const problems: Problems = [];
+          const named = checkTagFilter(tag, "tag", problems);
+          if (problems.length > 0) throw new ValidationError("The list request is not valid.", problems);
+          return listMemories(db, callerOf(ctx).userId, { ...options, tag: named });
         },
-        handler: (ctx: Context<ListMemoriesOptions, CallMeta>): Promise<MemoryPage> =>
-          listMemories(db, callerOf(ctx).userId, ctx.params),
       },
       /** Admin: where the projection stands in the log. */
       status: {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import type { Memory } from "@second-brain/contracts";
-import { createMemoryCache, type Cache } from "@second-brain/platform";
+import { createMemoryCache, SchemaValidator, type Cache } from "@second-brain/platform";
 import { memoryViewsService } from "../src/memory-views.service.ts";
 import { memoryCacheKey } from "@second-brain/read-models";
 import { getMemoryRow, type MemoryPage } from "../src/read-model/memories.queries.ts";
@@ -20,7 +20,11 @@ describe("memories service", () => {
   const as = (userId: string) => ({ meta: { caller: { userId, role: "user" } } });
 
   async function startBroker(project: boolean): Promise<void> {
-    broker = new ServiceBroker({ logger: false, namespace: `sb-test-${randomBytes(6).toString("hex")}` });
+    broker = new ServiceBroker({
+      logger: false,
+      namespace: `sb-test-${randomBytes(6).toString("hex")}`,
+      validator: new SchemaValidator(),
+    });
     broker.createService(memoryViewsService({ ...fixture, cache, project, logger: quiet }));
     await broker.start();
   }
@@ -143,7 +147,7 @@ describe("memories service", () => {
       });
       const first = await broker.call<MemoryPage, object>(
         "memory-views.list",
-        { tag: "paged", limit: "3" },
+        { tag: " Paged ", limit: 3 }, // a query string's number arrives converted by the gateway
         as(bob),
       );
       expect(first.items.map((item) => item.id)).to.deep.equal(ids.slice(2).reverse());
@@ -154,6 +158,8 @@ describe("memories service", () => {
       );
       expect(second.items.map((item) => item.id)).to.deep.equal(ids.slice(0, 2).reverse());
       expect(second.nextCursor).to.equal(null);
+      const blank = await broker.call("memory-views.list", { tag: "  " }, as(bob)).catch((e: unknown) => e);
+      expect(blank).to.deep.include({ code: 400, type: "VALIDATION_FAILED" });
       const alices = await broker.call<MemoryPage, object>("memory-views.list", { tag: "paged" }, as(alice));
       expect(alices.items).to.deep.equal([]);
     });

@@ -1,14 +1,9 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { ValidationError, type CallMeta } from "@second-brain/contracts";
+import { DEFAULT_SEARCH_RESULTS, ValidationError, type CallMeta } from "@second-brain/contracts";
 import { searchSchemas } from "@second-brain/contracts/schemas";
 import { callerOf, appErrorsMixin } from "@second-brain/platform";
 import { createSearcher, type SearchDeps } from "./application/search-memories.ts";
-import {
-  DEFAULT_SEARCH_LIMIT,
-  normalizeSearch,
-  type SearchQuery,
-  type SearchResponse,
-} from "./domain/search-request.ts";
+import { normalizeSearch, type SearchQuery, type SearchResponse } from "./domain/search-request.ts";
 
 export type SearchServiceOptions = SearchDeps;
 
@@ -43,7 +38,7 @@ export function searchService(options: SearchServiceOptions): ServiceSchema {
           const results = await searcher.similar(
             caller.userId,
             ctx.params.id,
-            ctx.params.limit ?? DEFAULT_SEARCH_LIMIT,
+            ctx.params.limit ?? DEFAULT_SEARCH_RESULTS,
           );
           return { results, took: Math.round((performance.now() - started) * 100) / 100 };
         },

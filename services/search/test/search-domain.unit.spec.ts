@@ -50,6 +50,13 @@ describe("search request normalisation", () => {
 });
 
 describe("owner filter SQL", () => {
+  it("refuses a blank tag filter, naming it, instead of matching nothing", () => {
+    expect(() => normalizeSearch({ query: "q", filters: { tags: ["work", "  "] } }))
+      .to.throw("The search is not valid.")
+      .with.property("details")
+      .that.deep.equals([{ field: "filters.tags[1]", message: "must name a tag; sent only white space" }]);
+  });
+
   it("always scopes to the owner and the status, with values as parameters", () => {
     const { sql, params } = ownerFilterSql("owner-1", { status: "active" }, 3);
     expect(sql).to.equal("d.owner_id = $3 AND d.status = $4");

@@ -27,17 +27,10 @@ export const Attachment = Type.Object({
 });
 
 /**
- * What a download answers as Content-Type: the types packages/platform sniffs from a file's first
- * bytes (object-storage/content-type.ts); text comes with `; charset=utf-8`.
+ * What a download answers as Content-Type: whatever packages/platform sniffed from the file's first
+ * bytes (object-storage/content-type.ts) — any of the well over a hundred binary formats `file-type`
+ * recognises, `text/plain; charset=utf-8`, or application/octet-stream — so the document says any
+ * type. Downloads are always `Content-Disposition: attachment` with `nosniff`, so no type is
+ * rendered in the API's origin.
  */
-export const DOWNLOAD_CONTENT_TYPES = [
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-  "application/pdf",
-  "application/zip",
-  "application/gzip",
-  "text/plain",
-  "application/octet-stream",
-] as const;
+export const DOWNLOAD_CONTENT_TYPES = ["*/*"] as const;

@@ -2,9 +2,12 @@ import type { SqlClient } from "@second-brain/platform";
 
 /**
  * Keeps what an archived memory returns to when restored: a restored draft is a draft again
- * (packages/contracts/src/memory-fold.ts). Rows archived before this column existed were restored
- * to "active" by the read model, so that is what they hold; a row outside the archive holds its status. The default makes adding the column a
- * catalogue change only; the table is not rewritten.
+ * (packages/contracts/src/memory-fold.ts). A row outside the archive holds its status. What a row
+ * archived before this column existed returns to is in the log only: it gets "active" here, so
+ * such a draft, once restored, would show as active while the memory service answers draft, until
+ * the read model is rebuilt (POST /api/v1/admin/projections/memories/rebuild, docs/ARCHITECTURE.md,
+ * "Upgrading"). The default makes adding the column a catalogue change only; the table is not
+ * rewritten.
  */
 export const addStatusBeforeArchive = {
   name: "2026_12_03_0001_add_status_before_archive",

@@ -3,9 +3,10 @@ import { documentsTable, SEARCH_MODELS_TABLE } from "@second-brain/read-models";
 
 /**
  * Keeps what an archived memory returns to when restored, in every model's documents table: a
- * restored draft is a draft again (packages/contracts/src/memory-fold.ts). Rows archived before
- * this column existed were restored to "active" by the projection, so that is what they hold; a
- * row outside the archive holds its status. Tables of models registered later are created with
+ * restored draft is a draft again (packages/contracts/src/memory-fold.ts). A row outside the archive
+ * holds its status; a row archived before this column existed gets "active", which is wrong for
+ * an archived draft until the model's documents are rebuilt from the log (docs/ARCHITECTURE.md,
+ * "Upgrading"). Tables of models registered later are created with
  * the column (read-model/search.tables.ts).
  */
 export const addStatusBeforeArchive = {

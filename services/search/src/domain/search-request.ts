@@ -1,4 +1,12 @@
-import type { Memory, MemoryType } from "@second-brain/contracts";
+import {
+  checkTagFilter,
+  DEFAULT_SEARCH_RESULTS,
+  MAX_SEARCH_RESULTS,
+  ValidationError,
+  type Memory,
+  type MemoryType,
+  type Problems,
+} from "@second-brain/contracts";
 
 export const SEARCH_MODES = ["hybrid", "semantic", "keyword"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -43,16 +51,18 @@ export interface SearchResponse {
   took: number;
 }
 
-export const DEFAULT_SEARCH_LIMIT = 10;
-export const MAX_SEARCH_LIMIT = 50;
-
 export function normalizeSearch(request: SearchQuery): NormalizedSearch {
   const filters = request.filters ?? {};
-  const tags = filters.tags ? [...new Set(filters.tags.map((t) => t.trim().toLowerCase()))].sort() : [];
+  const problems: Problems = [];
+  const named = (filters.tags ?? []).map((tag, index) =>
+    checkTagFilter(tag, `filters.tags[${index}]`, problems),
+  );
+  if (problems.length > 0) throw new ValidationError("The search is not valid.", problems);
+  const tags = [...new Set(named)].sort();
   return {
     query: request.query.trim(),
     mode: request.mode ?? "hybrid",
-    limit: Math.min(Math.max(request.limit ?? DEFAULT_SEARCH_LIMIT, 1), MAX_SEARCH_LIMIT),
+    limit: Math.min(Math.max(request.limit ?? DEFAULT_SEARCH_RESULTS, 1), MAX_SEARCH_RESULTS),
     filters: {
       status: filters.status ?? "active",
       ...(tags.length > 0 ? { tags } : {}),

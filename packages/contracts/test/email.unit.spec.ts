@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { isEmailAddress, MAX_EMAIL_CHARS } from "../src/domain/email.ts";
+import { isEmailAddress, MAX_EMAIL_CHARS } from "../src/index.ts";
 
 describe("isEmailAddress", () => {
   it("accepts ordinary addresses, trimmed", () => {
