@@ -12,14 +12,7 @@ export {
   setCheckpoint,
 } from "./checkpoints.ts";
 export { listParkedEvents, PARKED_EVENTS_TABLE, type ParkedEvent } from "./parked-events.ts";
-export {
-  PARKED_BEHIND,
-  parkEvent,
-  projectBatch,
-  type BatchHandlers,
-  type BatchTarget,
-  type ProjectedBatch,
-} from "./project-batch.ts";
+export * from "./project-batch.ts";
 export { projectOrPark, type ConsumerState, type ParkingHooks } from "./project-or-park.ts";
 export { retryParkedStream, type RetryOutcome } from "./retry-parked.ts";
 export {
