@@ -34,7 +34,7 @@ for (const mode of RUN_MODES) {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
-    it("refuses a 1 MiB email in under 50 ms while /health/live keeps answering", async () => {
+    it("refuses a 1 MiB email about as fast as a short bad one while /health/live keeps answering", async () => {
       const baseUrl = fixture.stack.baseUrl;
       const register = async (email: string) => {
         const json = JSON.stringify({ email, password: "long enough password" });
@@ -69,16 +69,20 @@ for (const mode of RUN_MODES) {
         quick = performance.now() - started < 20 ? quick + 1 : 0;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      // The floor, measured in the same run: the refusal of a short email that is not one. A load
+      // on the machine raises it as much as the others, so the bound follows it.
+      const floor = await medianRefusal("not an email", 400, "VALIDATION_FAILED");
+      const bound = Math.max(50, 5 * floor.median);
       // A 1 MiB email: over the identity routes' body limit, refused before a byte is parsed.
       const mebibyte = `${"a".repeat(1024 * 1024 - 12)}@example.com`;
       const huge = await medianRefusal(mebibyte, 413, "PAYLOAD_TOO_LARGE");
-      expect(huge.median, huge.shown).to.be.below(50);
+      expect(huge.median, `${huge.shown}; floor ${floor.shown}`).to.be.below(bound);
       // Nearly the longest email that route reads, in a shape fastest-validator's email pattern
       // (/^\S+@\S+\.\S+$/) takes about 100 s of CPU to refuse: it reaches the identity
       // service's check, which is length-first and linear.
       const hostile = `${"a@a.".repeat(4_000)} x`;
       const checked = await medianRefusal(hostile, 400, "VALIDATION_FAILED");
-      expect(checked.median, checked.shown).to.be.below(50);
+      expect(checked.median, `${checked.shown}; floor ${floor.shown}`).to.be.below(bound);
       expect((await register(hostile)).body.error?.details?.map((d) => d.field)).to.deep.equal(["email"]);
 
       // A burst of both while a probe asks /health/live every 20 ms.
