@@ -44,9 +44,9 @@ export function adminService(): ServiceSchema {
                 {},
                 { meta: ctx.meta },
               );
-              if (!isRebuildable(name) || !hasAction(ctx.broker, `${name}.status`)) return status;
+              if (!isRebuildable(name) || !hasAction(ctx.broker, `${service}.status`)) return status;
               const { rebuilding } = await ctx.call<{ rebuilding: boolean }, object>(
-                `${name}.status`,
+                `${service}.status`,
                 {},
                 { meta: ctx.meta },
               );
@@ -66,9 +66,10 @@ export function adminService(): ServiceSchema {
         handler: async (ctx: Context<{ name: string }, CallMeta>) => {
           requireAdmin(ctx);
           const name = ctx.params.name;
-          if (!isRebuildable(name) || !hasAction(ctx.broker, `${name}.rebuild`))
+          const service = isRebuildable(name) ? READ_MODEL_SERVICES[name] : undefined;
+          if (!service || !hasAction(ctx.broker, `${service}.rebuild`))
             throw new NotFoundError(`Projection "${name}"`);
-          await ctx.call(`${name}.rebuild`, {}, { meta: ctx.meta });
+          await ctx.call(`${service}.rebuild`, {}, { meta: ctx.meta });
           return { name, accepted: true };
         },
       },

@@ -47,6 +47,7 @@ for (const mode of ["embedded", "distributed"] as const) {
       const memories = status.body.projections.find((p: { name: string }) => p.name === "memories");
       expect(memories.position).to.match(/^\d+\/\d+$/);
       expect(memories.lagEvents).to.be.a("number");
+      expect(memories.rebuilding).to.equal(false);
 
       expect((await admin.request("POST", "/api/v1/admin/projections/nope/rebuild")).status).to.equal(404);
       const rebuild = await admin.request("POST", "/api/v1/admin/projections/memories/rebuild");
