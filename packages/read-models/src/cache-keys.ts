@@ -1,5 +1,20 @@
-/** The key under which the memories service caches one memory for its owner (the cache projection clears it). */
+import { randomUUID } from "node:crypto";
+import type { Cache } from "@second-brain/platform";
+
+/**
+ * The key under which the memory views cache one memory for its owner. An entry is trusted only at
+ * the stream's head version and at the memory's current attachment generation (see below); the
+ * cache projection clears entries as their memories change.
+ */
 export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
+
+/**
+ * A memory's attachments are facts of other streams, so its version does not move when a file is
+ * attached or removed. The memory views give the memory a fresh generation after each commit that
+ * touched its attachments; a cached memory stored under an older generation is not trusted.
+ */
+export const memoryAttachmentsGenerationKey = (ownerId: string, memoryId: string): string =>
+  `memory:gen:${ownerId}:${memoryId}`;
 
 /**
  * Search result caches are keyed by the owner's generation; the search projection sets a fresh one
@@ -9,4 +24,28 @@ export function ownerGenerationKey(ownerId: string): string {
   return `search:gen:${ownerId}`;
 }
 
+/** Outlives every entry stored under a generation, so an entry never meets a generation reset under it. */
 export const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Cache generations, one way for every cache that is stale when a projection commits.
+ *
+ * A reader takes the generation BEFORE it reads the read model and stores what it read under that
+ * generation; the projection sets a fresh one AFTER it commits. So an answer read before a commit
+ * is always stored under an older generation than the one set after it, and is never trusted again,
+ * even when the reader's write to the cache lands after the projection's.
+ */
+export const cacheGenerations = {
+  /** The current generation; a fresh one when none is known (expired, evicted, or never set). */
+  async current(cache: Cache, key: string): Promise<string> {
+    const known = await cache.get<string>(key);
+    if (known) return known;
+    const fresh = randomUUID();
+    await cache.set(key, fresh, GENERATION_TTL_SECONDS);
+    return fresh;
+  },
+  /** Makes every entry stored under the key's earlier generations stale. */
+  async renew(cache: Cache, keys: Iterable<string>): Promise<void> {
+    await Promise.all([...keys].map((key) => cache.set(key, randomUUID(), GENERATION_TTL_SECONDS)));
+  },
+};

@@ -21,6 +21,13 @@ const ATTACHMENT_EVENT_TYPES: ReadonlySet<string> = new Set(["AttachmentAdded", 
 const isMemoryFact = (event: RecordedEvent) =>
   event.streamId.startsWith(MEMORY_STREAM_PREFIX) || ATTACHMENT_EVENT_TYPES.has(event.type);
 
+/** The memory an attachment fact is about; its id is not personal, so it is readable without the key. */
+export function attachmentMemoryOf(event: RecordedEvent): { ownerId: string; memoryId: string } | undefined {
+  if (!ATTACHMENT_EVENT_TYPES.has(event.type)) return undefined;
+  const memoryId = (event.data as { memoryId?: unknown }).memoryId;
+  return typeof memoryId === "string" ? { ownerId: event.metadata.ownerId, memoryId } : undefined;
+}
+
 /** What reading one stored event gave: a memory's or attachment's event, an erased owner, or not ours. */
 export type DecodedEvent =
   | { kind: "memory"; event: MemoryEventEnvelope }

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import {
+  ATTACHMENT_PERSONAL_FIELDS,
+  attachmentStreamId,
   MEMORY_EVENT_SCHEMA_VERSION,
   MEMORY_PERSONAL_FIELDS,
   memoryStreamId,
+  type AttachmentEvent,
   type EventMetadata,
   type MemoryCreatedData,
   type MemoryEvent,
@@ -66,6 +69,28 @@ export async function appendMemoryEvents(
       data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type], key),
       metadata: eventMetadata(ownerId, occurredAt?.()),
     })),
+    { expectedVersion: await store.streamVersion(streamId) },
+  );
+}
+
+/** Appends one attachment fact as the attachment service records it, the filename encrypted. */
+export async function appendAttachmentEvent(
+  store: EventStore,
+  ownerId: string,
+  key: Buffer,
+  event: AttachmentEvent,
+): Promise<void> {
+  const streamId = attachmentStreamId(event.data.attachmentId);
+  await store.appendToStream(
+    streamId,
+    [
+      {
+        id: randomUUID(),
+        type: event.type,
+        data: encryptFields(event.data, ATTACHMENT_PERSONAL_FIELDS[event.type], key),
+        metadata: eventMetadata(ownerId),
+      },
+    ],
     { expectedVersion: await store.streamVersion(streamId) },
   );
 }

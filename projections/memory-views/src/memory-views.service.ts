@@ -109,6 +109,7 @@ export function memoryViewsService(options: MemoryViewsServiceOptions): ServiceS
           pool: options.pool,
           store: options.store,
           keyring: options.keyring,
+          cache: options.cache,
           logger,
         });
       }

@@ -1,15 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { MemoryCreatedData, MemoryEvent } from "@second-brain/contracts";
+import type { AttachmentEvent, MemoryCreatedData, MemoryEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import {
+  createMemoryCache,
   createSqlKeyring,
   keyringMigrations,
   openEmbeddedDatabase,
   runMigrations,
+  type Cache,
   type Keyring,
   type SqlPool,
 } from "@second-brain/platform";
-import { appendMemoryEvents, createTestDatabase } from "@second-brain/testing";
+import { appendAttachmentEvent, appendMemoryEvents, createTestDatabase } from "@second-brain/testing";
 import { MEMORY_COLUMNS } from "@second-brain/read-models";
 import { createMemoriesDb, type MemoriesDb } from "../src/adapters/kysely.ts";
 import { migrateMemoryViews } from "../src/migrations/index.ts";
@@ -19,9 +21,12 @@ export interface Fixture {
   pool: SqlPool;
   store: EventStore;
   keyring: Keyring;
+  cache: Cache;
   db: MemoriesDb;
   /** Appends plain events to a memory's stream, encrypting personal fields as the writer does. */
   append(memoryId: string, ownerId: string, events: MemoryEvent[], at?: string): Promise<void>;
+  /** Appends an attachment fact about one of the owner's memories, as the attachment service does. */
+  attach(ownerId: string, event: AttachmentEvent): Promise<void>;
   /** The same with a given key (e.g. one written just before the owner's erasure). */
   appendWithKey(memoryId: string, ownerId: string, key: Buffer, events: MemoryEvent[]): Promise<void>;
   close(): Promise<void>;
@@ -63,7 +68,12 @@ export async function openFixture(kind: "postgres" | "pglite" = "postgres"): Pro
     pool,
     store,
     keyring,
+    cache: createMemoryCache(),
     db: createMemoriesDb(pool),
+    async attach(ownerId, event) {
+      await keyring.ensureKey(ownerId);
+      await appendAttachmentEvent(store, ownerId, (await keyring.getKey(ownerId))!, event);
+    },
     async append(memoryId, ownerId, events, at) {
       await keyring.ensureKey(ownerId);
       await appendEncrypted(memoryId, ownerId, (await keyring.getKey(ownerId))!, events, at);

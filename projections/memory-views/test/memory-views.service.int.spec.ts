@@ -4,7 +4,9 @@ import { ServiceBroker } from "moleculer";
 import type { Memory } from "@second-brain/contracts";
 import { createMemoryCache, SchemaValidator, type Cache } from "@second-brain/platform";
 import { memoryViewsService } from "../src/memory-views.service.ts";
-import { memoryCacheKey } from "@second-brain/read-models";
+import type { AttachmentAddedData } from "@second-brain/contracts";
+import { memoryAttachmentsGenerationKey, memoryCacheKey } from "@second-brain/read-models";
+import { readMemory } from "../src/application/read-memory.ts";
 import { getMemoryRow, type MemoryPage } from "../src/read-model/memories.queries.ts";
 import { startMemoriesProjection } from "../src/read-model/memories.projection.ts";
 import { created, newId, openFixture, waitFor, type Fixture } from "./fixture.ts";
@@ -52,7 +54,9 @@ describe("memories service", () => {
       await fixture.append(id, alice, [{ type: "MemoryEdited", data: { memoryId: id, title: "Second" } }]);
       const second = await broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
       expect(second).to.include({ version: 2, title: "Second" });
-      expect(await cache.get<Memory>(memoryCacheKey(alice, id))).to.deep.equal(second);
+      expect(await cache.get<{ memory: Memory }>(memoryCacheKey(alice, id))).to.deep.include({
+        memory: second,
+      });
 
       // A stale cache entry is never served: the head decides.
       await fixture.append(id, alice, [{ type: "MemoryArchived", data: { memoryId: id } }]);
@@ -162,6 +166,68 @@ describe("memories service", () => {
       expect(blank).to.deep.include({ code: 400, type: "VALIDATION_FAILED" });
       const alices = await broker.call<MemoryPage, object>("memory-views.list", { tag: "paged" }, as(alice));
       expect(alices.items).to.deep.equal([]);
+    });
+
+    // A file is a fact of its own stream: the memory's version does not move when one is attached,
+    // so the version alone cannot tell that a cached copy lists too few.
+    const file = (memoryId: string, filename: string): AttachmentAddedData => ({
+      attachmentId: newId(),
+      memoryId,
+      filename,
+      contentType: "text/plain",
+      size: 1,
+      sha256: "ab",
+      objectKey: `${alice}/ab`,
+    });
+    const filenames = (memory: Memory) => memory.attachments.map((attachment) => attachment.filename);
+    const get = (id: string) => broker.call<Memory, { id: string }>("memory-views.get", { id }, as(alice));
+
+    it("lists a file attached after the memory was cached", async () => {
+      const id = newId();
+      await fixture.append(id, alice, [created(id)]);
+      await fixture.attach(alice, { type: "AttachmentAdded", data: file(id, "first.txt") });
+      await waitFor(async () => (await get(id)).attachments.length === 1);
+      expect(await cache.get(memoryCacheKey(alice, id))).to.not.equal(undefined);
+
+      await fixture.attach(alice, { type: "AttachmentAdded", data: file(id, "second.txt") });
+      await waitFor(async () => (await get(id)).attachments.length === 2);
+      expect(filenames(await get(id))).to.deep.equal(["first.txt", "second.txt"]);
+    });
+
+    it("never trusts a copy read before the projection's commit, even when it is stored after it", async () => {
+      const id = newId();
+      await fixture.append(id, alice, [created(id)]);
+      await fixture.attach(alice, { type: "AttachmentAdded", data: file(id, "first.txt") });
+      await waitFor(async () => (await getMemoryRow(fixture.db, alice, id))?.attachments.length === 1);
+
+      // A reader that read the row with one file, and whose write to the cache is held back.
+      let reachedStore!: () => void;
+      const stored = new Promise<void>((resolve) => (reachedStore = resolve));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slowCache: Cache = {
+        ...cache,
+        get: (key) => cache.get(key),
+        set: async (key, value, ttl) => {
+          reachedStore();
+          await held;
+          await cache.set(key, value, ttl);
+        },
+      };
+      const reader = { db: fixture.db, store: fixture.store, keyring: fixture.keyring, cache: slowCache };
+      const slowRead = readMemory(reader, alice, id);
+      await stored;
+
+      // Meanwhile the second file is projected and the projection renews the generation.
+      const before = await cache.get(memoryAttachmentsGenerationKey(alice, id));
+      await fixture.attach(alice, { type: "AttachmentAdded", data: file(id, "second.txt") });
+      await waitFor(async () => (await cache.get(memoryAttachmentsGenerationKey(alice, id))) !== before);
+      release();
+      expect(filenames(await slowRead)).to.deep.equal(["first.txt"]);
+
+      // The held-back copy is now in the cache at the memory's head version, and is not served.
+      expect(await cache.get(memoryCacheKey(alice, id))).to.deep.include({ memory: await slowRead });
+      expect(filenames(await get(id))).to.deep.equal(["first.txt", "second.txt"]);
     });
   });
 });

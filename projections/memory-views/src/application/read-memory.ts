@@ -2,7 +2,14 @@ import { memoryStreamId, NotFoundError, type Memory } from "@second-brain/contra
 import type { EventStore } from "@second-brain/event-store";
 import type { Cache, Keyring } from "@second-brain/platform";
 import type { MemoriesDb } from "../adapters/kysely.ts";
-import { batchKeyLookup, decodeMemoryEvent, memoryCacheKey, type MemoryRow } from "@second-brain/read-models";
+import {
+  batchKeyLookup,
+  cacheGenerations,
+  decodeMemoryEvent,
+  memoryAttachmentsGenerationKey,
+  memoryCacheKey,
+  type MemoryRow,
+} from "@second-brain/read-models";
 import { evolveMemoryRow, toMemory } from "../read-model/memories.evolve.ts";
 import { getMemoryRow } from "../read-model/memories.queries.ts";
 
@@ -16,11 +23,18 @@ export interface MemoryReader {
 
 const DEFAULT_CACHE_TTL_SECONDS = 300;
 
+/** A cached memory and the attachment generation it was read under (see cacheGenerations). */
+interface CachedMemory {
+  memory: Memory;
+  generation: string;
+}
+
 /**
  * One memory with read-your-writes: whatever the cache or the read model holds is used only when
  * it is at the stream's head version, read first from the log. When the projection lags, the
- * memory is folded from its own stream, which is short. Another owner's, an erased owner's or a
- * deleted memory is "not found".
+ * memory is folded from its own stream, which is short. A cached copy is also only used at the
+ * memory's current attachment generation, which the projection renews when a file comes or goes.
+ * Another owner's, an erased owner's or a deleted memory is "not found".
  */
 export async function readMemory(reader: MemoryReader, ownerId: string, id: string): Promise<Memory> {
   const streamId = memoryStreamId(id);
@@ -29,8 +43,12 @@ export async function readMemory(reader: MemoryReader, ownerId: string, id: stri
   // An erased owner's content must vanish everywhere at once, cached copies included.
   if (!(await reader.keyring.getKey(ownerId))) throw new NotFoundError("Memory");
   const key = memoryCacheKey(ownerId, id);
-  const cached = await reader.cache.get<Memory>(key);
-  if (cached && cached.version === head) return cached;
+  // The generation is read before the read model, so what is read below is stored under it.
+  const [cached, generation] = await Promise.all([
+    reader.cache.get<CachedMemory>(key),
+    cacheGenerations.current(reader.cache, memoryAttachmentsGenerationKey(ownerId, id)),
+  ]);
+  if (cached?.generation === generation && cached.memory.version === head) return cached.memory;
 
   const stored = await getMemoryRow(reader.db, ownerId, id);
   const row =
@@ -38,7 +56,8 @@ export async function readMemory(reader: MemoryReader, ownerId: string, id: stri
   if (!row || row.ownerId !== ownerId || row.status === "deleted") throw new NotFoundError("Memory");
   const memory = toMemory(row);
   // Safe even if stale by the time it lands: a reader only trusts an entry at the current head.
-  await reader.cache.set(key, memory, reader.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS);
+  const entry: CachedMemory = { memory, generation };
+  await reader.cache.set(key, entry, reader.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS);
   return memory;
 }
 

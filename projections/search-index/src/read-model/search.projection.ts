@@ -2,15 +2,9 @@ import type { Embedder } from "@second-brain/embeddings";
 import type { EventStore } from "@second-brain/event-store";
 import { createLogger, type Cache, type Keyring, type SqlPool } from "@second-brain/platform";
 import { startProjection, type RunningProjection } from "@second-brain/projection";
-import { randomUUID } from "node:crypto";
 import { searchBatchHandlers, type ProjectionLogger, type SearchBatchTarget } from "./search.apply.ts";
 import { activateModel, registerModel } from "./search.models.ts";
-import {
-  checkpointName,
-  GENERATION_TTL_SECONDS,
-  modelState,
-  ownerGenerationKey,
-} from "@second-brain/read-models";
+import { cacheGenerations, checkpointName, modelState, ownerGenerationKey } from "@second-brain/read-models";
 
 export interface SearchProjectionOptions {
   pool: SqlPool;
@@ -56,11 +50,7 @@ export async function startSearchProjection(options: SearchProjectionOptions): P
     ...searchBatchHandlers(target),
     afterCommit: async (_events, plan) => {
       if (!cache) return;
-      await Promise.all(
-        [...plan.owners].map((owner) =>
-          cache.set(ownerGenerationKey(owner), randomUUID(), GENERATION_TTL_SECONDS),
-        ),
-      );
+      await cacheGenerations.renew(cache, [...plan.owners].map(ownerGenerationKey));
     },
     onceCaughtUp: async () => {
       if (ready) return;

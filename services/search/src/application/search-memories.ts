@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { AppError, memoryView, NotFoundError, UnavailableError, type Memory } from "@second-brain/contracts";
 import type { Embedder } from "@second-brain/embeddings";
 import type { Cache, SqlPool } from "@second-brain/platform";
 import {
   activeModel,
+  cacheGenerations,
   documentsTable,
-  GENERATION_TTL_SECONDS,
   modelState,
   ownerGenerationKey,
   ownerStatsTable,
@@ -91,21 +91,12 @@ export function createSearcher(deps: SearchDeps) {
     return vector!;
   }
 
-  /** The owner's current generation; a fresh one when none is known (expired, or a new owner). */
-  async function generation(ownerId: string): Promise<string> {
-    const key = ownerGenerationKey(ownerId);
-    const known = await deps.cache.get<string>(key);
-    if (known) return known;
-    const fresh = randomUUID();
-    await deps.cache.set(key, fresh, GENERATION_TTL_SECONDS);
-    return fresh;
-  }
-
   async function search(ownerId: string, request: NormalizedSearch): Promise<SearchHit[]> {
     const embedder = await deps.embedder();
     const found = await resolveTables(embedder.model);
     if (!found) return [];
-    const cacheKey = `search:r:${found.table}:${ownerId}:${await generation(ownerId)}:${sha256(JSON.stringify(request))}`;
+    const generation = await cacheGenerations.current(deps.cache, ownerGenerationKey(ownerId));
+    const cacheKey = `search:r:${found.table}:${ownerId}:${generation}:${sha256(JSON.stringify(request))}`;
     const cached = await deps.cache.get<SearchHit[]>(cacheKey);
     if (cached) return cached;
 
