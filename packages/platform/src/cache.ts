@@ -35,6 +35,9 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     delete: async (...keys) => {
       for (const key of keys) entries.delete(key);
     },
+    deletePrefix: async (prefix) => {
+      for (const key of [...entries.keys()]) if (key.startsWith(prefix)) entries.delete(key);
+    },
     close: async () => {
       entries.clear();
     },
@@ -55,8 +58,9 @@ export interface RedisCacheOptions {
 export function createRedisCache(url: string, prefix: string, options: RedisCacheOptions = {}): Cache {
   const logger = createLogger("cache");
   const commandTimeout = options.commandTimeoutMs ?? 1_000;
+  const redisPrefix = prefix;
   const redis = new Redis(url, {
-    keyPrefix: prefix,
+    keyPrefix: redisPrefix,
     // While Redis is unreachable a command fails at once (a miss) instead of queueing until it returns.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -106,6 +110,14 @@ export function createRedisCache(url: string, prefix: string, options: RedisCach
       await opened;
       await redis.del(...keys);
     },
+    deletePrefix: async (prefix) => {
+      await opened;
+      // SCAN sees keys with the connection's prefix on them, and UNLINK adds it again: strip it.
+      const keys = redis.scanStream({ match: `${escapeGlob(`${redisPrefix}${prefix}`)}*`, count: 1000 });
+      for await (const batch of keys as AsyncIterable<string[]>) {
+        if (batch.length > 0) await redis.unlink(...batch.map((key) => key.slice(redisPrefix.length)));
+      }
+    },
     ping: async () => {
       await opened;
       await redis.ping();
@@ -114,4 +126,9 @@ export function createRedisCache(url: string, prefix: string, options: RedisCach
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** A literal for a Redis MATCH pattern: its glob characters escaped. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }

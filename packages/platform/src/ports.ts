@@ -8,6 +8,8 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   delete(...keys: string[]): Promise<void>;
+  /** Deletes every key that starts with `prefix` (an erased user's); failures are thrown, as for delete. */
+  deletePrefix(prefix: string): Promise<void>;
   /** Throws when the cache server cannot be reached (readiness); in-process caches omit it. */
   ping?(): Promise<void>;
   close(): Promise<void>;

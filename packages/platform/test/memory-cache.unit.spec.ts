@@ -32,6 +32,16 @@ describe("memory cache", () => {
     expect(await cache.get("c")).to.equal(3);
   });
 
+  it("deletes every key with a prefix, and only those", async () => {
+    const cache = createMemoryCache();
+    for (const key of ["u:1:a", "u:1:b", "u:10:a", "u:2:a"]) await cache.set(key, key, 60);
+    await cache.deletePrefix("u:1:");
+    expect(await cache.get("u:1:a")).to.equal(undefined);
+    expect(await cache.get("u:1:b")).to.equal(undefined);
+    expect(await cache.get("u:10:a")).to.equal("u:10:a");
+    expect(await cache.get("u:2:a")).to.equal("u:2:a");
+  });
+
   it("deletes several keys at once", async () => {
     const cache = createMemoryCache();
     await cache.set("a", 1, 60);

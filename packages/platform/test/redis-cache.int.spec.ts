@@ -47,6 +47,22 @@ describe("Redis cache", () => {
     await cache.delete();
   });
 
+  it("deletes every key with a prefix under its own prefix only, glob characters taken literally", async () => {
+    const outside = `${prefix.slice(0, -1)}-other:u:1:a`;
+    await redis.set(outside, "kept");
+    for (const key of ["u:1:a", "u:1:b", "u:10:a", "u:*:a", "u:*x"]) await cache.set(key, key, 60);
+    await cache.deletePrefix("u:1:");
+    expect(await cache.get("u:1:a")).to.equal(undefined);
+    expect(await cache.get("u:1:b")).to.equal(undefined);
+    expect(await cache.get("u:10:a")).to.equal("u:10:a");
+    await cache.deletePrefix("u:*:");
+    expect(await cache.get("u:*:a")).to.equal(undefined);
+    expect(await cache.get("u:10:a")).to.equal("u:10:a");
+    expect(await cache.get("u:*x")).to.equal("u:*x");
+    expect(await redis.get(outside)).to.equal("kept");
+    await redis.del(outside);
+  });
+
   it("treats an unreachable Redis as a miss instead of failing", async () => {
     const broken = createRedisCache("redis://127.0.0.1:1/0", prefix, { commandTimeoutMs: 300 });
     try {

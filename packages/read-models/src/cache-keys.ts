@@ -2,11 +2,18 @@ import { randomUUID } from "node:crypto";
 import type { Cache } from "@second-brain/platform";
 
 /**
+ * Every cache key that holds anything of a user starts with the user's prefix, so an erasure
+ * removes all of them with one prefix delete (the memory-cache projection does, on `UserErased`).
+ */
+export const ownerCachePrefix = (ownerId: string): string => `u:${ownerId}:`;
+
+/**
  * The key under which the memory views cache one memory for its owner. An entry is trusted only at
  * the stream's head version and at the memory's current attachment generation (see below); the
  * cache projection clears entries as their memories change.
  */
-export const memoryCacheKey = (ownerId: string, memoryId: string): string => `memory:${ownerId}:${memoryId}`;
+export const memoryCacheKey = (ownerId: string, memoryId: string): string =>
+  `${ownerCachePrefix(ownerId)}memory:${memoryId}`;
 
 /**
  * A memory's attachments are facts of other streams, so its version does not move when a file is
@@ -14,15 +21,26 @@ export const memoryCacheKey = (ownerId: string, memoryId: string): string => `me
  * touched its attachments; a cached memory stored under an older generation is not trusted.
  */
 export const memoryAttachmentsGenerationKey = (ownerId: string, memoryId: string): string =>
-  `memory:gen:${ownerId}:${memoryId}`;
+  `${ownerCachePrefix(ownerId)}memory-generation:${memoryId}`;
 
 /**
  * Search result caches are keyed by the owner's generation; the search projection sets a fresh one
  * after each commit that touched the owner, so a write invalidates every cached result without a scan.
  */
 export function ownerGenerationKey(ownerId: string): string {
-  return `search:gen:${ownerId}`;
+  return `${ownerCachePrefix(ownerId)}search-generation`;
 }
+
+/** One cached search answer: the owner's, at the owner's generation, for one search table and request. */
+export const searchResultKey = (ownerId: string, table: string, generation: string, requestHash: string) =>
+  `${ownerCachePrefix(ownerId)}search:${table}:${generation}:${requestHash}`;
+
+/**
+ * A search query's embedding, cached per owner: a shared entry would let one user's search time
+ * tell whether another user searched for the same words.
+ */
+export const queryVectorKey = (ownerId: string, model: string, queryHash: string) =>
+  `${ownerCachePrefix(ownerId)}query-vector:${model}:${queryHash}`;
 
 /** Outlives every entry stored under a generation, so an entry never meets a generation reset under it. */
 export const GENERATION_TTL_SECONDS = 7 * 24 * 3600;

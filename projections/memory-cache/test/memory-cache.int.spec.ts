@@ -1,12 +1,18 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
-import { memoryStreamId, type NewEvent } from "@second-brain/contracts";
+import { memoryStreamId, USER_ERASED, userStreamId, type NewEvent } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import { createRedisCache, type Cache } from "@second-brain/platform";
 import { createTestDatabase, eventMetadata, type TestDatabase } from "@second-brain/testing";
 import { memoryCacheService } from "../src/memory-cache.service.ts";
-import { memoryCacheKey } from "@second-brain/read-models";
+import {
+  memoryAttachmentsGenerationKey,
+  memoryCacheKey,
+  ownerGenerationKey,
+  queryVectorKey,
+  searchResultKey,
+} from "@second-brain/read-models";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -60,6 +66,30 @@ describe("cache projection on PostgreSQL and Redis", () => {
     await store.appendToStream(memoryStreamId(memoryId), [edited(memoryId, owner)], { expectedVersion: 0 });
     await eventually(async () => (await cache.get(memoryCacheKey(owner, memoryId))) === undefined);
     expect(await cache.get(untouched)).to.deep.equal({ version: 1 });
+  });
+
+  it("removes every key cached of a user when the user's erasure reaches the log", async () => {
+    const [erased, other] = [randomUUID(), randomUUID()];
+    // More keys than one SCAN page, of every kind a user's requests leave behind.
+    const keysOf = (owner: string) => [
+      ...Array.from({ length: 1200 }, () => memoryCacheKey(owner, randomUUID())),
+      memoryAttachmentsGenerationKey(owner, randomUUID()),
+      ownerGenerationKey(owner),
+      searchResultKey(owner, "search_documents", "g1", "ab"),
+      queryVectorKey(owner, "model", "cd"),
+    ];
+    const [theirs, others] = [keysOf(erased), keysOf(other)];
+    for (const key of [...theirs, ...others]) await cache.set(key, { secret: "x" }, 60);
+    const userErased: NewEvent = {
+      id: randomUUID(),
+      type: USER_ERASED,
+      data: { userId: erased },
+      metadata: eventMetadata(erased),
+    };
+    await store.appendToStream(userStreamId(erased), [userErased], { expectedVersion: "any" });
+    await eventually(async () => (await cache.get(ownerGenerationKey(erased))) === undefined);
+    for (const key of theirs) expect(await cache.get(key), key).to.equal(undefined);
+    for (const key of others) expect(await cache.get(key), key).to.deep.equal({ secret: "x" });
   });
 
   it("keeps its position in projection_checkpoints and resumes from it", async () => {

@@ -1,5 +1,5 @@
-import { MEMORY_STREAM_PREFIX, type RecordedEvent } from "@second-brain/contracts";
-import { attachmentMemoryOf, memoryCacheKey } from "@second-brain/read-models";
+import { MEMORY_STREAM_PREFIX, USER_ERASED, type RecordedEvent } from "@second-brain/contracts";
+import { attachmentMemoryOf, memoryCacheKey, ownerCachePrefix } from "@second-brain/read-models";
 
 /** The cache keys a batch of events makes stale, each once: memories, and memories whose attachments changed. */
 export function staleCacheKeys(events: readonly RecordedEvent[]): string[] {
@@ -15,4 +15,10 @@ export function staleCacheKeys(events: readonly RecordedEvent[]): string[] {
     if (attached) keys.add(memoryCacheKey(attached.ownerId, attached.memoryId));
   }
   return [...keys];
+}
+
+/** The key prefixes of the users a batch erases: everything cached of theirs goes. */
+export function erasedOwnerPrefixes(events: readonly RecordedEvent[]): string[] {
+  const erased = events.filter((event) => event.type === USER_ERASED).map((event) => event.metadata.ownerId);
+  return [...new Set(erased)].map(ownerCachePrefix);
 }

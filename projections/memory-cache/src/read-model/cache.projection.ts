@@ -2,7 +2,7 @@ import type { EventStore } from "@second-brain/event-store";
 import { createLogger, type Cache, type SqlPool } from "@second-brain/platform";
 import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { migrateMemoryCache } from "../migrations/index.ts";
-import { staleCacheKeys } from "./cache.keys.ts";
+import { erasedOwnerPrefixes, staleCacheKeys } from "./cache.keys.ts";
 import { CACHE_CHECKPOINT } from "./cache.checkpoint.ts";
 
 export type CacheProjectionLogger = ProjectionLogger;
@@ -18,7 +18,8 @@ export interface CacheProjectionOptions {
 export type RunningCacheProjection = RunningProjection;
 
 /**
- * Invalidates cached memories as their events reach the log. Deleting a key is idempotent, so the
+ * Invalidates cached memories as their events reach the log, and removes everything cached of a
+ * user when their erasure reaches it (decrypted memories, search answers, query vectors). Deleting a key is idempotent, so the
  * keys go first (before the batch transaction, which then only moves the checkpoint): a crash in
  * between only deletes them again. A failed delete (Redis down) fails the batch, which is retried:
  * no stale entry is left behind.
@@ -35,6 +36,7 @@ export async function startCacheProjection(options: CacheProjectionOptions): Pro
     prepare: async (events) => {
       const keys = staleCacheKeys(events);
       if (keys.length > 0) await cache.delete(...keys);
+      for (const prefix of erasedOwnerPrefixes(events)) await cache.deletePrefix(prefix);
     },
     apply: async () => undefined,
   });

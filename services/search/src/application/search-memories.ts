@@ -9,6 +9,8 @@ import {
   modelState,
   ownerGenerationKey,
   ownerStatsTable,
+  queryVectorKey,
+  searchResultKey,
   type SearchDocument,
 } from "@second-brain/read-models";
 import { fuseByReciprocalRank, type RankedVote } from "../domain/rank-fusion.ts";
@@ -78,8 +80,8 @@ export function createSearcher(deps: SearchDeps) {
     return { id: candidate.id, weight: candidate.score >= 1 ? 1 : LOOSE_KEYWORD_WEIGHT };
   }
 
-  async function queryVector(embedder: Embedder, text: string): Promise<number[]> {
-    const key = `search:qv:${embedder.model}:${sha256(text)}`;
+  async function queryVector(embedder: Embedder, ownerId: string, text: string): Promise<number[]> {
+    const key = queryVectorKey(ownerId, embedder.model, sha256(text));
     const cached = await deps.cache.get<number[]>(key);
     if (cached) return cached;
     const [vector] = await embedder.embed([text]).catch((error: unknown) => {
@@ -96,7 +98,7 @@ export function createSearcher(deps: SearchDeps) {
     const found = await resolveTables(embedder.model);
     if (!found) return [];
     const generation = await cacheGenerations.current(deps.cache, ownerGenerationKey(ownerId));
-    const cacheKey = `search:r:${found.table}:${ownerId}:${generation}:${sha256(JSON.stringify(request))}`;
+    const cacheKey = searchResultKey(ownerId, found.table, generation, sha256(JSON.stringify(request)));
     const cached = await deps.cache.get<SearchHit[]>(cacheKey);
     if (cached) return cached;
 
@@ -111,7 +113,7 @@ export function createSearcher(deps: SearchDeps) {
     const [semantic, keyword] = await Promise.all([
       mode === "keyword"
         ? Promise.resolve<Candidate[]>([])
-        : queryVector(embedder, request.query).then((vector) =>
+        : queryVector(embedder, ownerId, request.query).then((vector) =>
             semanticCandidates(target, ownerId, vector, request.filters, depth),
           ),
       mode === "semantic"
