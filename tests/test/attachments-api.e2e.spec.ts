@@ -286,6 +286,33 @@ for (const mode of ["embedded", "distributed"] as const) {
       expect(attachments.map((attachment: { id: string }) => attachment.id)).to.deep.equal([kept.body.id]);
     });
 
+    it("removes an erased user's files and forgets their attachments, and nobody else's", async () => {
+      const leaving = new ApiClient(fixture.stack.baseUrl);
+      const user = await leaving.registerUser();
+      const memoryId = await createMemory(leaving);
+      const before = await objectCount();
+      for (const name of ["one.txt", "two.txt"]) {
+        const bytes = Buffer.from(`${name} ${randomBytes(8).toString("hex")}`);
+        expect((await upload(memoryId, bytes, name, "file", leaving)).status).to.equal(201);
+      }
+      expect(await objectCount()).to.equal(before + 2);
+      const mine = await upload(await createMemory(), Buffer.from("stays"), "stays.txt");
+      expect(mine.status).to.equal(201);
+
+      expect((await leaving.request("DELETE", "/api/v1/users/me")).status).to.equal(202);
+      await eventually(async () => ((await objectCount()) === before + 1 ? true : undefined));
+      expect((await download(mine.body.id)).bytes.toString()).to.equal("stays");
+      if (fixture.database) {
+        await eventually(async () => {
+          const { rows } = await fixture.database!.pool.query(
+            "SELECT owner_id FROM attachment_index WHERE owner_id = $1",
+            [user.id],
+          );
+          return rows.length === 0 ? true : undefined;
+        });
+      }
+    });
+
     it("keeps attachments to their owner: another user's memory or attachment is 404", async () => {
       const memoryId = await createMemory();
       const mine = await upload(memoryId, Buffer.from("secret"), "secret.txt");

@@ -38,6 +38,8 @@ export interface ObjectStore {
   /** A short-lived URL to download directly, when the store supports one. */
   signedUrl?(key: string, expiresInSeconds: number): Promise<string>;
   delete(key: string): Promise<void>;
+  /** Deletes every object under the folder `folder/` (an erased owner's); nothing there is fine. */
+  deleteFolder(folder: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /**
    * Puts the object under `from` at `to` (replacing what was there) and removes `from`. Not

@@ -16,6 +16,9 @@ function mapObjectStore(): ObjectStore & { keys(): string[] } {
     put: async (key) => void objects.set(key, "bytes"),
     get: async (key) => (objects.has(key) ? Readable.from([objects.get(key)!]) : undefined),
     delete: async (key) => void objects.delete(key),
+    deleteFolder: async (folder) => {
+      for (const key of [...objects.keys()]) if (key.startsWith(`${folder}/`)) objects.delete(key);
+    },
     exists: async (key) => objects.has(key),
     move: async (from, to) => {
       if (!objects.has(from)) throw new Error(`no object ${from}`);

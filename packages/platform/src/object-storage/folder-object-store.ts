@@ -48,6 +48,9 @@ export async function openFolderObjectStore(root: string): Promise<ObjectStore> 
     async delete(key) {
       await rm(fileOf(key), { force: true });
     },
+    async deleteFolder(folder) {
+      await rm(fileOf(folder), { recursive: true, force: true });
+    },
     async exists(key) {
       return isFile(fileOf(key));
     },

@@ -23,6 +23,7 @@ export function lazyObjectStore(open: () => Promise<ObjectStore>): ObjectStore {
       return opened.signedUrl(key, expiresInSeconds);
     },
     delete: async (key) => (await store()).delete(key),
+    deleteFolder: async (folder) => (await store()).deleteFolder(folder),
     exists: async (key) => (await store()).exists(key),
     move: async (from, to) => (await store()).move(from, to),
   };

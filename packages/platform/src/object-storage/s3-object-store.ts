@@ -53,6 +53,20 @@ export async function openS3ObjectStore(options: S3ObjectStoreOptions): Promise<
       assertObjectKey(key);
       await client.removeObject(bucket, key);
     },
+    async deleteFolder(folder) {
+      assertObjectKey(folder);
+      const listed = client.listObjectsV2(bucket, `${folder}/`, true);
+      let names: string[] = [];
+      for await (const item of listed as AsyncIterable<{ name?: string }>) {
+        if (item.name) names.push(item.name);
+        // DeleteObjects takes at most 1,000 keys per request.
+        if (names.length === 1000) {
+          await client.removeObjects(bucket, names);
+          names = [];
+        }
+      }
+      if (names.length > 0) await client.removeObjects(bucket, names);
+    },
     async exists(key) {
       assertObjectKey(key);
       try {

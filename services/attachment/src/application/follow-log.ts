@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   AppError,
   attachmentStreamId,
+  USER_ERASED,
   type AttachmentAddedData,
   type AttachmentDeletedData,
   type RecordedEvent,
@@ -14,8 +15,8 @@ export const ATTACHMENT_CHECKPOINT = "attachment-service";
 
 /**
  * Follows the global log from the service's own checkpoint (catching up after downtime): keeps
- * the attachment index, deletes the attachments of deleted memories, and removes objects nothing
- * uses any more. Those effects reach outside the database (events appended, objects deleted), so
+ * the attachment index, deletes the attachments of deleted memories, removes objects nothing
+ * uses any more, and removes everything of an erased owner (objects and index rows). Those effects reach outside the database (events appended, objects deleted), so
  * they run first and the checkpoint moves after: a crash in between repeats them, and each one is
  * idempotent, so a batch replayed changes nothing.
  */
@@ -53,6 +54,12 @@ export async function handleEvent(deps: AttachmentDeps, event: RecordedEvent): P
     }
     case "MemoryDeleted":
       await deleteAttachmentsOf(deps, event);
+      return;
+    case USER_ERASED:
+      // Every object of the owner lives under their folder, uploads cut off mid-way included.
+      // The bytes go first: if the index went first, a crash in between would forget them.
+      await deps.objects.deleteFolder(event.metadata.ownerId);
+      await deps.index.purgeOwner(event.metadata.ownerId);
       return;
     default:
       return;

@@ -46,6 +46,10 @@ export function attachmentIndex(pool: SqlPool) {
       );
       return rows[0]?.object_key;
     },
+    /** Forgets every attachment of an erased owner. */
+    async purgeOwner(ownerId: string): Promise<void> {
+      await pool.query(`DELETE FROM attachment_index WHERE owner_id = $1`, [ownerId]);
+    },
     async liveOfMemory(ownerId: string, memoryId: string): Promise<string[]> {
       const { rows } = await pool.query<{ attachment_id: string }>(
         `SELECT attachment_id FROM attachment_index WHERE owner_id = $1 AND memory_id = $2 AND NOT deleted`,
