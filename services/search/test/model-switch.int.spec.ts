@@ -3,10 +3,12 @@ import { expect } from "chai";
 import type { EventStore } from "@second-brain/event-store";
 import type { Embedder } from "@second-brain/embeddings";
 import { createMemoryCache, type Keyring } from "@second-brain/platform";
-import { activeModel } from "@second-brain/read-models";
+import { USER_ERASED, userStreamId } from "@second-brain/contracts";
+import { activeModel, documentsTable } from "@second-brain/read-models";
 import {
   appendMemoryEvents,
   createHashedEmbedder,
+  eventMetadata,
   memoryCreatedData,
   openTestEventLog,
   waitUntil,
@@ -116,5 +118,23 @@ describe("changing the embedding model (PostgreSQL)", function () {
       embedder: async () => newModel,
     }).search(owner, normalizeSearch({ query: "harbour lighthouse", mode: "semantic", limit: 50 }));
     expect(after.map((hit) => hit.memory.id).sort()).to.deep.equal([...ids].sort());
+
+    // The old model's projection is gone (as after a deploy); the owner's erasure still empties
+    // its table: the new model's projection purges the owner from every model's tables.
+    await oldProjection.stop();
+    const erasure = randomUUID();
+    await store.appendToStream(
+      userStreamId(owner),
+      [{ id: erasure, type: USER_ERASED, data: { userId: owner }, metadata: eventMetadata(owner) }],
+      { expectedVersion: "any" },
+    );
+    const rowsOf = async (model: string) => {
+      const { rows } = await log.pool.query(`SELECT 1 FROM ${documentsTable(model)} WHERE owner_id = $1`, [
+        owner,
+      ]);
+      return rows.length;
+    };
+    await waitUntil(async () => (await rowsOf("hashed-new")) === 0, 20_000);
+    expect(await rowsOf("hashed-old")).to.equal(0);
   });
 });

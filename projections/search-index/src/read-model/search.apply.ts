@@ -8,6 +8,7 @@ import {
   documentsTable,
   ownerStatsTable,
   prefetchKeys,
+  SEARCH_MODELS_TABLE,
   StreamGapError,
   versionCheck,
   type SearchDocument,
@@ -129,9 +130,22 @@ async function writeSearchBatch(
   const model = target.embedder.model;
   const table = documentsTable(model);
   const stats = ownerStatsTable(model);
-  for (const ownerId of plan.erased) {
-    const removed = await purgeOwnerDocuments(client, table, stats, ownerId);
-    if (removed > 0) target.logger?.info("purged an erased owner's search documents", { ownerId, removed });
+  if (plan.erased.size > 0) {
+    // Every model's tables, not only this one's: a model switched away from keeps its table, and
+    // no projection of its own follows the log for it any more.
+    const { rows } = await client.query<{ model: string }>(`SELECT model FROM ${SEARCH_MODELS_TABLE}`);
+    for (const ownerId of plan.erased) {
+      for (const { model: each } of rows) {
+        const removed = await purgeOwnerDocuments(
+          client,
+          documentsTable(each),
+          ownerStatsTable(each),
+          ownerId,
+        );
+        if (removed > 0)
+          target.logger?.info("purged an erased owner's search documents", { ownerId, model: each, removed });
+      }
+    }
   }
   const deltas = new Map<string, number>();
   for (const id of plan.changed) {
