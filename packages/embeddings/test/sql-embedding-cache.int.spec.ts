@@ -7,7 +7,7 @@ import {
   EMBEDDING_CACHE_COMPONENT,
   createSqlEmbeddingCache,
   embeddingCacheMigrations,
-  purgeEmbeddingCache,
+  purgeOwnerEmbeddings,
 } from "../src/sql-embedding-cache.ts";
 import { createFakeEmbedder, fakeVector } from "./fake-embedder.ts";
 
@@ -48,42 +48,42 @@ for (const backend of backends) {
     it("stores and finds vectors by model and text hash, in single precision", async () => {
       const cache = createSqlEmbeddingCache(pool);
       const vector = fakeVector("hello", 512);
-      await cache.put("m1", [{ textHash: textHash("hello"), vector }]);
-      const found = await cache.get("m1", [textHash("hello"), textHash("absent")]);
+      await cache.put("m1", "alice", [{ textHash: textHash("hello"), vector }]);
+      const found = await cache.get("m1", "alice", [textHash("hello"), textHash("absent")]);
       expect([...found.keys()]).to.deep.equal([textHash("hello")]);
       expect(found.get(textHash("hello"))).to.deep.equal(vector.map(Math.fround));
-      expect((await cache.get("m2", [textHash("hello")])).size).to.equal(0);
+      expect((await cache.get("m2", "alice", [textHash("hello")])).size).to.equal(0);
+      expect((await cache.get("m1", "bob", [textHash("hello")])).size).to.equal(0);
     });
 
     it("keeps the first vector when the same key is put twice", async () => {
       const cache = createSqlEmbeddingCache(pool);
-      await cache.put("m", [{ textHash: textHash("t"), vector: [1, 0] }]);
-      await cache.put("m", [{ textHash: textHash("t"), vector: [0, 1] }]);
-      expect((await cache.get("m", [textHash("t")])).get(textHash("t"))).to.deep.equal([1, 0]);
+      await cache.put("m", "alice", [{ textHash: textHash("t"), vector: [1, 0] }]);
+      await cache.put("m", "alice", [{ textHash: textHash("t"), vector: [0, 1] }]);
+      expect((await cache.get("m", "alice", [textHash("t")])).get(textHash("t"))).to.deep.equal([1, 0]);
     });
 
     it("makes a second pass over the same texts free, with identical vectors", async () => {
       const inner = createFakeEmbedder({ dimensions: 512 });
       const texts = Array.from({ length: 300 }, (_, i) => `memory ${i}`);
-      const first = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts);
+      const first = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts, "alice");
       // A fresh embedder (as after a restart) over the same table: nothing reaches the model.
-      const replay = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts);
+      const replay = await createCachedEmbedder(inner, createSqlEmbeddingCache(pool)).embed(texts, "alice");
       expect(inner.calls).to.have.length(1);
       expect(replay).to.deep.equal(first);
     });
 
-    it("purges the vectors of erased texts under every model", async () => {
+    it("purges an erased owner's vectors under every model, and nobody else's", async () => {
       const cache = createSqlEmbeddingCache(pool);
-      const erased = textHash("secret");
-      await cache.put("m1", [{ textHash: erased, vector: [1] }]);
-      await cache.put("m2", [
-        { textHash: erased, vector: [1] },
-        { textHash: textHash("kept"), vector: [2] },
-      ]);
-      expect(await purgeEmbeddingCache(pool, [erased])).to.equal(2);
-      expect((await cache.get("m1", [erased])).size).to.equal(0);
-      expect((await cache.get("m2", [erased, textHash("kept")])).size).to.equal(1);
-      expect(await purgeEmbeddingCache(pool, [])).to.equal(0);
+      const secret = textHash("secret");
+      await cache.put("m1", "erased", [{ textHash: secret, vector: [1] }]);
+      await cache.put("m2", "erased", [{ textHash: secret, vector: [1] }]);
+      await cache.put("m1", "kept", [{ textHash: secret, vector: [2] }]);
+      expect(await purgeOwnerEmbeddings(pool, "erased")).to.equal(2);
+      expect((await cache.get("m1", "erased", [secret])).size).to.equal(0);
+      expect((await cache.get("m2", "erased", [secret])).size).to.equal(0);
+      expect((await cache.get("m1", "kept", [secret])).size).to.equal(1);
+      expect(await purgeOwnerEmbeddings(pool, "nobody")).to.equal(0);
     });
   });
 }

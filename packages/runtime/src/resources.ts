@@ -95,7 +95,7 @@ export async function openResources(config: Config): Promise<Resources> {
 /** Loaded on demand: processes that never embed never load a model. */
 async function openEmbedder(config: Config, pool: SqlPool): Promise<Embedder> {
   const embeddings = await import("@second-brain/embeddings");
-  await runMigrations(pool, "embedding-cache", embeddings.embeddingCacheMigrations);
+  await runMigrations(pool, embeddings.EMBEDDING_CACHE_COMPONENT, embeddings.embeddingCacheMigrations);
   return embeddings.createCachedEmbedder(
     embeddings.embedderFromConfig(config),
     embeddings.createSqlEmbeddingCache(pool),

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { type MemoryCreatedData, type MemoryEvent } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
+import { createSqlEmbeddingCache } from "@second-brain/embeddings";
 import { createMemoryCache, type Cache, type Keyring } from "@second-brain/platform";
 import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
 import {
@@ -149,6 +150,8 @@ describe("search on PostgreSQL + pgvector", function () {
     const carol = `carol-${randomUUID()}`;
     const note = await create(carol, { content: "Carol keeps a diary about kites" });
     await waitUntil(async () => (await ids(carol, { query: "kites" })).includes(note));
+    // A vector cached for her, as the search index's cached embedder stores it.
+    await createSqlEmbeddingCache(log.pool).put(embedder.model, carol, [{ textHash: "ab", vector: [1] }]);
     await keyring.destroyKey(carol);
     await append(randomUUID(), carol, []).catch(() => undefined);
     await store.appendToStream(
@@ -178,6 +181,10 @@ describe("search on PostgreSQL + pgvector", function () {
       );
       return rows.length === 0;
     });
+    const { rows: cached } = await log.pool.query(`SELECT 1 FROM embedding_cache WHERE owner_id = $1`, [
+      carol,
+    ]);
+    expect(cached).to.deep.equal([]);
   });
 
   describe("recall of the owner-scoped semantic path", () => {

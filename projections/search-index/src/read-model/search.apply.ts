@@ -1,5 +1,5 @@
 import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
-import type { Embedder } from "@second-brain/embeddings";
+import { purgeOwnerEmbeddings, type Embedder } from "@second-brain/embeddings";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
 import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
 import {
@@ -135,6 +135,7 @@ async function writeSearchBatch(
     // no projection of its own follows the log for it any more.
     const { rows } = await client.query<{ model: string }>(`SELECT model FROM ${SEARCH_MODELS_TABLE}`);
     for (const ownerId of plan.erased) {
+      await purgeOwnerEmbeddings(client, ownerId);
       for (const { model: each } of rows) {
         const removed = await purgeOwnerDocuments(
           client,
@@ -160,14 +161,25 @@ async function writeSearchBatch(
   await adjustOwnerCounts(client, stats, deltas);
 }
 
-/** Embeds, in one call, each distinct text among documents that have no vector yet. */
+/**
+ * Embeds each distinct text among documents that have no vector yet, one call per owner (the
+ * embedding cache keeps each owner's vectors apart); the calls run together, so the model still
+ * gets them in one batch.
+ */
 async function embedMissing(embedder: Embedder, docs: SearchDocument[]): Promise<void> {
-  const pending = docs.filter((doc) => doc.embedding === null);
-  if (pending.length === 0) return;
-  const texts = [...new Set(pending.map(embeddingText))];
-  const vectors = await embedder.embed(texts);
-  const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
-  for (const doc of pending) doc.embedding = byText.get(embeddingText(doc)) ?? null;
+  const pendingByOwner = new Map<string, SearchDocument[]>();
+  for (const doc of docs) {
+    if (doc.embedding !== null) continue;
+    pendingByOwner.set(doc.ownerId, [...(pendingByOwner.get(doc.ownerId) ?? []), doc]);
+  }
+  await Promise.all(
+    [...pendingByOwner].map(async ([ownerId, pending]) => {
+      const texts = [...new Set(pending.map(embeddingText))];
+      const vectors = await embedder.embed(texts, ownerId);
+      const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+      for (const doc of pending) doc.embedding = byText.get(embeddingText(doc)) ?? null;
+    }),
+  );
 }
 
 function isDocument(doc: SearchDocument | null | undefined): doc is SearchDocument {
