@@ -36,6 +36,8 @@ for (const mode of ["embedded", "distributed"] as const) {
         sessionId: session.body.id,
       });
       expect(mine.status).to.equal(201);
+      const styled = await erased.request("PATCH", "/api/v1/tags/bank-secrets", { color: "#ff0000" });
+      expect(styled.status, JSON.stringify(styled.body)).to.equal(200);
       const theirs = await kept.request("POST", "/api/v1/memories", { content: "kept safe" });
       await eventually(async () => {
         const list = await erased.request("GET", "/api/v1/memories");
@@ -54,6 +56,8 @@ for (const mode of ["embedded", "distributed"] as const) {
       }, 2_000);
       expect((await erased.request("GET", `/api/v1/memories/${mine.body.id}/history`)).status).to.equal(404);
       expect((await erased.request("POST", "/api/v1/memories", { content: "after" })).status).to.equal(401);
+      const restyled = await erased.request("PATCH", "/api/v1/tags/bank-secrets", { color: "#00ff00" });
+      expect(restyled.status).to.be.oneOf([401, 404]);
       await eventually(async () => {
         const list = await erased.request("GET", "/api/v1/memories");
         return list.status === 200 && list.body.items.length === 0 ? true : undefined;
@@ -87,11 +91,16 @@ for (const mode of ["embedded", "distributed"] as const) {
         expect(events.map((e) => e.type)).to.deep.equal(["MemoryCreated", "UserErased"]);
         expect(events[0]!.data).to.not.include(secret);
         expect(events[0]!.data).to.include("enc:v1:");
+        // Tag names are personal too: nowhere in the log in clear.
+        const { rows: tagged } = await database.pool.query(
+          "SELECT stream_id FROM event_store.events WHERE data::text LIKE '%bank-secrets%'",
+        );
+        expect(tagged).to.deep.equal([]);
         const { rows: keys } = await database.pool.query("SELECT 1 FROM data_keys WHERE user_id = $1", [
           user.id,
         ]);
         expect(keys).to.deep.equal([]);
-        for (const table of ["memories", "sessions", "tag_counts", "tag_memories"]) {
+        for (const table of ["memories", "sessions", "tag_counts", "tag_memories", "tag_styles"]) {
           const { rows } = await database.pool.query(`SELECT 1 FROM ${table} WHERE owner_id = $1`, [user.id]);
           expect(rows, table).to.deep.equal([]);
         }

@@ -108,10 +108,10 @@ export type MemoryEventType = MemoryEvent["type"];
  * before the append, so erasing the key makes them unreadable without rewriting the log.
  */
 export const MEMORY_PERSONAL_FIELDS: Record<MemoryEventType, readonly string[]> = {
-  MemoryCreated: ["title", "content", "metadata", "sourceUrl"],
+  MemoryCreated: ["title", "content", "tags", "metadata", "sourceUrl"],
   MemoryEdited: ["title", "content", "metadata", "sourceUrl"],
-  MemoryTagsSet: [],
-  MemoryLinked: [],
+  MemoryTagsSet: ["tags"],
+  MemoryLinked: ["linkType"],
   MemoryArchived: [],
   MemoryRestored: [],
   MemoryDeleted: [],

@@ -2,7 +2,7 @@
  * Tags as clients see them (API.md, Tags), and the events of the tag service: each tag's own
  * settings (colour, parent) in a stream per tag, and each rename or merge as an operation stream
  * that records which memories it re-tagged, so an interrupted one resumes where it stopped.
- * Tag names are not personal content: memory events carry them in clear too.
+ * Tag names and colours say what a user keeps: they are personal (TAG_PERSONAL_FIELDS).
  */
 export interface Tag {
   name: string;
@@ -59,3 +59,15 @@ export type TagEvent =
 export type TagEventType = TagEvent["type"];
 
 export const TAG_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * Fields holding personal content, per tag event type: encrypted with the owner's data key before
+ * the append (as MEMORY_PERSONAL_FIELDS), so an erasure leaves no tag name readable in the log.
+ */
+export const TAG_PERSONAL_FIELDS: Record<TagEventType, readonly string[]> = {
+  TagStyled: ["name", "color", "parent"],
+  TagRetired: ["name", "into"],
+  TagOperationStarted: ["from", "into"],
+  TagOperationMemoryRetagged: [],
+  TagOperationCompleted: [],
+};

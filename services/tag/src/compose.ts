@@ -3,4 +3,9 @@ import { tagService } from "./tag.service.ts";
 
 /** Builds the tag service from the process's resources (embedded or distributed). */
 export const tagFromResources = (resources: Resources) =>
-  tagService({ store: resources.store, pool: resources.pool, limits: resources.config.limits });
+  tagService({
+    store: resources.store,
+    pool: resources.pool,
+    keyring: resources.keyring,
+    limits: resources.config.limits,
+  });

@@ -97,10 +97,11 @@ export function tagService(serviceDeps: TagServiceDeps): ServiceSchema {
       deps = {
         store: serviceDeps.store,
         pool: serviceDeps.pool,
+        keyring: serviceDeps.keyring,
         limits: serviceDeps.limits,
         memories: serviceDeps.memories ?? brokerMemoryCommands(this.broker),
       };
-      readModel = await startTagsReadModel({ pool: deps.pool, store: deps.store, logger });
+      readModel = await startTagsReadModel({ ...deps, logger });
       supervisor = startOperationSupervisor(deps, now, logger, serviceDeps.resumeIntervalMs);
     },
     async stopped() {

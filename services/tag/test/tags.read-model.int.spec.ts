@@ -10,7 +10,8 @@ import {
   type MemoryEvent,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { inTransaction } from "@second-brain/platform";
+import { decryptFields, inTransaction } from "@second-brain/platform";
+import { batchKeyLookup } from "@second-brain/read-models";
 import {
   eventMetadata,
   memoryCreatedData,
@@ -42,6 +43,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
     log = await openTestEventLog("sb_tags");
     store = log.store;
     await migrateTagsReadModel(log.pool);
+    await log.keyring.ensureKey(owner);
   });
   after(async () => {
     await log?.close();
@@ -83,23 +85,25 @@ describe("tag read model and operations (PostgreSQL)", function () {
       async () => (events = await store.readAll({ after: START_OF_LOG, limit: 1000 })).length === 5,
     );
 
-    await inTransaction(log.pool, (client) => applyTagEvents(client, events));
+    await inTransaction(log.pool, (client) => applyTagEvents(client, events, batchKeyLookup(log.keyring)));
     const once = await counts();
     expect(once).to.deep.equal({ y: 1, z: 1 });
-    await inTransaction(log.pool, (client) => applyTagEvents(client, events));
-    await inTransaction(log.pool, (client) => applyTagEvents(client, events.slice(1, 3)));
+    await inTransaction(log.pool, (client) => applyTagEvents(client, events, batchKeyLookup(log.keyring)));
+    await inTransaction(log.pool, (client) =>
+      applyTagEvents(client, events.slice(1, 3), batchKeyLookup(log.keyring)),
+    );
     expect(await counts()).to.deep.equal(once);
     await log.pool.query("TRUNCATE tag_memories, tag_counts, tag_styles, tag_operations");
   });
 
   it("catches up from its checkpoint after a restart", async () => {
-    const first = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    const first = await startTagsReadModel({ pool: log.pool, store, keyring: log.keyring, logger: quiet });
     await waitUntil(async () => (await counts()).z === 1);
     await first.stop();
     const c = randomUUID();
     await append(c, created(c, ["while-stopped", "z"]));
     expect((await counts())["while-stopped"]).to.equal(undefined);
-    const second = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    const second = await startTagsReadModel({ pool: log.pool, store, keyring: log.keyring, logger: quiet });
     await waitUntil(async () => (await counts())["while-stopped"] === 1);
     expect(await counts()).to.deep.equal({ "while-stopped": 1, y: 1, z: 2 });
     await second.stop();
@@ -112,7 +116,12 @@ describe("tag read model and operations (PostgreSQL)", function () {
       await append(id, created(id, ["old", "other"]));
       tagsOf.set(id, ["old", "other"]);
     }
-    const readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    const readModel = await startTagsReadModel({
+      pool: log.pool,
+      store,
+      keyring: log.keyring,
+      logger: quiet,
+    });
     await waitUntil(async () => (await counts()).old === 4);
     let writes = 0;
     let failAfter = 2;
@@ -128,7 +137,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return "retagged";
       },
     };
-    const deps: TagDeps = { store, pool: log.pool, limits: DEFAULT_LIMITS, memories };
+    const deps: TagDeps = { store, pool: log.pool, keyring: log.keyring, limits: DEFAULT_LIMITS, memories };
     const caller: Caller = { userId: owner, role: "user" };
     const info = { caller, correlationId: "merge", commandId: randomUUID() };
     const operationId = await startTagOperation(deps, info, "merge", "old", "new", new Date());
@@ -163,10 +172,12 @@ describe("tag read model and operations (PostgreSQL)", function () {
     const deps: TagDeps = {
       store,
       pool: log.pool,
+      keyring: log.keyring,
       limits: DEFAULT_LIMITS,
       memories: {} as MemoryCommands,
     };
     const caller: Caller = { userId: `styler-${randomUUID()}`, role: "user" };
+    await log.keyring.ensureKey(caller.userId);
     const style = (color: string, commandId: string) =>
       styleTag(deps, { caller, correlationId: "c", commandId }, "palette", { color }, new Date(), true);
     const red = randomUUID();
@@ -176,14 +187,25 @@ describe("tag read model and operations (PostgreSQL)", function () {
     expect(await style("#ff0000", red)).to.deep.equal(first);
     expect(first).to.include({ name: "palette", color: "#ff0000" });
     const events = await store.readStream(tagStreamId(caller.userId, "palette"));
-    expect(events.map((event) => (event.data as { color?: string }).color)).to.deep.equal([
-      "#ff0000",
-      "#0000ff",
-    ]);
+    const key = (await log.keyring.getKey(caller.userId))!;
+    expect(
+      events.map((event) => decryptFields(event.data as { color?: string }, ["color"], key).color),
+    ).to.deep.equal(["#ff0000", "#0000ff"]);
+
+    // Names and colours are encrypted in the log; once the owner is erased, the tag is gone for
+    // good: it can be neither read nor styled again (no row the erasure would not purge).
+    const stored = JSON.stringify(events.map((event) => event.data));
+    expect(stored).to.not.contain("palette");
+    expect(stored).to.not.contain("#ff0000");
+    await log.keyring.destroyKey(caller.userId);
+    const afterErasure = await style("#00ff00", randomUUID()).catch((error: unknown) => error);
+    expect(afterErasure).to.include({ status: 404 });
+    expect(await store.readStream(tagStreamId(caller.userId, "palette"))).to.have.length(2);
   });
 
   it("refuses a rename onto a tag in use, and answers a rename with the count it leaves", async () => {
     const renamer = `renamer-${randomUUID()}`;
+    await log.keyring.ensureKey(renamer);
     const caller: Caller = { userId: renamer, role: "user" };
     const tagsOf = new Map<string, string[]>();
     for (const tags of [["alpha"], ["alpha", "beta"], ["beta"]]) {
@@ -201,7 +223,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return "retagged";
       },
     };
-    const deps: TagDeps = { store, pool: log.pool, limits: DEFAULT_LIMITS, memories };
+    const deps: TagDeps = { store, pool: log.pool, keyring: log.keyring, limits: DEFAULT_LIMITS, memories };
     const patch = (commandId: string, tag: string, name: string) => {
       const info = { caller, correlationId: "rename", commandId };
       return updateTag(deps, info, { tag, name }, new Date(), async (from, into) => {
@@ -209,7 +231,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
         return runTagOperation(deps, operationId, () => new Date());
       });
     };
-    let readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    let readModel = await startTagsReadModel({ pool: log.pool, store, keyring: log.keyring, logger: quiet });
     await waitUntil(async () => (await counts(renamer)).beta === 2);
     await readModel.stop();
 
@@ -224,7 +246,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
     const renamed = await patch(commandId, "alpha", "gamma");
     expect(renamed).to.deep.include({ name: "gamma", count: 2 });
     expect(renamed.operation).to.include({ status: "completed", total: 2, retagged: 2 });
-    readModel = await startTagsReadModel({ pool: log.pool, store, logger: quiet });
+    readModel = await startTagsReadModel({ pool: log.pool, store, keyring: log.keyring, logger: quiet });
     await waitUntil(async () => JSON.stringify(await counts(renamer)) === '{"beta":2,"gamma":2}');
     // The same request again (a client's retry) answers as the first did, though "gamma" now exists.
     expect(await patch(commandId, "alpha", "gamma")).to.deep.equal(renamed);

@@ -1,6 +1,6 @@
 import type { Caller, Limits } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import type { SqlPool } from "@second-brain/platform";
+import type { Keyring, SqlPool } from "@second-brain/platform";
 
 /**
  * What re-tagging needs of the memory service (its commands, over the broker, as the caller).
@@ -22,6 +22,8 @@ export interface MemoryCommands {
 export interface TagDeps {
   store: EventStore;
   pool: SqlPool;
+  /** Owners' data keys: tag names and colours are encrypted in the log. */
+  keyring: Keyring;
   limits: Limits;
   memories: MemoryCommands;
 }

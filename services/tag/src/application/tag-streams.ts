@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   NotFoundError,
   TAG_EVENT_SCHEMA_VERSION,
+  TAG_PERSONAL_FIELDS,
   TAG_STREAM_PREFIX,
   type Caller,
 } from "@second-brain/contracts";
@@ -17,23 +18,28 @@ export function tagStreamId(ownerId: string, name: string): string {
   );
 }
 
-/** The command path of tag settings streams; a tag's name and settings are nothing personal. */
-export function tagSettingsHandler(deps: Pick<TagDeps, "store" | "limits">) {
+/**
+ * The command path of tag settings streams. Names and colours are encrypted with the owner's key,
+ * so an erased owner's tags cannot be read or written again (404).
+ */
+export function tagSettingsHandler(deps: Pick<TagDeps, "store" | "limits" | "keyring">) {
   return commandHandler({
     decider: tagSettingsDecider(deps.limits),
     store: deps.store,
     schemaVersion: TAG_EVENT_SCHEMA_VERSION,
     notFound: () => new NotFoundError("Tag"),
+    encryption: { keyring: deps.keyring, personalFields: TAG_PERSONAL_FIELDS },
   });
 }
 
 /** The command path of rename and merge operations (see tag-operation-runner.ts). */
-export function tagOperationHandler(deps: Pick<TagDeps, "store">) {
+export function tagOperationHandler(deps: Pick<TagDeps, "store" | "keyring">) {
   return commandHandler({
     decider: tagOperationDecider,
     store: deps.store,
     schemaVersion: TAG_EVENT_SCHEMA_VERSION,
     notFound: () => new NotFoundError("Tag operation"),
+    encryption: { keyring: deps.keyring, personalFields: TAG_PERSONAL_FIELDS },
   });
 }
 

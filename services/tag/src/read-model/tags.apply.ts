@@ -2,11 +2,14 @@ import {
   MEMORY_STREAM_PREFIX,
   USER_ERASED,
   TAG_OPERATION_STREAM_PREFIX,
+  TAG_PERSONAL_FIELDS,
   TAG_STREAM_PREFIX,
   type RecordedEvent,
+  type TagEventType,
   type TagStyledData,
 } from "@second-brain/contracts";
-import type { SqlClient } from "@second-brain/platform";
+import { decryptFields, type Keyring, type SqlClient } from "@second-brain/platform";
+import { decodeMemoryEvent, prefetchKeys, type KeyLookup } from "@second-brain/read-models";
 import {
   countChanges,
   evolveTagMemory,
@@ -16,12 +19,30 @@ import {
   type TagStyleRow,
 } from "./tags.evolve.ts";
 
+const TAG_MEMORY_EVENTS: ReadonlySet<string> = new Set(["MemoryCreated", "MemoryTagsSet", "MemoryDeleted"]);
+
+/** Keys of the owners whose tag names the batch carries, fetched before the transaction (see prefetchKeys). */
+export function prefetchTagKeys(keyring: Keyring, events: readonly RecordedEvent[]): Promise<KeyLookup> {
+  return prefetchKeys(
+    keyring,
+    events,
+    (event) =>
+      (event.streamId.startsWith(MEMORY_STREAM_PREFIX) && TAG_MEMORY_EVENTS.has(event.type)) ||
+      event.streamId.startsWith(TAG_STREAM_PREFIX),
+  );
+}
+
 /**
  * Applies a batch to the tag read model on the transaction's client. Count changes of the whole
- * batch are summed per (owner, tag) and written at the end in one statement. Tag names are not
- * encrypted (memory events carry them in clear), so no keys are needed here.
+ * batch are summed per (owner, tag) and written at the end in one statement. Tag names are
+ * encrypted in the log: an event whose owner has no key any more (erased) is skipped, and the
+ * erasure's own event purges what the read model held of them.
  */
-export async function applyTagEvents(client: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+export async function applyTagEvents(
+  client: SqlClient,
+  events: readonly RecordedEvent[],
+  keyOf: KeyLookup,
+): Promise<void> {
   const counts = new Map<string, { ownerId: string; name: string; change: number }>();
   for (const event of events) {
     if (event.type === USER_ERASED) {
@@ -32,8 +53,10 @@ export async function applyTagEvents(client: SqlClient, events: readonly Recorde
         await client.query(`DELETE FROM ${table} WHERE owner_id = $1`, [ownerId]);
       }
     } else if (event.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
-      if (!["MemoryCreated", "MemoryTagsSet", "MemoryDeleted"].includes(event.type)) continue;
-      const data = event.data as { memoryId: string; tags?: string[] };
+      if (!TAG_MEMORY_EVENTS.has(event.type)) continue;
+      const decoded = await decodeMemoryEvent(event, keyOf);
+      if (decoded.kind !== "memory") continue;
+      const data = decoded.event.data as { memoryId: string; tags?: string[] };
       const before = await loadMemory(client, data.memoryId);
       const after = evolveTagMemory(before, {
         type: event.type,
@@ -63,7 +86,10 @@ export async function applyTagEvents(client: SqlClient, events: readonly Recorde
       );
     } else if (event.streamId.startsWith(TAG_STREAM_PREFIX)) {
       if (event.type !== "TagStyled" && event.type !== "TagRetired") continue;
-      const data = event.data as TagStyledData;
+      const key = await keyOf(event.metadata.ownerId);
+      if (!key) continue;
+      const fields = TAG_PERSONAL_FIELDS[event.type as TagEventType];
+      const data = decryptFields(event.data as TagStyledData, fields, key);
       const before = await loadStyle(client, event.metadata.ownerId, data.name);
       const after = evolveTagStyle(before, {
         type: event.type,
