@@ -13,6 +13,8 @@ export interface S3TestServer {
   env: Record<string, string>;
   /** Files s3rver keeps for objects of the bucket (its metadata files excluded). */
   objectCount(): Promise<number>;
+  /** Where s3rver keeps the objects and their metadata, as files. */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startS3TestServer(bucket = "second-brain-test"): Promise<S
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
+    directory,
     env: {
       OBJECT_STORAGE: "s3",
       S3_ENDPOINT: endpoint,

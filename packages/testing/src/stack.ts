@@ -41,6 +41,8 @@ export interface Stack {
   waitReady(timeoutMs?: number): Promise<void>;
   /** The last lines each process printed, for failure reports. */
   recentOutput(): string;
+  /** Every line any process printed that contains `text`, since the stack started. */
+  linesContaining(text: string): string[];
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     options.mode === "embedded" ? { embedded: EMBEDDED_ENTRY } : { ...DISTRIBUTED_PROCESSES };
   const children = new Map<string, ChildProcess>();
   const output: string[] = [];
+  // Everything printed, for checks that nothing personal was logged; a test's output is small.
+  const everything: string[] = [];
 
   const start = (name: string) => {
     const entry = entries[name.split("#")[0]!];
@@ -89,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(`[${name}] ${line}`);
+        everything.push(`[${name}] ${line}`);
         if (output.length > 400) output.shift();
       });
     }
@@ -128,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       throw new Error(`Second Brain was not ready within ${timeoutMs} ms:\n${output.slice(-60).join("\n")}`);
     },
     recentOutput: () => output.join("\n"),
+    linesContaining: (text) => everything.filter((line) => line.includes(text)),
     stop: async () => {
       await Promise.all([...children.keys()].map((name) => kill(name)));
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
