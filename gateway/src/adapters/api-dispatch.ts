@@ -91,7 +91,8 @@ async function callWithJson(
   options: DispatchOptions,
 ) {
   const maxBytes = Math.min(options.limits.maxBodyBytes, route.maxBodyBytes ?? Infinity);
-  const request: ApiRequest = { body: await readJsonBody(req, maxBytes), query: req.query, path };
+  const body = await readJsonBody(req, maxBytes, { deleteHasBody: route.request?.body !== undefined });
+  const request: ApiRequest = { body, query: req.query, path };
   return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request, options.limits));
 }
 
