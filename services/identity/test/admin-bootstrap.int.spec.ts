@@ -14,6 +14,7 @@ import { createPostgresEventStore, migrateEventStore } from "@second-brain/event
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { identityService } from "../src/index.ts";
 import { issueBootstrapTokenIfNoAdmin } from "../src/application/admin-bootstrap.ts";
+import { grantAdmin } from "../src/application/grant-admin.ts";
 
 const JWT_SECRET = randomBytes(32).toString("base64url");
 
@@ -99,5 +100,27 @@ describe("admin bootstrap token", function () {
     // An admin exists: no new token is made at the next start.
     expect(await issueBootstrapTokenIfNoAdmin({ pool: db.pool, now: Date.now })).to.equal(undefined);
     expect((await db.pool.query("SELECT 1 FROM admin_bootstrap_token")).rows).to.have.length(0);
+  });
+
+  it("lets an operator on the server grant the role by email, which also ends the bootstrap token", async () => {
+    await issueBootstrapTokenIfNoAdmin({ pool: db.pool, now: Date.now });
+    await db.pool.query("UPDATE users SET role = 'user'");
+    expect(await issueBootstrapTokenIfNoAdmin({ pool: db.pool, now: Date.now })).to.be.a("string");
+    const email = `ops-${randomUUID()}@example.com`;
+    await broker.call("identity.register", { email, password: "long enough password" });
+    expect(await grantAdmin(db.pool, `nobody-${randomUUID()}@example.com`)).to.equal(undefined);
+    const granted = await grantAdmin(db.pool, ` ${email.toUpperCase()} `);
+    expect(granted?.userId).to.be.a("string");
+    const { rows } = await db.pool.query<{ role: string }>("SELECT role FROM users WHERE email = $1", [
+      email,
+    ]);
+    expect(rows[0]!.role).to.equal("admin");
+    expect((await db.pool.query("SELECT 1 FROM admin_bootstrap_token")).rows).to.have.length(0);
+    // The next login carries the role.
+    const pair = (await broker.call("identity.login", {
+      email,
+      password: "long enough password",
+    })) as TokenPair;
+    expect((await verifyAccessToken(pair.accessToken, JWT_SECRET, Date.now())).role).to.equal("admin");
   });
 });
