@@ -121,3 +121,20 @@ export function redisSessionRevocations(
     },
   };
 }
+
+/**
+ * Opens the set on first use: every process of the distributed mode has the resources, but only
+ * the gateway and the identity service ask or write the set, so the others hold no connection.
+ */
+export function lazySessionRevocations(open: () => SessionRevocations): SessionRevocations {
+  let set: SessionRevocations | undefined;
+  const opened = () => (set ??= open());
+  return {
+    revoke: (sessionIds, ttlSeconds) => opened().revoke(sessionIds, ttlSeconds),
+    markComplete: () => opened().markComplete(),
+    lookup: (sessionId) => opened().lookup(sessionId),
+    close: async () => {
+      await set?.close();
+    },
+  };
+}

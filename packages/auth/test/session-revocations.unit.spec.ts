@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
-import { inProcessSessionRevocations } from "../src/index.ts";
+import { inProcessSessionRevocations, lazySessionRevocations } from "../src/index.ts";
 
 describe("the in-process revocation set", () => {
   it("says unknown until it was filled from the session table, then revoked or live", async () => {
@@ -45,5 +45,18 @@ describe("the in-process revocation set", () => {
         },
       ),
     );
+  });
+
+  it("is opened only when first used (processes that never ask hold no Redis connection)", async () => {
+    let opened = 0;
+    const set = lazySessionRevocations(() => {
+      opened += 1;
+      return inProcessSessionRevocations();
+    });
+    await set.close();
+    expect(opened).to.equal(0);
+    await set.markComplete();
+    expect(await set.lookup(randomUUID())).to.equal("live");
+    expect(opened).to.equal(1);
   });
 });

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { EventStore } from "@second-brain/event-store";
 import {
   inProcessSessionRevocations,
+  lazySessionRevocations,
   redisSessionRevocations,
   type SessionRevocations,
 } from "@second-brain/auth";
@@ -78,9 +79,11 @@ export async function openResources(config: Config): Promise<Resources> {
   const revocations =
     config.mode === "embedded"
       ? inProcessSessionRevocations()
-      : redisSessionRevocations(config.redisUrl, config.redisPrefix, {
-          onError: rateLimitedWarn(createLogger("revocations")),
-        });
+      : lazySessionRevocations(() =>
+          redisSessionRevocations(config.redisUrl, config.redisPrefix, {
+            onError: rateLimitedWarn(createLogger("revocations")),
+          }),
+        );
   let embedder: Promise<Embedder> | undefined;
   return {
     config,
