@@ -1,4 +1,6 @@
+import path from "node:path";
 import { expect } from "chai";
+import { openEmbeddedDatabase, type SqlPool } from "@second-brain/platform";
 import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
@@ -81,27 +83,47 @@ for (const mode of ["embedded", "distributed"] as const) {
         "kept safe",
       );
 
-      if (database) {
-        const { rows: events } = await database.pool.query<{ data: string; type: string }>(
+      // The erased user's tokens are dead, so the purge is read in the database: in the embedded mode
+      // once each read model has read past the erasure (a later write of another user shows in it),
+      // with the process stopped (one process per data folder).
+      let pool: SqlPool | undefined = database?.pool;
+      if (!database) {
+        const note = await kept.request("POST", "/api/v1/memories", { content: "later", tags: ["later"] });
+        const session = await kept.request("POST", "/api/v1/sessions", { title: "later" });
+        await eventually(async () => {
+          const [memories, sessions, tags] = await Promise.all([
+            kept.request("GET", "/api/v1/memories"),
+            kept.request("GET", "/api/v1/sessions"),
+            kept.request("GET", "/api/v1/tags"),
+          ]);
+          const seen =
+            memories.body.items.some((m: { id: string }) => m.id === note.body.id) &&
+            sessions.body.items.some((s: { id: string }) => s.id === session.body.id) &&
+            tags.body.some((t: { name: string }) => t.name === "later");
+          return seen ? true : undefined;
+        });
+        await stack.kill("embedded");
+        pool = await openEmbeddedDatabase(path.join(stack.dataDir, "pgdata"));
+      }
+      try {
+        const { rows: events } = await pool!.query<{ data: string; type: string }>(
           "SELECT type, data::text AS data FROM event_store.events WHERE stream_id = $1 OR stream_id = $2 ORDER BY position",
           [`memory-${mine.body.id}`, `user-${user.id}`],
         );
         expect(events.map((e) => e.type)).to.deep.equal(["MemoryCreated", "UserErased"]);
         expect(events[0]!.data).to.not.include(secret);
         expect(events[0]!.data).to.include("enc:v1:");
-        const { rows: keys } = await database.pool.query("SELECT 1 FROM data_keys WHERE user_id = $1", [
-          user.id,
-        ]);
+        const { rows: keys } = await pool!.query("SELECT 1 FROM data_keys WHERE user_id = $1", [user.id]);
         expect(keys).to.deep.equal([]);
         // The read models purge the user once they read the erasure from the log.
         for (const table of ["memories", "sessions", "tag_counts", "tag_memories"]) {
           await eventually(async () => {
-            const { rows } = await database!.pool.query(`SELECT 1 FROM ${table} WHERE owner_id = $1`, [
-              user.id,
-            ]);
+            const { rows } = await pool!.query(`SELECT 1 FROM ${table} WHERE owner_id = $1`, [user.id]);
             return rows.length === 0 ? true : undefined;
           });
         }
+      } finally {
+        if (!database) await pool?.end();
       }
     });
   });
