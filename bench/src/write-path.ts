@@ -75,15 +75,18 @@ async function sampleLag(baseUrl: string, token: string, stopAt: number): Promis
 }
 
 async function register(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-${randomUUID()}@example.com`,
-      password: randomBytes(12).toString("hex"),
-    }),
+  const credentials = JSON.stringify({
+    email: `bench-${randomUUID()}@example.com`,
+    password: randomBytes(12).toString("hex"),
   });
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  const post = (path: string) =>
+    fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: credentials,
+    });
+  await (await post("/api/v1/auth/register")).text();
+  return ((await (await post("/api/v1/auth/login")).json()) as { accessToken: string }).accessToken;
 }
 
 async function benchStack(name: string, stack: Stack): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
-import { ForbiddenError, NotFoundError, type CallMeta } from "@second-brain/contracts";
-import { appErrorsMixin } from "@second-brain/platform";
+import { NotFoundError, type CallMeta } from "@second-brain/contracts";
+import { appErrorsMixin, requireAdmin } from "@second-brain/platform";
 import type { ParkedEvent, ProjectionStatus } from "@second-brain/projection";
 
 /**
@@ -144,10 +144,6 @@ function errorMessage(error: unknown): string {
 
 function isRebuildable(name: string): boolean {
   return (REBUILDABLE_PROJECTIONS as readonly string[]).includes(name);
-}
-
-function requireAdmin(ctx: Context<unknown, CallMeta>): void {
-  if (ctx.meta.caller?.role !== "admin") throw new ForbiddenError("This needs the admin role.");
 }
 
 function hasAction(broker: ServiceBroker, action: string): boolean {

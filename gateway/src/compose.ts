@@ -4,13 +4,14 @@ import { adminService } from "./admin.service.ts";
 import { gatewayService } from "./gateway.service.ts";
 
 /**
- * The REST gateway on the process's resources: the configuration, the token secret, and the object
- * store it streams uploads into.
+ * The REST gateway on the process's resources: the configuration, the token secret, the revoked
+ * sessions, and the object store it streams uploads into.
  */
 export function gatewayFromResources(resources: Resources): ServiceSchema {
   return gatewayService({
     config: resources.config,
     jwtSecret: resources.jwtSecret,
+    revocations: resources.revocations,
     objects: resources.objects,
   });
 }

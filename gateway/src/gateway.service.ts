@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import ApiGateway from "moleculer-web";
 import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
+import type { SessionRevocations } from "@second-brain/auth";
 import { createLogger, type Config, type ObjectStore } from "@second-brain/platform";
 import { dispatchingAliases } from "./adapters/api-dispatch.ts";
 import { docsPage, openApiJsonFor, opsAliases } from "./adapters/ops-routes.ts";
@@ -14,6 +15,8 @@ import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;
   jwtSecret: string;
+  /** Revoked sign-in sessions, asked on every authenticated request. */
+  revocations: SessionRevocations;
   /** Where uploads are streamed (staged) before the attachment service records them. */
   objects?: ObjectStore;
   /** Services /health/details expects (down when missing); default every service of the API. */
@@ -94,6 +97,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
           aliases: dispatchingAliases({
             limits: config.limits,
             jwtSecret: options.jwtSecret,
+            revocations: options.revocations,
             now: options.now ?? Date.now,
             objects: options.objects,
             answerError: onError,

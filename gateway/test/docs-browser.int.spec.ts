@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
 import { loadConfig } from "@second-brain/platform";
 import { gatewayPort, gatewayService } from "../src/index.ts";
+import { inProcessSessionRevocations } from "@second-brain/auth";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -29,7 +30,9 @@ describe("the docs page in a browser", function () {
     profile = mkdtempSync(path.join(os.tmpdir(), "sb-docs-chromium-"));
     broker = new ServiceBroker({ logger: false });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
-    broker.createService(gatewayService({ config, jwtSecret: "x".repeat(43) }));
+    broker.createService(
+      gatewayService({ config, jwtSecret: "x".repeat(43), revocations: inProcessSessionRevocations() }),
+    );
     await broker.start();
   });
 

@@ -10,6 +10,7 @@ import {
 import { appErrorsMixin, keyedCommandId, loadConfig, SchemaValidator } from "@second-brain/platform";
 import { openTestEventLog, type TestEventLog } from "@second-brain/testing";
 import { identityService } from "@second-brain/testing/identity-service";
+import { inProcessSessionRevocations } from "@second-brain/auth";
 import { API_ROUTES, gatewayPort, gatewayService } from "../src/index.ts";
 
 const JWT_SECRET = randomBytes(32).toString("base64url");
@@ -84,10 +85,13 @@ describe("gateway", function () {
     });
     const config = { ...loadConfig({}), port: 0, logLevel: "error" };
     config.limits = { ...config.limits, maxBodyBytes: MAX_BODY_BYTES };
+    // One set shared by the gateway and the identity service, as in the embedded mode.
+    const revocations = inProcessSessionRevocations();
     broker.createService(
       gatewayService({
         config,
         jwtSecret: JWT_SECRET,
+        revocations,
         readinessServices: ["memory", "memory-views", "identity"],
       }),
     );
@@ -99,6 +103,8 @@ describe("gateway", function () {
         jwtSecret: JWT_SECRET,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 3600,
+        revocations,
+        passwordParams: { N: 1024, r: 8, p: 1 },
       }),
     );
     const stubs = stubServices(calls);
@@ -132,27 +138,28 @@ describe("gateway", function () {
     return body.error;
   }
 
-  it("registers (201 with Location), logs in and answers users/me", async () => {
+  it("registers (202, no tokens, not kept by caches), logs in and answers users/me", async () => {
     const registered = await post("/api/v1/auth/register", {
       email: "Ada@Example.com",
       password: "analytical engine",
       name: "Ada",
     });
-    expect(registered.status).to.equal(201);
-    expect(registered.headers.get("location")).to.equal("/api/v1/users/me");
-    const { user } = (await registered.json()) as { user: { id: string; email: string } };
-    expect(user.email).to.equal("ada@example.com");
+    expect(registered.status).to.equal(202);
+    expect(registered.headers.get("cache-control")).to.equal("no-store");
+    expect(await registered.json()).to.include({ status: "accepted" });
 
     const loggedIn = await post("/api/v1/auth/login", {
       email: "ada@example.com",
       password: "analytical engine",
     });
     expect(loggedIn.status).to.equal(200);
+    expect(loggedIn.headers.get("cache-control")).to.equal("no-store");
     token = ((await loggedIn.json()) as { accessToken: string }).accessToken;
 
     const me = await request("/api/v1/users/me");
     expect(me.status).to.equal(200);
-    expect(((await me.json()) as { id: string }).id).to.equal(user.id);
+    const user = (await me.json()) as { id: string; email: string };
+    expect(user.email).to.equal("ada@example.com");
 
     await expectError(
       await post("/api/v1/auth/login", { email: "ada@example.com", password: "wrong one" }),

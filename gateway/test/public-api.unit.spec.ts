@@ -4,6 +4,7 @@ import { expect } from "chai";
 import ApiGateway from "moleculer-web";
 import { loadConfig } from "@second-brain/platform";
 import { gatewayService } from "../src/index.ts";
+import { inProcessSessionRevocations } from "@second-brain/auth";
 
 const SOURCE = path.join(import.meta.dirname, "../src");
 
@@ -27,7 +28,11 @@ function sourceFiles(folder: string): string[] {
 
 describe("the gateway on moleculer-web's public API", () => {
   it("overrides none of moleculer-web's methods", () => {
-    const schema = gatewayService({ config: { ...loadConfig({}), port: 0 }, jwtSecret: "x".repeat(43) });
+    const schema = gatewayService({
+      config: { ...loadConfig({}), port: 0 },
+      jwtSecret: "x".repeat(43),
+      revocations: inProcessSessionRevocations(),
+    });
     const own = Object.keys(schema.methods ?? {});
     const theirs = Object.keys((ApiGateway as unknown as { methods: object }).methods);
     expect(theirs).to.include.members(["httpHandler", "resolveAlias", "errorHandler"]);

@@ -55,15 +55,24 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
-  /** Registers a fresh user and keeps its access token for later calls. */
+  /** Registers a fresh user, signs in, and keeps the access token for later calls. */
   async registerUser(
     email = `user-${randomUUID()}@example.com`,
-  ): Promise<{ id: string; email: string; password: string }> {
+  ): Promise<{ id: string; email: string; password: string; refreshToken: string }> {
     const password = `pw-${randomUUID()}`;
     const res = await this.request("POST", "/api/v1/auth/register", { email, password, name: "Test User" });
-    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 202) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const { refreshToken } = await this.login(email, password);
+    const me = await this.request("GET", "/api/v1/users/me");
+    return { id: me.body.id, email, password, refreshToken };
+  }
+
+  /** Signs in and keeps the access token for later calls. */
+  async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const res = await this.request("POST", "/api/v1/auth/login", { email, password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
     this.token = res.body.accessToken;
-    return { id: res.body.user.id, email, password };
+    return res.body;
   }
 }
 

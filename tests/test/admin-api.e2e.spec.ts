@@ -1,15 +1,14 @@
-import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { registerAdmin } from "../src/admin-client.ts";
 
 // Replay for audits and repairs: an admin sees where each projection stands and can rebuild one
 // from position 0; the rebuilt read model answers exactly as before.
 for (const mode of ["embedded", "distributed"] as const) {
   describe(`admin projections API (${mode})`, function () {
     this.timeout(120_000);
-    const adminEmail = `admin-${randomUUID()}@example.com`;
     let stack: Stack;
     let database: TestDatabase | undefined;
 
@@ -18,7 +17,6 @@ for (const mode of ["embedded", "distributed"] as const) {
       stack = await startStack({
         mode,
         ...(database ? { databaseUrl: database.url } : {}),
-        env: { ADMIN_EMAILS: adminEmail },
       });
     });
 
@@ -28,8 +26,7 @@ for (const mode of ["embedded", "distributed"] as const) {
     });
 
     it("shows projection positions to admins only and rebuilds to the same rows", async () => {
-      const admin = new ApiClient(stack.baseUrl);
-      await admin.registerUser(adminEmail);
+      const admin = await registerAdmin(stack);
       const user = new ApiClient(stack.baseUrl);
       await user.registerUser();
       for (let i = 0; i < 15; i++)

@@ -299,7 +299,8 @@ for (const mode of ["embedded", "distributed"] as const) {
       const mine = await upload(await createMemory(), Buffer.from("stays"), "stays.txt");
       expect(mine.status).to.equal(201);
 
-      expect((await leaving.request("DELETE", "/api/v1/users/me")).status).to.equal(202);
+      const erased = await leaving.request("DELETE", "/api/v1/users/me", { password: user.password });
+      expect(erased.status).to.equal(202);
       await eventually(async () => ((await objectCount()) === before + 1 ? true : undefined));
       expect((await download(mine.body.id)).bytes.toString()).to.equal("stays");
       if (fixture.database) {

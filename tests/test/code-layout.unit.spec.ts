@@ -7,7 +7,8 @@ import { REPO_ROOT } from "@second-brain/launcher";
 // The layout every unit keeps (docs/ARCHITECTURE.md, "Inside a unit"): its entry points at the top
 // of src/, everything else in the folders named for what it is.
 const UNIT_FOLDERS = ["services/*", "projections/*", "gateway"];
-const TOP_LEVEL_FILES = /^(main|compose|index)\.ts$|^[a-z0-9-]+\.service\.ts$/;
+// An operator's command run on the server (grant-admin.command.ts) is an entry point too.
+const TOP_LEVEL_FILES = /^(main|compose|index)\.ts$|^[a-z0-9-]+\.(service|command)\.ts$/;
 const LAYERS = ["domain", "application", "adapters", "read-model", "migrations"];
 // kebab-case, with at most one role after a dot (memories.apply.ts, tag.service.ts); a migration
 // is named for when and what (2026_12_03_0001_add_status_before_archive.ts).

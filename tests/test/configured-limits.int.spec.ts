@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { ServiceBroker } from "moleculer";
-import { signAccessToken } from "@second-brain/auth";
+import { inProcessSessionRevocations, signAccessToken } from "@second-brain/auth";
 import { DEFAULT_LIMITS, type ErrorBody } from "@second-brain/contracts";
 import { createPostgresEventStore, migrateEventStore, type EventStore } from "@second-brain/event-store";
 import { memoryService } from "@second-brain/memory-service";
@@ -51,12 +51,20 @@ describe("the gateway with configured limits", function () {
       namespace: `limits-${randomUUID()}`,
     });
     broker.createService(memoryService({ store, keyring, limits: config.limits }));
-    broker.createService(gatewayService({ config, jwtSecret: JWT_SECRET }));
+    // A set that holds every revocation (none): the token below names a session nobody revoked.
+    const revocations = inProcessSessionRevocations();
+    await revocations.markComplete();
+    broker.createService(gatewayService({ config, jwtSecret: JWT_SECRET, revocations }));
     await broker.start();
     base = `http://127.0.0.1:${gatewayPort(broker)}`;
     const userId = randomUUID();
     await keyring.ensureKey(userId);
-    token = await signAccessToken({ userId, role: "user" }, JWT_SECRET, 900, Date.now());
+    token = await signAccessToken(
+      { userId, role: "user", sessionId: randomUUID() },
+      JWT_SECRET,
+      900,
+      Date.now(),
+    );
   });
 
   after(async () => {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { Redis } from "ioredis";
 import { openEmbeddedDatabase, type SqlPool } from "@second-brain/platform";
+import { registerAdmin } from "../src/admin-client.ts";
 import { ApiClient, eventually } from "../src/api-client.ts";
 import { useStack, type RunMode } from "../src/stack-fixture.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
@@ -30,11 +31,10 @@ for (const mode of ["embedded", "distributed"] as RunMode[]) {
   describe(`an erased user's words are nowhere afterwards (${mode})`, function () {
     this.timeout(240_000);
     const redisPrefix = `sb-test-${randomBytes(4).toString("hex")}:`;
-    const adminEmail = `admin-${randomUUID()}@example.com`;
     const dataDir = mode === "embedded" ? mkdtempSync(path.join(os.tmpdir(), "sb-erase-all-")) : undefined;
     const fixture = useStack(
       mode,
-      { REDIS_PREFIX: redisPrefix, LOG_LEVEL: "debug", ADMIN_EMAILS: adminEmail },
+      { REDIS_PREFIX: redisPrefix, LOG_LEVEL: "debug" },
       { s3: true, ...(dataDir ? { dataDir } : {}) },
     );
     // After the fixture's own hook has stopped the stack.
@@ -46,7 +46,7 @@ for (const mode of ["embedded", "distributed"] as RunMode[]) {
       const word = distinctiveWord();
       const sentence = `the ${word} sings of violet harbours`;
       const user = new ApiClient(fixture.stack.baseUrl);
-      await user.registerUser();
+      const { password } = await user.registerUser();
       const ok = (answer: { status: number; body: unknown }, status = 201) =>
         expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
 
@@ -103,7 +103,7 @@ for (const mode of ["embedded", "distributed"] as RunMode[]) {
         return tags.body.some?.((tag: { name: string }) => tag.name === sentence) ? true : undefined;
       });
 
-      ok(await user.request("DELETE", "/api/v1/users/me"), 202);
+      ok(await user.request("DELETE", "/api/v1/users/me", { password }), 202);
 
       // Read models, caches and files are purged as the erasure reaches each of them.
       await eventually(async () => ((await leftovers(word)).length === 0 ? true : undefined), 30_000).catch(
@@ -111,8 +111,7 @@ for (const mode of ["embedded", "distributed"] as RunMode[]) {
       );
 
       // Every read model can still be rebuilt from the log afterwards.
-      const admin = new ApiClient(fixture.stack.baseUrl);
-      await admin.registerUser(adminEmail);
+      const admin = await registerAdmin(fixture.stack);
       ok(await admin.request("POST", "/api/v1/admin/projections/memories/rebuild"), 202);
       await eventually(async () => {
         const status = await admin.request("GET", "/api/v1/admin/projections");

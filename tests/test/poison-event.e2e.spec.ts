@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { createPostgresEventStore } from "@second-brain/event-store";
 import { openEmbeddedDatabase, postgresPool, type SqlPool } from "@second-brain/platform";
 import { ApiClient, eventually } from "../src/api-client.ts";
+import { registerAdmin } from "../src/admin-client.ts";
 import { RUN_MODES, useStack, type StackFixture } from "../src/stack-fixture.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
 
@@ -13,14 +14,12 @@ import { checkedFetch } from "../src/openapi-responses.ts";
 for (const mode of RUN_MODES) {
   describe(`a poison event in the log (${mode})`, function () {
     this.timeout(300_000);
-    const adminEmail = `admin-${randomUUID()}@example.com`;
-    const fixture = useStack(mode, { ADMIN_EMAILS: adminEmail });
+    const fixture = useStack(mode);
 
     it("parks its stream while other users' new memories appear in list and search within 1 s", async () => {
       const victim = fixture.api;
       const victimId: string = (await victim.request("GET", "/api/v1/users/me")).body.id;
-      const admin = new ApiClient(fixture.stack.baseUrl);
-      await admin.registerUser(adminEmail);
+      const admin = await registerAdmin(fixture.stack);
       const other = new ApiClient(fixture.stack.baseUrl);
       await other.registerUser();
       // The search model is loaded and the read models are caught up before the poison arrives.

@@ -19,17 +19,27 @@ export interface SearchBody {
 const TOKEN_REFRESH_MS = 10 * 60_000;
 
 export async function registerUser(baseUrl: string): Promise<BenchUser> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-search-${randomUUID()}@example.com`,
-      password: randomBytes(12).toString("hex"),
-    }),
+  const credentials = {
+    email: `bench-search-${randomUUID()}@example.com`,
+    password: randomBytes(12).toString("hex"),
+  };
+  const post = (path: string, body: object) =>
+    fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const registered = await post("/api/v1/auth/register", credentials);
+  if (registered.status !== 202)
+    throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
+  const res = await post("/api/v1/auth/login", credentials);
+  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { accessToken: string; refreshToken: string };
+  const me = await fetch(`${baseUrl}/api/v1/users/me`, {
+    headers: { authorization: `Bearer ${body.accessToken}` },
   });
-  if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { user: { id: string }; accessToken: string; refreshToken: string };
-  return { id: body.user.id, ...body, issuedAt: Date.now() };
+  const { id } = (await me.json()) as { id: string };
+  return { id, ...body, issuedAt: Date.now() };
 }
 
 /** Refreshes the user's tokens in place when they are getting old. */

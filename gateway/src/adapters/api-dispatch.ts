@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { verifyAccessToken } from "@second-brain/auth";
+import { verifyAccessToken, type SessionRevocations } from "@second-brain/auth";
 import { keyedCommandId, type Config, type ObjectStore } from "@second-brain/platform";
 import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes.ts";
 import { MethodNotAllowedError } from "./error-response.ts";
@@ -9,11 +9,14 @@ import { readJsonBody } from "./request-body.ts";
 import { bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { refuseForbiddenRequestText } from "./request-text.ts";
 import { sendResult } from "./send-result.ts";
+import { assertSessionLive } from "./session-liveness.ts";
 
 export interface DispatchOptions {
   /** The deployment's limits: the body and file sizes, and those the request schemas name. */
   limits: Config["limits"];
   jwtSecret: string;
+  /** Revoked sessions, asked after every token's signature. */
+  revocations: SessionRevocations;
   /** Milliseconds since the epoch, for token expiry. */
   now: () => number;
   /** Where uploads are staged; without it an upload answers 503. */
@@ -59,8 +62,10 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  if (!route.public)
+  if (!route.public) {
     meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
+    await assertSessionLive(meta.caller, options.revocations, ctx);
+  }
   const version = ifMatchVersion(req.headers);
   if (version !== undefined) meta.ifMatch = version;
   const key = idempotencyKey(req.headers);
@@ -86,7 +91,8 @@ async function callWithJson(
   options: DispatchOptions,
 ) {
   const maxBytes = Math.min(options.limits.maxBodyBytes, route.maxBodyBytes ?? Infinity);
-  const request: ApiRequest = { body: await readJsonBody(req, maxBytes), query: req.query, path };
+  const body = await readJsonBody(req, maxBytes, { deleteHasBody: route.request?.body !== undefined });
+  const request: ApiRequest = { body, query: req.query, path };
   return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request, options.limits));
 }
 

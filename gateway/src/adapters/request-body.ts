@@ -16,8 +16,14 @@ const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
  * anywhere in it (keys included) that breaks the text rule, or nesting deeper than
  * MAX_JSON_DEPTH is a 400 VALIDATION_FAILED.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  if (!METHODS_WITH_BODY.has(req.method ?? "")) return {};
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  // A DELETE's body is read only for a route that declares one (erasing the account takes the password).
+  options: { deleteHasBody?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  const method = req.method ?? "";
+  if (!METHODS_WITH_BODY.has(method) && !(method === "DELETE" && options.deleteHasBody)) return {};
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 

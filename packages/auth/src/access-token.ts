@@ -7,7 +7,8 @@ import { UnauthenticatedError, type Caller, type Role } from "@second-brain/cont
  * signing and checking; this module only says what a token must hold.
  *
  * Only HS256 is accepted (an explicit allow-list, so "none", another HMAC size or an asymmetric
- * algorithm is refused before any signature is checked), `sub`, `iat` and `exp` must be present,
+ * algorithm is refused before any signature is checked), `sub`, `sid`, `iat` and `exp` must be
+ * present (a token issued before sessions existed has no `sid` and is refused: sign in again),
  * and there is no clock tolerance: a token is expired from its `exp` second on, as on the identity
  * service that issued it (both read the same clock in embedded mode; in distributed mode the hosts'
  * clocks are synchronised and a token lives minutes, so a second of skew only moves that edge).
@@ -15,6 +16,8 @@ import { UnauthenticatedError, type Caller, type Role } from "@second-brain/cont
 export interface AccessTokenClaims {
   userId: string;
   role: Role;
+  /** The sign-in session (`sid`): logging out or revoking it ends the token at once. */
+  sessionId: string;
 }
 
 const ALGORITHM = "HS256";
@@ -22,7 +25,7 @@ const ROLES: readonly string[] = ["user", "admin"];
 
 const VERIFY_OPTIONS = {
   algorithms: [ALGORITHM],
-  requiredClaims: ["sub", "iat", "exp"],
+  requiredClaims: ["sub", "sid", "iat", "exp"],
   clockTolerance: 0,
 };
 
@@ -55,7 +58,7 @@ export async function signAccessToken(
   now: number,
 ): Promise<string> {
   const iat = Math.floor(now / 1000);
-  return new SignJWT({ role: claims.role, typ: "access" })
+  return new SignJWT({ role: claims.role, typ: "access", sid: claims.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
     .setSubject(claims.userId)
     .setIssuedAt(iat)
@@ -63,7 +66,11 @@ export async function signAccessToken(
     .sign(await keyOf(secret));
 }
 
-/** Returns the caller the token speaks for, or throws UnauthenticatedError (never anything else). */
+/**
+ * Returns the caller the token speaks for, or throws UnauthenticatedError (never anything else).
+ * This checks the signature and claims only; whether its session was revoked since is
+ * session-revocations.ts, asked by the gateway on every request.
+ */
 export async function verifyAccessToken(token: string, secret: string, now: number): Promise<Caller> {
   const key = await keyOf(secret);
   let claims: Record<string, unknown>;
@@ -79,11 +86,13 @@ export async function verifyAccessToken(token: string, secret: string, now: numb
     typeof claims.sub !== "string" ||
     claims.sub === "" ||
     typeof claims.role !== "string" ||
-    !ROLES.includes(claims.role)
+    !ROLES.includes(claims.role) ||
+    typeof claims.sid !== "string" ||
+    claims.sid === ""
   ) {
     throw invalid();
   }
-  return { userId: claims.sub, role: claims.role as Role };
+  return { userId: claims.sub, role: claims.role as Role, sessionId: claims.sid };
 }
 
 function invalid(): UnauthenticatedError {

@@ -22,15 +22,16 @@ async function expectUnauthenticated(work: () => Promise<unknown>): Promise<Unau
 
 describe("access tokens", () => {
   it("round-trips the caller", async () => {
-    const token = await signAccessToken({ userId: "u-1", role: "admin" }, SECRET, 900, NOW);
+    const token = await signAccessToken({ userId: "u-1", role: "admin", sessionId: "s-1" }, SECRET, 900, NOW);
     expect(await verifyAccessToken(token, SECRET, NOW + 1000)).to.deep.equal({
       userId: "u-1",
       role: "admin",
+      sessionId: "s-1",
     });
   });
 
   it("carries sub, role, iat, exp and typ in an HS256 JWT", async () => {
-    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    const token = await signAccessToken({ userId: "u-1", role: "user", sessionId: "s-1" }, SECRET, 900, NOW);
     const [header, payload] = token
       .split(".")
       .slice(0, 2)
@@ -39,6 +40,7 @@ describe("access tokens", () => {
     expect(payload).to.deep.equal({
       sub: "u-1",
       role: "user",
+      sid: "s-1",
       iat: NOW / 1000,
       exp: NOW / 1000 + 900,
       typ: "access",
@@ -46,10 +48,11 @@ describe("access tokens", () => {
   });
 
   it("refuses an expired token", async () => {
-    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    const token = await signAccessToken({ userId: "u-1", role: "user", sessionId: "s-1" }, SECRET, 900, NOW);
     expect(await verifyAccessToken(token, SECRET, NOW + 899_000)).to.deep.equal({
       userId: "u-1",
       role: "user",
+      sessionId: "s-1",
     });
     const error = await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW + 900_000));
     expect(error.status).to.equal(401);
@@ -57,12 +60,17 @@ describe("access tokens", () => {
   });
 
   it("refuses a token signed with another secret", async () => {
-    const token = await signAccessToken({ userId: "u-1", role: "user" }, "another-secret", 900, NOW);
+    const token = await signAccessToken(
+      { userId: "u-1", role: "user", sessionId: "s-1" },
+      "another-secret",
+      900,
+      NOW,
+    );
     await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
   });
 
   it("refuses a tampered payload", async () => {
-    const token = await signAccessToken({ userId: "u-1", role: "user" }, SECRET, 900, NOW);
+    const token = await signAccessToken({ userId: "u-1", role: "user", sessionId: "s-1" }, SECRET, 900, NOW);
     const [header, , signature] = token.split(".");
     const forged = b64({ sub: "u-1", role: "admin", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" });
     await expectUnauthenticated(() => verifyAccessToken(`${header}.${forged}.${signature}`, SECRET, NOW));
@@ -93,10 +101,20 @@ describe("access tokens", () => {
     await expectUnauthenticated(async () => verifyAccessToken(await sign("RS256", privateKey), SECRET, NOW));
   });
 
-  it("refuses a correctly signed token without sub, iat or exp", async () => {
+  it("refuses a correctly signed token without sub, sid, iat or exp (sid: issued before sessions)", async () => {
     const header = b64({ alg: "HS256", typ: "JWT" });
-    const base = { sub: "u-1", role: "user", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" };
-    for (const missing of ["sub", "iat", "exp"] as const) {
+    const base = {
+      sub: "u-1",
+      sid: "s-1",
+      role: "user",
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 900,
+      typ: "access",
+    };
+    expect(await verifyAccessToken(signWith(`${header}.${b64(base)}`), SECRET, NOW)).to.include({
+      sessionId: "s-1",
+    });
+    for (const missing of ["sub", "sid", "iat", "exp"] as const) {
       const { [missing]: _dropped, ...claims } = base;
       await expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(claims)}`), SECRET, NOW));
     }
@@ -104,8 +122,17 @@ describe("access tokens", () => {
 
   it("refuses a token of another type or with bad claims, even when correctly signed", async () => {
     const header = b64({ alg: "HS256", typ: "JWT" });
-    const base = { sub: "u-1", role: "user", iat: NOW / 1000, exp: NOW / 1000 + 900, typ: "access" };
+    const base = {
+      sub: "u-1",
+      sid: "s-1",
+      role: "user",
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 900,
+      typ: "access",
+    };
     for (const claims of [
+      { ...base, sid: "" },
+      { ...base, sid: 7 },
       { ...base, typ: "refresh" },
       { ...base, role: "root" },
       { ...base, sub: "" },

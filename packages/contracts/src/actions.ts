@@ -7,6 +7,8 @@ export type Role = "user" | "admin";
 export interface Caller {
   userId: string;
   role: Role;
+  /** The sign-in session the access token belongs to (absent for callers without one). */
+  sessionId?: string;
 }
 
 /** Set by the gateway on `ctx.meta` for every authenticated call. */

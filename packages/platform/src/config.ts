@@ -31,8 +31,11 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   logLevel: string;
-  /** Accounts registered with one of these emails get the admin role (rebuilds, projection status). */
-  adminEmails: readonly string[];
+  /**
+   * scrypt parameters for new password hashes; unset: OWASP's (packages/auth/src/password.ts).
+   * Only tests set cheaper ones, explicitly.
+   */
+  passwordScrypt: { N: number; r: number; p: number } | undefined;
   limits: Limits;
   embeddings: EmbeddingsConfig;
   objectStorage: ObjectStorageConfig;
@@ -78,6 +81,15 @@ function oneOf<T extends string>(allowed: readonly T[]) {
   });
 }
 
+/** `N=<power of two>,r=<n>,p=<n>`, e.g. `N=65536,r=8,p=2`. */
+const scryptParams = makeValidator<{ N: number; r: number; p: number }>((raw) => {
+  const match = /^N=(\d{1,7}),r=(\d{1,2}),p=(\d{1,2})$/.exec(raw);
+  const [N, r, p] = (match?.slice(1) ?? []).map(Number) as [number, number, number];
+  if (!match || N < 2 || N > 1 << 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16)
+    throw new EnvError(`must be N=<power of two up to 1048576>,r=<1-32>,p=<1-16>, got "${raw}"`);
+  return { N, r, p };
+});
+
 /** A setting that may be left unset. */
 const optional = () => str({ default: undefined });
 
@@ -98,7 +110,7 @@ const SPECS = {
   ACCESS_TOKEN_TTL_SECONDS: count({ default: 3600 }),
   REFRESH_TOKEN_TTL_SECONDS: count({ default: 30 * 24 * 3600 }),
   LOG_LEVEL: str({ default: "info" }),
-  ADMIN_EMAILS: str({ default: "" }),
+  PASSWORD_SCRYPT_PARAMS: scryptParams({ default: undefined }),
   MAX_CONTENT_CHARS: count({ default: DEFAULT_LIMITS.maxContentChars }),
   MAX_BODY_BYTES: count({ default: DEFAULT_LIMITS.maxBodyBytes }),
   MAX_TAGS: count({ default: DEFAULT_LIMITS.maxTags }),
@@ -145,9 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     logLevel: env.LOG_LEVEL,
-    adminEmails: env.ADMIN_EMAILS.split(",")
-      .map((email) => email.trim().toLowerCase())
-      .filter((email) => email.length > 0),
+    passwordScrypt: env.PASSWORD_SCRYPT_PARAMS,
     limits: {
       ...DEFAULT_LIMITS,
       maxContentChars: env.MAX_CONTENT_CHARS,

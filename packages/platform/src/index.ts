@@ -16,6 +16,7 @@ export * from "./broker.ts";
 export * from "./metrics.ts";
 export * from "./read-model-health.ts";
 export * from "./read-model-admin.ts";
+export * from "./roles.ts";
 export * from "./telemetry.ts";
 export * from "./object-storage/index.ts";
 export * from "./call-context.ts";

@@ -1,12 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { ForbiddenError, UnavailableError, type CallMeta } from "@second-brain/contracts";
-import { callerOf } from "./call-context.ts";
+import { UnavailableError, type CallMeta } from "@second-brain/contracts";
 import type { ReadModelHealth } from "./read-model-health.ts";
-
-/** Read models are managed by admins only: anyone else is refused (401 without a caller, else 403). */
-export function requireAdmin(ctx: Context<unknown, CallMeta>): void {
-  if (callerOf(ctx).role !== "admin") throw new ForbiddenError("Only an admin can manage projections.");
-}
+import { requireAdmin } from "./roles.ts";
 
 /** What a running read model offers an admin (packages/projection's RunningProjection has it). */
 export interface AdministeredReadModel {

@@ -31,7 +31,7 @@ describe("configuration", () => {
       accessTokenTtlSeconds: 3600,
       refreshTokenTtlSeconds: 2_592_000,
       logLevel: "info",
-      adminEmails: [],
+      passwordScrypt: undefined,
       limits: DEFAULT_LIMITS,
     });
     expect(config.embeddings).to.deep.equal({
@@ -57,7 +57,7 @@ describe("configuration", () => {
       PORT: "8080",
       EVENTSTORE_URL: "esdb://es:2113",
       JWT_SECRET: "s".repeat(40),
-      ADMIN_EMAILS: " Boss@Example.com, ,ops@example.com",
+      PASSWORD_SCRYPT_PARAMS: "N=1024,r=8,p=1",
       MAX_TAGS: "8",
       EMBEDDINGS_PROVIDER: "openai",
       OPENAI_EMBEDDING_DIMENSIONS: "256",
@@ -68,7 +68,7 @@ describe("configuration", () => {
       port: 8080,
       eventStoreUrl: "esdb://es:2113",
       jwtSecret: "s".repeat(40),
-      adminEmails: ["boss@example.com", "ops@example.com"],
+      passwordScrypt: { N: 1024, r: 8, p: 1 },
     });
     expect(config.limits.maxTags).to.equal(8);
     expect(config.embeddings).to.include({ provider: "openai", openaiDimensions: 256 });
@@ -109,5 +109,12 @@ describe("configuration", () => {
     expect(failureOf({ EMBEDDINGS_PROVIDER: "cohere" })).to.contain(
       'EMBEDDINGS_PROVIDER must be one of local, openai, got "cohere"',
     );
+  });
+
+  it("refuses scrypt parameters it could not run, and knows no ADMIN_EMAILS any more", () => {
+    for (const raw of ["N=1000,r=8,p=1", "N=2097152,r=8,p=1", "N=1024,r=0,p=1", "N=1024,r=8,p=17", "fast"])
+      expect(failureOf({ PASSWORD_SCRYPT_PARAMS: raw })).to.contain(`PASSWORD_SCRYPT_PARAMS must be`);
+    // An admin is made by an operator (the bootstrap token), never by claiming an email.
+    expect(loadConfig({ ADMIN_EMAILS: "boss@example.com" })).to.not.have.property("adminEmails");
   });
 });

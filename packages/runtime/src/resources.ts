@@ -2,6 +2,12 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import type { EventStore } from "@second-brain/event-store";
+import {
+  inProcessSessionRevocations,
+  lazySessionRevocations,
+  redisSessionRevocations,
+  type SessionRevocations,
+} from "@second-brain/auth";
 import type { Embedder } from "@second-brain/embeddings";
 import {
   createEventStoreDbEventStore,
@@ -45,6 +51,8 @@ export interface Resources {
   store: EventStore;
   keyring: Keyring;
   cache: Cache;
+  /** Revoked sign-in sessions, asked by the gateway on every request (packages/auth). */
+  revocations: SessionRevocations;
   /**
    * The configured embedder behind the SQL embedding cache, opened on first use and then shared by
    * every service of the process (the local model costs ~300 MB, so the embedded mode loads it once).
@@ -67,6 +75,15 @@ export async function openResources(config: Config): Promise<Resources> {
   const keyring = createSqlKeyring(pool, parseMasterKey(secrets.masterKey));
   const cache =
     config.mode === "embedded" ? createMemoryCache() : createRedisCache(config.redisUrl, config.redisPrefix);
+  // Embedded: one set in the process, shared by the identity service and the gateway.
+  const revocations =
+    config.mode === "embedded"
+      ? inProcessSessionRevocations()
+      : lazySessionRevocations(() =>
+          redisSessionRevocations(config.redisUrl, config.redisPrefix, {
+            onError: rateLimitedWarn(createLogger("revocations")),
+          }),
+        );
   let embedder: Promise<Embedder> | undefined;
   return {
     config,
@@ -75,6 +92,7 @@ export async function openResources(config: Config): Promise<Resources> {
     store,
     keyring,
     cache,
+    revocations,
     // A failed open (PostgreSQL unreachable for the cache's migration) is retried on the next use:
     // kept, it would fail every search and every search-index batch until a restart.
     embedder: () =>
@@ -87,6 +105,7 @@ export async function openResources(config: Config): Promise<Resources> {
       if (embedder) await (await embedder.catch(() => undefined))?.close();
       await store.close();
       await cache.close();
+      await revocations.close();
       await pool.end();
     },
   };

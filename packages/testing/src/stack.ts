@@ -65,6 +65,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     SB_PARENT_PID: String(process.pid),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    // Cheap password hashes, set explicitly: the production parameters (OWASP's) cost most of a
+    // second per hash on a busy test machine, and the suites register many users.
+    PASSWORD_SCRYPT_PARAMS: process.env.PASSWORD_SCRYPT_PARAMS ?? "N=1024,r=8,p=1",
     // Attachments go to a folder shared by the stack's processes unless the test brings an S3.
     OBJECT_STORAGE: process.env.OBJECT_STORAGE ?? "folder",
     ...options.env,

@@ -11,6 +11,7 @@ export function identityFromResources(resources: Resources): ServiceSchema {
     accessTokenTtlSeconds: resources.config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: resources.config.refreshTokenTtlSeconds,
     store: resources.store,
-    adminEmails: resources.config.adminEmails,
+    revocations: resources.revocations,
+    ...(resources.config.passwordScrypt ? { passwordParams: resources.config.passwordScrypt } : {}),
   });
 }

@@ -1,9 +1,17 @@
 import type { Context, ServiceSchema } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
-import { appErrorsMixin, commandIdOf, runMigrations } from "@second-brain/platform";
+import {
+  appErrorsMixin,
+  commandIdOf,
+  createLogger,
+  rateLimitedWarn,
+  runMigrations,
+} from "@second-brain/platform";
 import type { EventStore } from "@second-brain/event-store";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
+import { onIdentityStarted } from "./application/identity-start.ts";
+import { noStore, sessionActions } from "./application/session-actions.ts";
 import { identityMigrations } from "./migrations/index.ts";
 import { identitySchemas, NoParams } from "@second-brain/contracts/schemas";
 
@@ -17,32 +25,50 @@ export interface IdentityServiceOptions extends Omit<IdentityDeps, "now"> {
 
 /** Accounts, passwords and tokens. Access tokens are verified by the gateway, not here. */
 export function identityService(options: IdentityServiceOptions): ServiceSchema {
-  const deps: IdentityDeps = { ...options, now: options.now ?? Date.now };
+  const logger = createLogger("identity");
+  const warn = rateLimitedWarn(logger);
+  const deps: IdentityDeps = {
+    onRefillError: (error) => warn("could not write the revocation set; retrying", error),
+    ...options,
+    now: options.now ?? Date.now,
+  };
   return {
     name: "identity",
-    mixins: [appErrorsMixin],
+    mixins: [appErrorsMixin, sessionActions(deps)],
     actions: {
       register: {
         params: identitySchemas.RegisterBody,
-        handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) =>
-          register(deps, ctx.params, commandIdOf(ctx)),
+        handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) => {
+          noStore(ctx);
+          return register(deps, ctx.params, commandIdOf(ctx));
+        },
       },
       login: {
         params: identitySchemas.LoginBody,
-        handler: (ctx: Context<{ email: string; password: string }>) => login(deps, ctx.params),
+        handler: (ctx: Context<{ email: string; password: string }>) => {
+          noStore(ctx);
+          return login(deps, ctx.params);
+        },
       },
       refresh: {
         params: identitySchemas.RefreshBody,
-        handler: (ctx: Context<{ refreshToken: string }>) => refresh(deps, ctx.params.refreshToken),
+        handler: (ctx: Context<{ refreshToken: string }>) => {
+          noStore(ctx);
+          return refresh(deps, ctx.params.refreshToken);
+        },
       },
       me: {
         params: NoParams,
         handler: (ctx: Context<Record<string, never>, CallMeta>) => me(deps, ctx.meta.caller),
       },
       erase: {
-        params: NoParams,
-        handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
-          const result = await eraseUser({ ...deps, store: options.store }, ctx.meta.caller);
+        params: identitySchemas.EraseBody,
+        handler: async (ctx: Context<{ password: string }, CallMeta>) => {
+          const result = await eraseUser(
+            { ...deps, store: options.store },
+            ctx.meta.caller,
+            ctx.params.password,
+          );
           // Other processes drop their cached copy of the key now rather than when it expires.
           await ctx.broadcast("user.erased", { userId: result.erased });
           return result;
@@ -51,6 +77,7 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
     },
     async started() {
       await runMigrations(options.pool, "identity", identityMigrations);
+      await onIdentityStarted(deps, logger);
     },
   };
 }

@@ -40,3 +40,34 @@ export const TokenPair = Type.Object({
 });
 export const Registration = Type.Object({ user: User, ...TokenPair.properties });
 export const Erasure = Type.Object({ erased: Uuid({ description: "The erased user's id." }) });
+
+/** A registration's one answer, the same for a new and a taken email (API.md, Identity). */
+export const RegistrationAccepted = Type.Object({
+  status: Type.Literal("accepted"),
+  message: Type.String(),
+});
+export const ChangePasswordBody = Strict({
+  currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_CHARS }),
+  newPassword: Type.String({ minLength: MIN_PASSWORD_CHARS, maxLength: MAX_PASSWORD_CHARS }),
+});
+export const EraseBody = Strict({
+  password: Type.String({
+    minLength: 1,
+    maxLength: MAX_PASSWORD_CHARS,
+    description: "The account's password: erasure cannot be undone.",
+  }),
+});
+export const BootstrapAdminBody = Strict({
+  token: Type.String({
+    minLength: 1,
+    maxLength: MAX_TOKEN_CHARS,
+    description: "The one-time token the identity service logged at start while no admin existed.",
+  }),
+});
+export const AdminGranted = Type.Object({
+  user: User,
+  accessToken: Type.String({ description: "An access token of the same session, with the admin role." }),
+  expiresIn: Type.Integer({ description: "Seconds until the access token expires." }),
+});
+/** Internal: the gateway asks when its revocation set cannot answer. */
+export const SessionStatusParams = Strict({ sessionId: Uuid() });

@@ -45,44 +45,42 @@ export async function insertRefreshToken(
   db: Queryable,
   tokenHash: string,
   userId: string,
+  sessionId: string,
   expiresAt: Date,
 ): Promise<void> {
-  await db.query("INSERT INTO refresh_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)", [
-    tokenHash,
-    userId,
-    expiresAt.toISOString(),
-  ]);
+  await db.query(
+    "INSERT INTO refresh_tokens (token_hash, user_id, session_id, expires_at) VALUES ($1, $2, $3, $4)",
+    [tokenHash, userId, sessionId, expiresAt.toISOString()],
+  );
 }
 
 export type RefreshTokenUse =
-  { outcome: "used"; userId: string } | { outcome: "reused"; userId: string } | { outcome: "unknown" };
+  | { outcome: "used"; userId: string; sessionId: string }
+  | { outcome: "reused"; userId: string; sessionId: string }
+  | { outcome: "unknown" };
 
 /**
- * Revokes a live refresh token and says whose it was. The UPDATE's row lock makes two concurrent
- * uses of one token resolve to exactly one "used"; the other sees it revoked ("reused").
+ * Revokes a live refresh token of a live session and says whose it was. The UPDATE's row lock
+ * makes two concurrent uses of one token resolve to exactly one "used"; the other sees it revoked
+ * ("reused"). A token of a revoked session is "unknown": it was ended, not copied.
  */
 export async function useRefreshToken(db: Queryable, tokenHash: string, at: Date): Promise<RefreshTokenUse> {
-  const used = await db.query<{ user_id: string }>(
+  const used = await db.query<{ user_id: string; session_id: string }>(
     `UPDATE refresh_tokens SET revoked_at = $2
       WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2
-      RETURNING user_id`,
+        AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.id = session_id AND s.revoked_at IS NULL)
+      RETURNING user_id, session_id`,
     [tokenHash, at.toISOString()],
   );
-  if (used.rows[0]) return { outcome: "used", userId: used.rows[0].user_id };
-  const known = await db.query<{ user_id: string; revoked_at: Date | null }>(
-    "SELECT user_id, revoked_at FROM refresh_tokens WHERE token_hash = $1",
+  const row = used.rows[0];
+  if (row) return { outcome: "used", userId: row.user_id, sessionId: row.session_id };
+  const known = await db.query<{ user_id: string; session_id: string; revoked_at: Date | null }>(
+    "SELECT user_id, session_id, revoked_at FROM refresh_tokens WHERE token_hash = $1",
     [tokenHash],
   );
-  const row = known.rows[0];
-  if (row?.revoked_at) return { outcome: "reused", userId: row.user_id };
+  const found = known.rows[0];
+  if (found?.revoked_at) return { outcome: "reused", userId: found.user_id, sessionId: found.session_id };
   return { outcome: "unknown" };
-}
-
-export async function revokeAllRefreshTokens(db: Queryable, userId: string, at: Date): Promise<void> {
-  await db.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [
-    userId,
-    at.toISOString(),
-  ]);
 }
 
 function toStoredUser(row: UserRow): StoredUser {

@@ -1,16 +1,12 @@
-import {
-  AlreadyExistsError,
-  UnauthenticatedError,
-  type Caller,
-  type TokenPair,
-  type User,
-} from "@second-brain/contracts";
+import { UnauthenticatedError, type Caller, type TokenPair, type User } from "@second-brain/contracts";
 import {
   generateOpaqueToken,
   hashPassword,
   hashToken,
+  needsRehash,
   signAccessToken,
   verifyPassword,
+  type ScryptParams,
 } from "@second-brain/auth";
 import { derivedId, inTransaction, type Keyring, type SqlPool } from "@second-brain/platform";
 import { normalizeEmail } from "../domain/email.ts";
@@ -20,19 +16,19 @@ import {
   insertRefreshToken,
   insertUser,
   isUniqueViolation,
-  revokeAllRefreshTokens,
   useRefreshToken,
-  type StoredUser,
 } from "../adapters/identity-store.ts";
+import { setPasswordHash } from "../adapters/session-store.ts";
+import { revokeSessions, startSession, type SessionDeps } from "./sessions.ts";
 
-export interface IdentityDeps {
+export interface IdentityDeps extends SessionDeps {
   pool: SqlPool;
   keyring: Keyring;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** Emails that register as admins (configuration: ADMIN_EMAILS). */
-  adminEmails?: readonly string[];
+  /** scrypt parameters for new hashes; the defaults (OWASP's) unless configured (tests only). */
+  passwordParams?: ScryptParams;
   /** Milliseconds since the epoch. */
   now: () => number;
 }
@@ -43,23 +39,28 @@ export interface RegisterCommand {
   name?: string | null;
 }
 
-export interface Registration extends TokenPair {
-  user: User;
-}
+/**
+ * The one answer to a registration, whether the email was new or already had an account, so the
+ * answer does not tell anyone which addresses have accounts (API.md, Identity).
+ */
+export const REGISTRATION_ACCEPTED = Object.freeze({
+  status: "accepted" as const,
+  message: "If this email can be used, its account is ready: sign in with your email and password.",
+});
 
 const BAD_CREDENTIALS = "The email or password is wrong.";
 
 /**
  * Registers a user whose id is derived from the command id, so a retried registration (the broker's
- * retry, or the client's under the same Idempotency-Key) whose first attempt was stored is
- * recognised: with the same email and password it answers as the first attempt did, with fresh
- * tokens, instead of "already exists".
+ * retry, or the client's under the same Idempotency-Key) whose first attempt was stored finds it
+ * and answers as the first did. A taken email answers the same, after the same work (a password
+ * hash, a data key made and removed again), so neither the answer nor its time tells it apart.
  */
 export async function register(
   deps: IdentityDeps,
   command: RegisterCommand,
   commandId: string,
-): Promise<Registration> {
+): Promise<typeof REGISTRATION_ACCEPTED> {
   const now = deps.now();
   const email = normalizeEmail(command.email);
   const user: User = {
@@ -68,19 +69,16 @@ export async function register(
     id: derivedId(commandId, `user\n${email}`),
     email,
     name: command.name?.trim() || null,
-    role: deps.adminEmails?.includes(email) ? "admin" : "user",
+    // An admin is made by an operator (the bootstrap token), never by registering.
+    role: "user",
     createdAt: new Date(now).toISOString(),
   };
-  const passwordHash = await hashPassword(command.password);
+  const passwordHash = await hashPassword(command.password, deps.passwordParams);
   // The key comes first so that no user ever exists without one; if the insert fails, the fresh
   // (never used) key is removed again.
   await deps.keyring.ensureKey(user.id);
   try {
-    const tokens = await inTransaction(deps.pool, async (client) => {
-      await insertUser(client, user, passwordHash);
-      return issueTokens(client, deps, user, now);
-    });
-    return { user, ...tokens };
+    await insertUser(deps.pool, user, passwordHash);
   } catch (error) {
     // The key is removed only when no user has this id: an earlier attempt of this very command
     // may have stored one, and shredding its key would erase that user's data.
@@ -91,16 +89,8 @@ export async function register(
     if (earlier === "unknown") throw error;
     if (earlier === null) await deps.keyring.destroyKey(user.id).catch(() => undefined);
     if (!isUniqueViolation(error)) throw error;
-    if (earlier && (await isSameRegistration(earlier, user, command.password))) {
-      return { user: earlier.user, ...(await issueTokens(deps.pool, deps, earlier.user, now)) };
-    }
-    throw new AlreadyExistsError("An account with this email already exists.");
   }
-}
-
-/** The earlier attempt registered this email with this password (checked like a login). */
-async function isSameRegistration(earlier: StoredUser, user: User, password: string): Promise<boolean> {
-  return earlier.user.email === user.email && (await verifyPassword(password, earlier.passwordHash));
+  return REGISTRATION_ACCEPTED;
 }
 
 export async function login(
@@ -109,10 +99,18 @@ export async function login(
 ): Promise<TokenPair> {
   const stored = await findUserByEmail(deps.pool, normalizeEmail(command.email));
   // An unknown email costs one scrypt too, so response time does not reveal which emails exist.
-  const passwordHash = stored?.passwordHash ?? (await dummyPasswordHash());
+  const passwordHash = stored?.passwordHash ?? (await dummyPasswordHash(deps.passwordParams));
   const matches = await verifyPassword(command.password, passwordHash);
   if (!stored || !matches) throw new UnauthenticatedError(BAD_CREDENTIALS);
-  return issueTokens(deps.pool, deps, stored.user, deps.now());
+  // A hash made with older parameters is replaced now, while the password is at hand.
+  if (needsRehash(passwordHash, deps.passwordParams)) {
+    const rehashed = await hashPassword(command.password, deps.passwordParams);
+    await setPasswordHash(deps.pool, stored.user.id, rehashed, passwordHash);
+  }
+  const now = deps.now();
+  return inTransaction(deps.pool, async (client) =>
+    issueTokens(client, deps, stored.user, now, await startSession(client, stored.user.id, now)),
+  );
 }
 
 export async function refresh(deps: IdentityDeps, refreshToken: string): Promise<TokenPair> {
@@ -124,13 +122,14 @@ export async function refresh(deps: IdentityDeps, refreshToken: string): Promise
     if (use.outcome !== "used") return use;
     const stored = await findUserById(client, use.userId);
     if (!stored) return { outcome: "unknown" as const };
-    return { outcome: "issued" as const, tokens: await issueTokens(client, deps, stored.user, now) };
+    const tokens = await issueTokens(client, deps, stored.user, now, use.sessionId);
+    return { outcome: "issued" as const, tokens };
   });
   if (result.outcome === "issued") return result.tokens;
   if (result.outcome === "reused") {
-    // A revoked token coming back means it was copied: end every session of that user, so the
-    // copy and the original both have to log in again (refresh token rotation with reuse detection).
-    await revokeAllRefreshTokens(deps.pool, result.userId, at);
+    // A rotated token coming back means it was copied: end its session, so the copy and the
+    // original (and their access tokens) both stop working (rotation with reuse detection).
+    await revokeSessions(deps, [result.sessionId]);
   }
   throw new UnauthenticatedError("The refresh token is invalid, expired or already used.");
 }
@@ -142,22 +141,25 @@ export async function me(deps: IdentityDeps, caller: Caller | undefined): Promis
   return stored.user;
 }
 
-async function issueTokens(
+/** A new token pair of the session. */
+export async function issueTokens(
   db: Parameters<typeof insertRefreshToken>[0],
   deps: IdentityDeps,
   user: User,
   now: number,
+  sessionId: string,
 ): Promise<TokenPair> {
   const refreshToken = generateOpaqueToken();
   await insertRefreshToken(
     db,
     hashToken(refreshToken),
     user.id,
+    sessionId,
     new Date(now + deps.refreshTokenTtlSeconds * 1000),
   );
   return {
     accessToken: await signAccessToken(
-      { userId: user.id, role: user.role },
+      { userId: user.id, role: user.role, sessionId },
       deps.jwtSecret,
       deps.accessTokenTtlSeconds,
       now,
@@ -167,8 +169,11 @@ async function issueTokens(
   };
 }
 
-let dummyHash: Promise<string> | undefined;
-function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(generateOpaqueToken());
-  return dummyHash;
+/** An unknown email is checked against a hash made with the current parameters: the same work. */
+const dummyHashes = new Map<string, Promise<string>>();
+function dummyPasswordHash(params?: ScryptParams): Promise<string> {
+  const key = JSON.stringify(params ?? null);
+  let hash = dummyHashes.get(key);
+  if (!hash) dummyHashes.set(key, (hash = hashPassword(generateOpaqueToken(), params)));
+  return hash;
 }
