@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { verifyAccessToken } from "@second-brain/auth";
 import { keyedCommandId, type Config, type ObjectStore } from "@second-brain/platform";
 import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes.ts";
+import { apiKeyCaller, sendsApiKey } from "./api-key-auth.ts";
 import { MethodNotAllowedError } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
 import { receiveUpload } from "./multipart-body.ts";
@@ -59,7 +60,8 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  if (!route.public)
+  if (!route.public && sendsApiKey(req.headers)) meta.caller = await apiKeyCaller(route, req);
+  else if (!route.public)
     meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
   const version = ifMatchVersion(req.headers);
   if (version !== undefined) meta.ifMatch = version;

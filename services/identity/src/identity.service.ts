@@ -2,6 +2,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { CallMeta } from "@second-brain/contracts";
 import { appErrorsMixin, commandIdOf, runMigrations } from "@second-brain/platform";
 import type { EventStore } from "@second-brain/event-store";
+import { apiKeyActions } from "./application/api-key-actions.ts";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
 import { identityMigrations } from "./migrations/index.ts";
@@ -22,6 +23,7 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
     name: "identity",
     mixins: [appErrorsMixin],
     actions: {
+      ...apiKeyActions(deps),
       register: {
         params: identitySchemas.RegisterBody,
         handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) =>
