@@ -1,0 +1,134 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  apiKeySecretMatches,
+  generateApiKey,
+  parseApiKey,
+  signAccessToken,
+  verifyAccessToken,
+} from "@second-brain/auth";
+import { createTestDatabase, startStack, type Stack } from "@second-brain/testing";
+import { load, type LoadResult } from "./load.ts";
+
+// bench/api-key-auth: what authenticating with X-API-Key costs per request, against an access
+// token (its floor) measured in the same run. First the in-process checks alone (the JWT's HMAC
+// check against the key's parse and constant-time hash compare), then whole requests through the
+// gateway in both run modes, where a key also costs a broker call to the identity service and one
+// indexed SELECT (no cache: a revocation holds at once on every gateway).
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ITERATIONS = 20_000;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function microsecondsPerCall(work: () => unknown | Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 1_000; i++) await work(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < ITERATIONS; i++) await work();
+  return ((performance.now() - start) * 1000) / ITERATIONS;
+}
+
+async function inProcess(): Promise<void> {
+  const secret = randomBytes(32).toString("base64url");
+  const now = Date.now();
+  const token = await signAccessToken({ userId: randomUUID(), role: "user" }, secret, 900, now);
+  const { key, secretHash } = generateApiKey();
+  const jwt = await microsecondsPerCall(() => verifyAccessToken(token, secret, now));
+  const apiKey = await microsecondsPerCall(() => apiKeySecretMatches(parseApiKey(key)!.secret, secretHash));
+  console.log(`\nIn process, ${ITERATIONS} calls each (µs per call):`);
+  console.log("| check | µs/call | vs access token |\n|---|---|---|");
+  console.log(`| access token: verifyAccessToken (HS256, jose) | ${jwt.toFixed(2)} | 1.00 |`);
+  console.log(
+    `| API key: parse + SHA-256 + timingSafeEqual | ${apiKey.toFixed(2)} | ${(apiKey / jwt).toFixed(2)} |`,
+  );
+}
+
+async function json(res: Response): Promise<Record<string, string>> {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, string>;
+}
+
+interface Row extends LoadResult {
+  mode: string;
+  credential: string;
+  meanMs: number;
+}
+const rows: Row[] = [];
+
+async function throughGateway(mode: string, stack: Stack): Promise<void> {
+  const registered = await json(
+    await fetch(`${stack.baseUrl}/api/v1/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email: `bench-${randomUUID()}@example.com`,
+        password: randomBytes(12).toString("hex"),
+      }),
+    }),
+  );
+  const bearer = { authorization: `Bearer ${registered.accessToken}` };
+  const created = await json(
+    await fetch(`${stack.baseUrl}/api/v1/auth/api-keys`, {
+      method: "POST",
+      headers: { ...bearer, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench" }),
+    }),
+  );
+  const credentials: [string, Record<string, string>][] = [
+    ["access token", bearer],
+    ["API key", { "x-api-key": created.key! }],
+  ];
+  // Alternated twice, so a drift of the machine during the run shows rather than hides in a ratio.
+  for (const round of [1, 2]) {
+    for (const [credential, headers] of credentials) {
+      progress(`${mode}, ${credential}, round ${round}, ${CONNECTIONS} connections, ${SECONDS} s`);
+      const result = await load(`${stack.baseUrl}/api/v1/users/me`, CONNECTIONS, SECONDS, {
+        method: "GET",
+        headers,
+      });
+      rows.push({
+        mode,
+        credential: `${credential} (round ${round})`,
+        ...result,
+        meanMs: (CONNECTIONS * 1000) / result.requestsPerSecond,
+      });
+    }
+  }
+}
+
+await inProcess();
+
+const database = await createTestDatabase("sb_bench_keys");
+try {
+  const distributed = await startStack({ mode: "distributed", databaseUrl: database.url });
+  try {
+    await throughGateway("distributed", distributed);
+  } finally {
+    await distributed.stop();
+  }
+} finally {
+  await database.drop();
+}
+const embedded = await startStack({ mode: "embedded" });
+try {
+  await throughGateway("embedded (PGlite)", embedded);
+} finally {
+  await embedded.stop();
+}
+
+console.log(
+  `\nGET /api/v1/users/me through the gateway, ${CONNECTIONS} connections, ${SECONDS} s per row; the ratio is to the access token's first round in the same mode:`,
+);
+console.log(
+  "| mode | credential | req/s | p50 ms | p99 ms | ms per request (conns / rate) | errors | vs access token |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const row of rows) {
+  const floor = rows.find(
+    (other) => other.mode === row.mode && other.credential === "access token (round 1)",
+  )!;
+  console.log(
+    `| ${row.mode} | ${row.credential} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.meanMs.toFixed(2)} | ${row.errors} | ${(row.requestsPerSecond / floor.requestsPerSecond).toFixed(2)} |`,
+  );
+}
