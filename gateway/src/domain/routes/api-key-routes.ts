@@ -6,10 +6,10 @@ const tag = "Identity";
 
 /**
  * The owner's API keys. No `apiKeyScope`: keys are managed with an access token only, so a leaked
- * key can neither mint another nor outlive its revocation.
+ * key can neither mint a key that outlives its own revocation nor revoke its owner's other keys.
  */
-const onKeys = (declaration: Omit<RouteDeclaration, "tag">) =>
-  defineRoute({ tag, ...declaration, errors: [403, ...(declaration.errors ?? [])] });
+const onKeys = (declaration: Omit<RouteDeclaration, "tag" | "apiKeyScope">) =>
+  defineRoute({ tag, ...declaration });
 
 export const API_KEY_ROUTES = [
   onKeys({
