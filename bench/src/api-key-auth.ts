@@ -14,7 +14,8 @@ import { load, type LoadResult } from "./load.ts";
 // check against the key's parse and constant-time hash compare), then whole requests through the
 // gateway in both run modes, where a key also costs a broker call to the identity service and one
 // indexed SELECT (no cache: a revocation holds at once on every gateway).
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ITERATIONS = 20_000;
 
@@ -49,12 +50,11 @@ async function json(res: Response): Promise<Record<string, string>> {
   return (await res.json()) as Record<string, string>;
 }
 
-interface Row extends LoadResult {
+interface Round extends LoadResult {
   mode: string;
-  credential: string;
-  meanMs: number;
+  credential: "access token" | "API key";
 }
-const rows: Row[] = [];
+const rounds: Round[] = [];
 
 async function throughGateway(mode: string, stack: Stack): Promise<void> {
   const registered = await json(
@@ -75,25 +75,44 @@ async function throughGateway(mode: string, stack: Stack): Promise<void> {
       body: JSON.stringify({ name: "bench" }),
     }),
   );
-  const credentials: [string, Record<string, string>][] = [
+  const credentials: [Round["credential"], Record<string, string>][] = [
     ["access token", bearer],
     ["API key", { "x-api-key": created.key! }],
   ];
-  // Alternated twice, so a drift of the machine during the run shows rather than hides in a ratio.
-  for (const round of [1, 2]) {
+  // Short rounds, alternated, compared pair by pair: a machine whose load drifts during the run
+  // moves both halves of a pair alike. The first pair warms up and is not counted.
+  for (let round = 0; round <= ROUNDS; round++) {
     for (const [credential, headers] of credentials) {
-      progress(`${mode}, ${credential}, round ${round}, ${CONNECTIONS} connections, ${SECONDS} s`);
+      progress(`${mode}, ${credential}, round ${round}/${ROUNDS}, ${CONNECTIONS} connections, ${SECONDS} s`);
       const result = await load(`${stack.baseUrl}/api/v1/users/me`, CONNECTIONS, SECONDS, {
         method: "GET",
         headers,
       });
-      rows.push({
-        mode,
-        credential: `${credential} (round ${round})`,
-        ...result,
-        meanMs: (CONNECTIONS * 1000) / result.requestsPerSecond,
-      });
+      if (round > 0) rounds.push({ mode, credential, ...result });
     }
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+function report(mode: string): void {
+  const of = (credential: Round["credential"]) =>
+    rounds.filter((round) => round.mode === mode && round.credential === credential);
+  const token = of("access token");
+  const key = of("API key");
+  const ratios = key.map((round, i) => round.requestsPerSecond / token[i]!.requestsPerSecond);
+  for (const [credential, runs] of [
+    ["access token", token],
+    ["API key", key],
+  ] as const) {
+    const rate = median(runs.map((run) => run.requestsPerSecond));
+    console.log(
+      `| ${mode} | ${credential} | ${rate.toFixed(0)} | ${median(runs.map((run) => run.p50)).toFixed(1)} | ${median(runs.map((run) => run.p99)).toFixed(1)} | ${((CONNECTIONS * 1000) / rate).toFixed(1)} | ${runs.reduce((sum, run) => sum + run.errors, 0)} | ${credential === "API key" ? `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : "1.00"} |`,
+    );
   }
 }
 
@@ -118,17 +137,11 @@ try {
 }
 
 console.log(
-  `\nGET /api/v1/users/me through the gateway, ${CONNECTIONS} connections, ${SECONDS} s per row; the ratio is to the access token's first round in the same mode:`,
+  `\nGET /api/v1/users/me through the gateway, ${CONNECTIONS} connections, ${ROUNDS} alternated rounds of ${SECONDS} s per credential (medians; the ratio is the median of the rounds' key / token rates, with their range):`,
 );
 console.log(
-  "| mode | credential | req/s | p50 ms | p99 ms | ms per request (conns / rate) | errors | vs access token |",
+  "| mode | credential | req/s | p50 ms | p99 ms | ms per request (conns / rate) | errors | rate vs access token |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
-for (const row of rows) {
-  const floor = rows.find(
-    (other) => other.mode === row.mode && other.credential === "access token (round 1)",
-  )!;
-  console.log(
-    `| ${row.mode} | ${row.credential} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.meanMs.toFixed(2)} | ${row.errors} | ${(row.requestsPerSecond / floor.requestsPerSecond).toFixed(2)} |`,
-  );
-}
+report("distributed");
+report("embedded (PGlite)");
