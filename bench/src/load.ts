@@ -12,7 +12,7 @@ export async function load(
   url: string,
   connections: number,
   seconds: number,
-  request: { method: "POST"; headers: Record<string, string>; body: string },
+  request: { method: "GET" | "POST"; headers: Record<string, string>; body?: string },
 ): Promise<LoadResult> {
   const result = await autocannon({ url, connections, duration: seconds, ...request });
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { verifyAccessToken, type SessionRevocations } from "@second-brain/auth";
 import { keyedCommandId, type Config, type ObjectStore } from "@second-brain/platform";
 import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes.ts";
+import { apiKeyCaller, sendsApiKey } from "./api-key-auth.ts";
 import { MethodNotAllowedError } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
 import { receiveUpload } from "./multipart-body.ts";
@@ -62,7 +63,9 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  if (!route.public) {
+  if (!route.public && sendsApiKey(req.headers)) {
+    meta.caller = await apiKeyCaller(route, req);
+  } else if (!route.public) {
     meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
     await assertSessionLive(meta.caller, options.revocations, ctx);
   }

@@ -13,6 +13,7 @@ const HEADERS_READ: Record<string, string> = {
   "idempotency-key": "Idempotency-Key",
   "x-request-id": "X-Request-ID",
   "x-correlation-id": "X-Correlation-ID",
+  "x-api-key": "X-API-Key",
 };
 
 /**

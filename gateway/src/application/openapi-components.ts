@@ -1,5 +1,6 @@
 import {
   adminSchemas,
+  apiKeySchemas,
   attachmentSchemas,
   ErrorBody,
   identitySchemas,
@@ -25,6 +26,10 @@ export const NAMED_SCHEMAS: Record<string, TSchema> = {
   LoginRequest: identitySchemas.LoginBody,
   RefreshRequest: identitySchemas.RefreshBody,
   Erasure: identitySchemas.Erasure,
+  ApiKey: apiKeySchemas.ApiKey,
+  CreatedApiKey: apiKeySchemas.CreatedApiKey,
+  ApiKeyList: apiKeySchemas.ApiKeyList,
+  CreateApiKeyRequest: apiKeySchemas.CreateApiKeyBody,
   Memory: memorySchemas.Memory,
   MemoryLink: memorySchemas.MemoryLink,
   AttachmentRef: memorySchemas.AttachmentRef,

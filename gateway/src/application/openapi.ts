@@ -2,6 +2,7 @@ import type { TObject } from "@second-brain/contracts/schemas";
 import { API_ROUTES, type ApiRoute, type ErrorStatus } from "../domain/api-routes.ts";
 import { componentSchemas, documentSchema } from "./openapi-components.ts";
 import { OPS_OPERATIONS } from "./openapi-ops.ts";
+import { SECURITY_SCHEMES, securityOf } from "./openapi-security.ts";
 
 /**
  * The OpenAPI 3.1 description of the gateway, served at /openapi.json and rendered at /docs. It is
@@ -11,7 +12,7 @@ import { OPS_OPERATIONS } from "./openapi-ops.ts";
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | "Unexpected", string> = {
   400: "A request that breaks a schema or the text rule (VALIDATION_FAILED, details name each field), malformed JSON, or a request head that cannot be read.",
   401: "No or bad credentials (UNAUTHENTICATED).",
-  403: "The caller's role does not allow this (FORBIDDEN).",
+  403: "The caller's role, or the API key's scopes, do not allow this (FORBIDDEN).",
   404: "No such resource for this caller (NOT_FOUND).",
   409: "Version conflict (VERSION_CONFLICT, details.currentVersion), duplicate (ALREADY_EXISTS) or illegal state (ILLEGAL_STATE).",
   413: "The body is over the limit (PAYLOAD_TOO_LARGE).",
@@ -30,7 +31,8 @@ export function errorsOf(route: ApiRoute): ErrorStatus[] {
   const hasBody = Boolean(route.request?.body || route.multipart);
   const statuses = new Set<ErrorStatus>([
     400,
-    ...(route.public ? [] : [401 as const]),
+    // Every authenticated route answers 403 to an API key without the scope it needs.
+    ...(route.public ? [] : [401 as const, 403 as const]),
     ...(route.request?.path ? [404 as const] : []),
     ...(hasBody ? [413 as const] : []),
     ...(route.errors ?? []),
@@ -125,7 +127,7 @@ function operationOf(route: ApiRoute): object {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    ...(route.public ? { security: [] } : {}),
+    ...securityOf(route),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
@@ -171,7 +173,7 @@ export function buildOpenApiDocument() {
     tags: TAGS,
     paths: pathsOf(API_ROUTES),
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      securitySchemes: SECURITY_SCHEMES,
       schemas: componentSchemas(),
       responses: Object.fromEntries(
         Object.entries(ERROR_DESCRIPTIONS).map(([status, description]) => [

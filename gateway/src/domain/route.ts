@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, ValidationError, type Limits } from "@second-brain/contracts";
+import { DEFAULT_LIMITS, ValidationError, type ApiKeyScope, type Limits } from "@second-brain/contracts";
 import {
   assertValid,
   compileCheck,
@@ -36,6 +36,12 @@ export interface RouteDeclaration {
   actionFor?: (request: ApiRequest) => string;
   /** Routes that need no access token. */
   public?: true;
+  /**
+   * The scope an `X-API-Key` needs for this route (`read`: reads and search, `write`: changes to the
+   * owner's data, `admin`: admin routes). Declared here and nowhere else; a route without one
+   * refuses API keys (403) and takes an access token only: managing keys, the password, erasure.
+   */
+  apiKeyScope?: ApiKeyScope;
   /** The success status; 200 when not given. */
   status?: 201 | 202 | 204;
   /** OpenAPI tag (the area of API.md) and texts. */

@@ -12,3 +12,4 @@ export * from "./memory-fold.ts";
 export * from "./session-fold.ts";
 export * from "./field-rules.ts";
 export * from "./email.ts";
+export * from "./api-key.ts";

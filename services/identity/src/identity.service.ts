@@ -8,6 +8,7 @@ import {
   runMigrations,
 } from "@second-brain/platform";
 import type { EventStore } from "@second-brain/event-store";
+import { apiKeyActions } from "./application/api-key-actions.ts";
 import { eraseUser } from "./application/erase-user.ts";
 import { login, me, refresh, register, type IdentityDeps } from "./application/identity-commands.ts";
 import { onIdentityStarted } from "./application/identity-start.ts";
@@ -36,6 +37,7 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
     name: "identity",
     mixins: [appErrorsMixin, sessionActions(deps)],
     actions: {
+      ...apiKeyActions(deps),
       register: {
         params: identitySchemas.RegisterBody,
         handler: (ctx: Context<{ email: string; password: string; name?: string | null }, CallMeta>) => {

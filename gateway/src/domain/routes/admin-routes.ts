@@ -3,7 +3,7 @@ import { defineRoute, type RouteDeclaration } from "../route.ts";
 
 /** Operations for admins (API.md, Operations); the admin service checks the role (403 otherwise). */
 const forAdmins = (declaration: Omit<RouteDeclaration, "tag" | "errors">) =>
-  defineRoute({ tag: "Operations", errors: [403], ...declaration });
+  defineRoute({ tag: "Operations", errors: [403], apiKeyScope: "admin", ...declaration });
 const byName = { path: schemas.ProjectionPath };
 
 export const ADMIN_ROUTES = [

@@ -7,6 +7,7 @@ const byId = { path: schemas.AttachmentIdParams };
 export const ATTACHMENT_ROUTES = [
   defineRoute({
     id: "uploadAttachment",
+    apiKeyScope: "write",
     method: "POST",
     path: "/memories/:id/attachments",
     action: "attachment.upload",
@@ -23,6 +24,7 @@ export const ATTACHMENT_ROUTES = [
   }),
   defineRoute({
     id: "downloadAttachment",
+    apiKeyScope: "read",
     method: "GET",
     path: "/attachments/:id",
     action: "attachment.download",
@@ -36,6 +38,7 @@ export const ATTACHMENT_ROUTES = [
   }),
   defineRoute({
     id: "deleteAttachment",
+    apiKeyScope: "write",
     method: "DELETE",
     path: "/attachments/:id",
     action: "attachment.delete",

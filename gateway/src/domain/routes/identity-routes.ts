@@ -93,6 +93,7 @@ export const IDENTITY_ROUTES = [
     path: "/users/me",
     action: "identity.me",
     tag,
+    apiKeyScope: "read",
     summary: "The calling user",
     response: { description: "The user.", schema: schemas.User },
   }),

@@ -12,6 +12,7 @@ const onMemory = (declaration: Omit<RouteDeclaration, "tag" | "fromPath">) =>
   defineRoute({
     tag,
     fromPath,
+    apiKeyScope: "write",
     ...declaration,
     errors: [409, ...(declaration.errors ?? [])],
     request: { ...byId, headers: writeHeaders, ...declaration.request },
@@ -20,6 +21,7 @@ const onMemory = (declaration: Omit<RouteDeclaration, "tag" | "fromPath">) =>
 export const MEMORY_ROUTES = [
   defineRoute({
     id: "createMemory",
+    apiKeyScope: "write",
     method: "POST",
     path: "/memories",
     action: "memory.create",
@@ -33,6 +35,7 @@ export const MEMORY_ROUTES = [
   }),
   defineRoute({
     id: "listMemories",
+    apiKeyScope: "read",
     method: "GET",
     path: "/memories",
     action: "memory-views.list",
@@ -43,6 +46,7 @@ export const MEMORY_ROUTES = [
   }),
   defineRoute({
     id: "getMemory",
+    apiKeyScope: "read",
     method: "GET",
     path: "/memories/:id",
     action: "memory-views.get",
@@ -112,6 +116,7 @@ export const MEMORY_ROUTES = [
   }),
   defineRoute({
     id: "getMemoryHistory",
+    apiKeyScope: "read",
     method: "GET",
     path: "/memories/:id/history",
     action: "memory.history",

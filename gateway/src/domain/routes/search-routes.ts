@@ -6,6 +6,7 @@ const tag = "Search";
 export const SEARCH_ROUTES = [
   defineRoute({
     id: "searchMemories",
+    apiKeyScope: "read",
     method: "POST",
     path: "/search",
     action: "search.query",
@@ -18,6 +19,7 @@ export const SEARCH_ROUTES = [
   }),
   defineRoute({
     id: "similarMemories",
+    apiKeyScope: "read",
     method: "GET",
     path: "/memories/:id/similar",
     action: "search.similar",

@@ -8,6 +8,7 @@ const theSession = { description: "The session.", schema: schemas.Session };
 const onSession = (declaration: Omit<RouteDeclaration, "tag" | "fromPath" | "errors" | "response">) =>
   defineRoute({
     tag,
+    apiKeyScope: "write",
     fromPath: { id: "id" },
     errors: [409],
     response: theSession,
@@ -18,6 +19,7 @@ const onSession = (declaration: Omit<RouteDeclaration, "tag" | "fromPath" | "err
 export const SESSION_ROUTES = [
   defineRoute({
     id: "startSession",
+    apiKeyScope: "write",
     method: "POST",
     path: "/sessions",
     action: "session.start",
@@ -30,6 +32,7 @@ export const SESSION_ROUTES = [
   }),
   defineRoute({
     id: "listSessions",
+    apiKeyScope: "read",
     method: "GET",
     path: "/sessions",
     action: "session.list",
@@ -40,6 +43,7 @@ export const SESSION_ROUTES = [
   }),
   defineRoute({
     id: "getSession",
+    apiKeyScope: "read",
     method: "GET",
     path: "/sessions/:id",
     action: "session.get",

@@ -8,6 +8,7 @@ const fromPath = { tag: "name" };
 export const TAG_ROUTES = [
   defineRoute({
     id: "listTags",
+    apiKeyScope: "read",
     method: "GET",
     path: "/tags",
     action: "tag.list",
@@ -18,6 +19,7 @@ export const TAG_ROUTES = [
   }),
   defineRoute({
     id: "updateTag",
+    apiKeyScope: "write",
     method: "PATCH",
     path: "/tags/:name",
     action: "tag.update",
@@ -34,6 +36,7 @@ export const TAG_ROUTES = [
   }),
   defineRoute({
     id: "mergeTag",
+    apiKeyScope: "write",
     method: "POST",
     path: "/tags/:name/merge",
     action: "tag.merge",

@@ -3,6 +3,7 @@ export * from "./validate.ts";
 export * from "./with-limits.ts";
 export * from "./common.ts";
 export * as identitySchemas from "./identity.ts";
+export * as apiKeySchemas from "./api-key.ts";
 export * as memorySchemas from "./memory.ts";
 export * as searchSchemas from "./search.ts";
 export * as sessionSchemas from "./session.ts";
