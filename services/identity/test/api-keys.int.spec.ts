@@ -219,7 +219,7 @@ describe("identity service: API keys", function () {
   it("drops an erased user's keys with the account", async () => {
     const caller = await newCaller();
     const { key } = await create(caller, { name: "doomed" });
-    await broker.call("identity.erase", {}, asCaller(caller));
+    await broker.call("identity.erase", { password: "long enough password" }, asCaller(caller));
     await expectError(authenticate(key), 401, "UNAUTHENTICATED");
     const left = await db.pool.query("SELECT 1 FROM api_keys WHERE user_id = $1", [caller.userId]);
     expect(left.rows).to.deep.equal([]);
