@@ -5,6 +5,7 @@ import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes
 import { MethodNotAllowedError } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
 import { receiveUpload } from "./multipart-body.ts";
+import type { RequestLimits } from "./rate-limit.ts";
 import { readJsonBody } from "./request-body.ts";
 import { bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { refuseForbiddenRequestText } from "./request-text.ts";
@@ -21,6 +22,8 @@ export interface DispatchOptions {
   /** Answers a failure in the error shape. */
   answerError: (req: GatewayRequest, res: GatewayResponse, error: unknown) => void;
   onStreamError: (req: GatewayRequest, error: Error) => void;
+  /** Rate limits and login backoff (adapters/rate-limit.ts); none when not given. */
+  requestLimits?: RequestLimits | undefined;
 }
 
 type AliasHandler = (req: GatewayRequest, res: GatewayResponse) => void;
@@ -59,8 +62,11 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  if (!route.public)
+  await options.requestLimits?.admitClient(route, req);
+  if (!route.public) {
     meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
+    await options.requestLimits?.admitCaller(meta.caller);
+  }
   const version = ifMatchVersion(req.headers);
   if (version !== undefined) meta.ifMatch = version;
   const key = idempotencyKey(req.headers);
@@ -87,7 +93,9 @@ async function callWithJson(
 ) {
   const maxBytes = Math.min(options.limits.maxBodyBytes, route.maxBodyBytes ?? Infinity);
   const request: ApiRequest = { body: await readJsonBody(req, maxBytes), query: req.query, path };
-  return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request, options.limits));
+  const params = route.params(request, options.limits);
+  const call = () => req.$ctx.call(route.actionFor?.(request) ?? route.action, params);
+  return options.requestLimits ? options.requestLimits.guardCall(route, req, request.body, call) : call();
 }
 
 /**
