@@ -19,6 +19,8 @@ export interface Config {
   redisUrl: string;
   /** Prefix of every Redis key, so deployments (and test runs) can share one Redis. */
   redisPrefix: string;
+  /** Embedded mode: the most the in-process cache holds, in bytes (least recently used go first). */
+  cacheMaxBytes: number;
   rabbitmqUrl: string;
   /** Moleculer namespace: nodes only see nodes of the same namespace. */
   namespace: string;
@@ -115,6 +117,7 @@ const SPECS = {
   EVENTSTORE_URL: optional(),
   REDIS_URL: str({ default: "redis://127.0.0.1:6379/0" }),
   REDIS_PREFIX: str({ default: "sb:" }),
+  CACHE_MAX_BYTES: count({ default: 64 * 1024 * 1024 }),
   RABBITMQ_URL: str({ default: "amqp://guest:guest@127.0.0.1:5672" }),
   SB_NAMESPACE: str({ default: "second-brain" }),
   AMQP_PREFETCH: count({ default: 100 }),
@@ -172,6 +175,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventStoreUrl: env.EVENTSTORE_URL,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    cacheMaxBytes: env.CACHE_MAX_BYTES,
     rabbitmqUrl: env.RABBITMQ_URL,
     namespace: env.SB_NAMESPACE,
     amqpPrefetch: env.AMQP_PREFETCH,
