@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { expect } from "chai";
-import { RateLimitedError, UnauthenticatedError } from "@second-brain/contracts";
+import { RateLimitedError, UnauthenticatedError, type Caller } from "@second-brain/contracts";
 import { loadConfig, metricsRegistry } from "@second-brain/platform";
 import { requestLimits, type RequestLimits } from "../src/adapters/rate-limit.ts";
 import {
@@ -14,6 +14,9 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const config = loadConfig({ RATE_LIMIT_USER_PER_MINUTE: "3", LOGIN_FAILURES_PER_ACCOUNT_AND_IP: "2" });
 const peer = (address: string) => ({ socket: { remoteAddress: address }, headers: {} }) as IncomingMessage;
 const caller = () => ({ userId: randomUUID(), role: "user" as const });
+/** An authenticated request of `who`, from an address of its own. */
+const admitCaller = (limits: RequestLimits, who: Caller) =>
+  limits.admit({ id: "getMe" }, peer("192.0.2.9"), async () => who);
 
 async function refusal(admit: Promise<unknown>): Promise<RateLimitedError | undefined> {
   return admit.then(
@@ -46,12 +49,12 @@ for (const [kind, openStore] of Object.entries(stores)) {
 
     it("refuses a caller past its limit until the window has slid past its requests", async () => {
       const who = caller();
-      for (let i = 0; i < 3; i++) await limits.admitCaller(who);
-      const refused = await refusal(limits.admitCaller(who));
+      for (let i = 0; i < 3; i++) await admitCaller(limits, who);
+      const refused = await refusal(admitCaller(limits, who));
       expect(refused?.details).to.deep.equal({ retryAfterSeconds: 90 });
       // Two windows later nothing of it is left.
       clock += 2 * 60_000;
-      await limits.admitCaller(who);
+      await admitCaller(limits, who);
     });
 
     it("blocks a login pair after its failures, before the attempt runs", async () => {
@@ -77,10 +80,10 @@ describe("rate limits in Redis", () => {
     const replicas = [0, 1].map(() => requestLimits({ config, store: redisCounterStore(REDIS_URL, prefix) }));
     try {
       const who = caller();
-      await replicas[0]!.admitCaller(who);
-      await replicas[1]!.admitCaller(who);
-      await replicas[0]!.admitCaller(who);
-      expect(await refusal(replicas[1]!.admitCaller(who))).to.be.instanceOf(RateLimitedError);
+      await admitCaller(replicas[0]!, who);
+      await admitCaller(replicas[1]!, who);
+      await admitCaller(replicas[0]!, who);
+      expect(await refusal(admitCaller(replicas[1]!, who))).to.be.instanceOf(RateLimitedError);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
     }
@@ -91,7 +94,7 @@ describe("rate limits in Redis", () => {
     try {
       const before = await failOpenCount();
       const who = caller();
-      for (let i = 0; i < 5; i++) await limits.admitCaller(who);
+      for (let i = 0; i < 5; i++) await admitCaller(limits, who);
       const answer = await limits.guardCall(
         { id: "login" },
         peer("192.0.2.1"),

@@ -62,11 +62,13 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  await options.requestLimits?.admitClient(route, req);
-  if (!route.public) {
-    meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
-    await options.requestLimits?.admitCaller(meta.caller);
-  }
+  const authenticate = route.public
+    ? undefined
+    : async () => verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
+  const caller = options.requestLimits
+    ? await options.requestLimits.admit(route, req, authenticate)
+    : await authenticate?.();
+  if (caller) meta.caller = caller;
   const version = ifMatchVersion(req.headers);
   if (version !== undefined) meta.ifMatch = version;
   const key = idempotencyKey(req.headers);

@@ -10,6 +10,6 @@ export const rateLimitedRequests = new Counter({
 
 export const rateLimitFailOpen = new Counter({
   name: "rate_limit_fail_open_total",
-  help: "Requests served unchecked because the rate-limit store (Redis) did not answer.",
+  help: "Rate-limit checks skipped because their store (Redis) did not answer: the request was served.",
   registers: [metricsRegistry],
 });

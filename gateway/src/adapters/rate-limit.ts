@@ -21,8 +21,17 @@ import { slidingWindowLimiter } from "./sliding-window-limiter.ts";
  * counts (a login). A refusal is a RateLimitedError: 429 RATE_LIMITED with Retry-After.
  */
 export interface RequestLimits {
-  admitClient(route: { id: string; public?: true }, req: IncomingMessage): Promise<void>;
-  admitCaller(caller: Caller): Promise<void>;
+  /**
+   * Admits a request to a route: authenticates it with `authenticate` (none for a public route),
+   * then charges its address and, when authenticated, its caller, all in one round trip to the
+   * store. A request whose credentials fail is charged to its address all the same, then refused
+   * with its 401; one over a limit gets the 429.
+   */
+  admit(
+    route: { id: string; public?: true },
+    req: IncomingMessage,
+    authenticate: (() => Promise<Caller>) | undefined,
+  ): Promise<Caller | undefined>;
   guardCall<T>(
     route: { id: string },
     req: IncomingMessage,
@@ -76,8 +85,16 @@ export function requestLimits(options: RequestLimitsOptions): RequestLimits {
   }
 
   return {
-    admitClient: (route, req) => charge(chargesOfClient(route, addressOf(req))),
-    admitCaller: (caller) => charge(chargesOfCaller(caller)),
+    admit: async (route, req, authenticate) => {
+      const authenticated = await authenticate?.().then(
+        (caller) => ({ caller }),
+        (error: unknown) => ({ error }),
+      );
+      const caller = authenticated && "caller" in authenticated ? authenticated.caller : undefined;
+      await charge([...chargesOfClient(route, addressOf(req)), ...(caller ? chargesOfCaller(caller) : [])]);
+      if (authenticated && "error" in authenticated) throw authenticated.error;
+      return caller;
+    },
     guardCall: (route, req, body, call) =>
       route.id === "login" && typeof body.email === "string"
         ? guardLogin(body.email, addressOf(req), call)
