@@ -26,12 +26,13 @@ export function loginBackoff(store: CounterStore, config: RateLimitsConfig) {
   const slowed = store.counters("login-slow", Math.max(1, config.loginSlowdownSeconds));
   const knownPlaces = store.counters("login-known", LOGIN_BACKOFF.knownPlaceSeconds);
 
-  const refuse = (rule: string, msBeforeNext: number): never => {
+  const refusal = (rule: string, msBeforeNext: number): RateLimitedError => {
     rateLimitedRequests.inc({ rule });
-    throw new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+    return new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
   };
 
-  async function admit(account: string, pair: string, address: string): Promise<void> {
+  /** Why this attempt must wait, if it must. */
+  async function refusalOf(account: string, pair: string, address: string) {
     const [pairFailures, addressFailures, accountFailures, known] = await Promise.all([
       pairs.get(pair),
       addresses.get(address),
@@ -41,12 +42,14 @@ export function loginBackoff(store: CounterStore, config: RateLimitsConfig) {
     const over = (limit: number, counted: { consumedPoints: number } | null) =>
       limit > 0 && (counted?.consumedPoints ?? 0) >= limit;
     if (over(config.loginFailuresPerAccountAndIp, pairFailures))
-      refuse("loginPair", pairFailures!.msBeforeNext);
-    if (over(config.loginFailuresPerIp, addressFailures)) refuse("loginIp", addressFailures!.msBeforeNext);
+      return refusal("loginPair", pairFailures!.msBeforeNext);
+    if (over(config.loginFailuresPerIp, addressFailures))
+      return refusal("loginIp", addressFailures!.msBeforeNext);
     if (over(config.loginFailuresPerAccount, accountFailures) && !known) {
       const attempts = await slowed.penalty(account, 1);
-      if (attempts.consumedPoints > 1) refuse("loginAccount", attempts.msBeforeNext);
+      if (attempts.consumedPoints > 1) return refusal("loginAccount", attempts.msBeforeNext);
     }
+    return undefined;
   }
 
   /** Counts a failure; a pair or an address that reaches its limit is blocked from now on. */
@@ -72,20 +75,9 @@ export function loginBackoff(store: CounterStore, config: RateLimitsConfig) {
     const account = accountSubject(email);
     const pair = `${account}|ip:${address}`;
     const ip = `ip:${address}`;
-    // Refusals pass through; a store that does not answer lets the attempt through.
-    await store
-      .failOpen(async () => {
-        try {
-          await admit(account, pair, ip);
-        } catch (error) {
-          if (error instanceof RateLimitedError) return error;
-          throw error;
-        }
-        return undefined;
-      }, undefined)
-      .then((refusal) => {
-        if (refusal) throw refusal;
-      });
+    // A store that does not answer lets the attempt through.
+    const refused = await store.failOpen(() => refusalOf(account, pair, ip), undefined);
+    if (refused) throw refused;
     let result: T;
     try {
       result = await attempt();

@@ -16,9 +16,9 @@ import { memoryCounterStore, redisCounterStore, type CounterStore } from "./rate
 import { slidingWindowLimiter } from "./sliding-window-limiter.ts";
 
 /**
- * The gateway's rate limits (docs/API.md, "Rate limits"): what api-dispatch.ts asks before it
- * authenticates (the client's address), after (the caller), and around a call whose outcome
- * counts (a login). A refusal is a RateLimitedError: 429 RATE_LIMITED with Retry-After.
+ * The gateway's rate limits (docs/API.md, "Rate limits"): what api-dispatch.ts asks of every
+ * request (its address and its caller), and around a call whose outcome counts (a login). A
+ * refusal is a RateLimitedError: 429 RATE_LIMITED with Retry-After.
  */
 export interface RequestLimits {
   /**
