@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
 import { expect } from "chai";
 import fc from "fast-check";
 import { clientAddress } from "../src/adapters/client-address.ts";
@@ -24,6 +25,16 @@ describe("client address", () => {
     expect(clientAddress(req, 2)).to.equal("203.0.113.9");
     // Repeated headers are one list, in order.
     expect(clientAddress(request("10.0.0.2", ["198.51.100.7", "203.0.113.9"]), 1)).to.equal("203.0.113.9");
+  });
+
+  it("behind trusted proxies, is an address or the peer whatever the header holds", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.integer({ min: 1, max: 3 }), (forwarded, hops) => {
+        const address = clientAddress(request("192.0.2.5", forwarded), hops);
+        expect(address === "192.0.2.5" || isIP(address) === 4 || address.endsWith("::/64"), address).to.be
+          .true;
+      }),
+    );
   });
 
   it("falls back to the peer when the trusted entry is missing or not an address", () => {
