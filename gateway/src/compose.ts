@@ -1,11 +1,13 @@
 import type { ServiceSchema } from "moleculer";
 import type { Resources } from "@second-brain/runtime";
 import { adminService } from "./admin.service.ts";
+import { requestLimitsFor } from "./adapters/rate-limit.ts";
 import { gatewayService } from "./gateway.service.ts";
 
 /**
  * The REST gateway on the process's resources: the configuration, the token secret, the revoked
- * sessions, and the object store it streams uploads into.
+ * sessions, the object store it streams uploads into, and the rate limits (counted in Redis in the
+ * distributed mode).
  */
 export function gatewayFromResources(resources: Resources): ServiceSchema {
   return gatewayService({
@@ -13,6 +15,7 @@ export function gatewayFromResources(resources: Resources): ServiceSchema {
     jwtSecret: resources.jwtSecret,
     revocations: resources.revocations,
     objects: resources.objects,
+    requestLimits: requestLimitsFor(resources.config),
   });
 }
 

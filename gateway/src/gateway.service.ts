@@ -11,6 +11,7 @@ import { dropUnacceptableRequestIds } from "./adapters/request-headers.ts";
 import { observeRequest, routeTemplate } from "./adapters/request-log.ts";
 import { DEFAULT_READINESS_SERVICES } from "./adapters/ops-endpoints.ts";
 import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
+import type { RequestLimits } from "./adapters/rate-limit.ts";
 
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;
@@ -23,6 +24,8 @@ export interface GatewayServiceOptions {
   readinessServices?: readonly string[];
   /** Milliseconds since the epoch, for token expiry; tests pass a fixed clock. */
   now?: () => number;
+  /** Rate limits and login backoff; the gateway closes them when it stops. None when not given. */
+  requestLimits?: RequestLimits;
 }
 
 /** All interfaces, as moleculer-web's own server would (README: the embedded server). */
@@ -101,6 +104,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
             now: options.now ?? Date.now,
             objects: options.objects,
             answerError: onError,
+            requestLimits: options.requestLimits,
             onStreamError: (req, error) =>
               logger.warn("response stream failed", { route: routeTemplate(req), reason: error.message }),
           }),
@@ -141,10 +145,11 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     },
     async stopped(this: Service) {
       const server = servers.get(this)!;
-      if (!server.listening) return;
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
+      if (server.listening)
+        await new Promise<void>((resolve, reject) =>
+          server.close((error) => (error ? reject(error) : resolve())),
+        );
+      await options.requestLimits?.close();
     },
   };
 }

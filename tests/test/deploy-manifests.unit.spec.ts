@@ -127,6 +127,16 @@ describe("deployment manifests", () => {
       expect(secrets[0]?.data, "base64 data would hide real values").to.be.undefined;
     });
 
+    it("bounds Redis's memory with the same eviction policy as docker-compose.yml", () => {
+      const redisConfig = resources.find(
+        (doc) =>
+          doc.body.kind === "ConfigMap" && (doc.body.metadata as { name?: string }).name === "redis-config",
+      );
+      const conf = String((redisConfig?.body.data as Record<string, string> | undefined)?.["redis.conf"]);
+      expect(conf).to.match(/^maxmemory 256mb$/m);
+      expect(conf).to.match(/^maxmemory-policy allkeys-lru$/m);
+    });
+
     it("lists every manifest but the Secret template in kustomization.yaml", () => {
       const kustomization = documents.find((doc) => doc.body.kind === "Kustomization");
       expect(kustomization?.file).to.equal("kustomization.yaml");
@@ -145,6 +155,12 @@ describe("deployment manifests", () => {
       expect(
         missingEntries(PROCESSES.map((name) => [name, compose.services[name]?.command] as const)),
       ).to.deep.equal([]);
+    });
+
+    it("bounds Redis's memory, evicting the least recently used keys", () => {
+      const command = (compose.services.redis?.command as string[]).join(" ");
+      expect(command).to.include("--maxmemory 256mb");
+      expect(command).to.include("--maxmemory-policy allkeys-lru");
     });
 
     it("runs every process in distributed mode", () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { verifyAccessToken, type SessionRevocations } from "@second-brain/auth";
+import type { Caller } from "@second-brain/contracts";
 import { keyedCommandId, type Config, type ObjectStore } from "@second-brain/platform";
 import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes.ts";
 import { apiKeyCaller, sendsApiKey } from "./api-key-auth.ts";
 import { MethodNotAllowedError } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
 import { receiveUpload } from "./multipart-body.ts";
+import type { RequestLimits } from "./rate-limit.ts";
 import { readJsonBody } from "./request-body.ts";
 import { bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
 import { refuseForbiddenRequestText } from "./request-text.ts";
@@ -25,6 +27,8 @@ export interface DispatchOptions {
   /** Answers a failure in the error shape. */
   answerError: (req: GatewayRequest, res: GatewayResponse, error: unknown) => void;
   onStreamError: (req: GatewayRequest, error: Error) => void;
+  /** Rate limits and login backoff (adapters/rate-limit.ts); none when not given. */
+  requestLimits?: RequestLimits | undefined;
 }
 
 type AliasHandler = (req: GatewayRequest, res: GatewayResponse) => void;
@@ -63,12 +67,18 @@ async function serve(route: ApiRoute, req: GatewayRequest, res: GatewayResponse,
   meta.requestId = ctx.requestID ?? ctx.id;
   const path = req.$params.params ?? {};
   refuseForbiddenRequestText(req.headers, path, req.query);
-  if (!route.public && sendsApiKey(req.headers)) {
-    meta.caller = await apiKeyCaller(route, req);
-  } else if (!route.public) {
-    meta.caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
-    await assertSessionLive(meta.caller, options.revocations, ctx);
-  }
+  const authenticate = route.public
+    ? undefined
+    : async (): Promise<Caller> => {
+        if (sendsApiKey(req.headers)) return apiKeyCaller(route, req);
+        const caller = await verifyAccessToken(bearerToken(req.headers), options.jwtSecret, options.now());
+        await assertSessionLive(caller, options.revocations, ctx);
+        return caller;
+      };
+  const caller = options.requestLimits
+    ? await options.requestLimits.admit(route, req, authenticate)
+    : await authenticate?.();
+  if (caller) meta.caller = caller;
   const version = ifMatchVersion(req.headers);
   if (version !== undefined) meta.ifMatch = version;
   const key = idempotencyKey(req.headers);
@@ -96,7 +106,9 @@ async function callWithJson(
   const maxBytes = Math.min(options.limits.maxBodyBytes, route.maxBodyBytes ?? Infinity);
   const body = await readJsonBody(req, maxBytes, { deleteHasBody: route.request?.body !== undefined });
   const request: ApiRequest = { body, query: req.query, path };
-  return req.$ctx.call(route.actionFor?.(request) ?? route.action, route.params(request, options.limits));
+  const params = route.params(request, options.limits);
+  const call = () => req.$ctx.call(route.actionFor?.(request) ?? route.action, params);
+  return options.requestLimits ? options.requestLimits.guardCall(route, req, request.body, call) : call();
 }
 
 /**

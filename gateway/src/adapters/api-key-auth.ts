@@ -41,5 +41,5 @@ export async function apiKeyCaller(route: ApiRoute, req: GatewayRequest): Promis
     );
   if (!scopesAllow(grant.scopes, route.apiKeyScope))
     throw new ForbiddenError(`This API key does not have the ${route.apiKeyScope} scope this route needs.`);
-  return { userId: grant.userId, role: grant.role };
+  return { userId: grant.userId, role: grant.role, apiKeyId: grant.keyId };
 }

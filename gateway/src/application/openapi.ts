@@ -17,12 +17,16 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | "Unexpected", string> = {
   409: "Version conflict (VERSION_CONFLICT, details.currentVersion), duplicate (ALREADY_EXISTS) or illegal state (ILLEGAL_STATE).",
   413: "The body is over the limit (PAYLOAD_TOO_LARGE).",
   428: "If-Match is required (PRECONDITION_REQUIRED).",
-  429: "Rate limited (RATE_LIMITED), with Retry-After.",
+  429: "Rate limited (RATE_LIMITED): over a limit per user, per client address or on registrations, or a login backing off after failures (API.md, Rate limits). Retry-After says in seconds when to try again.",
   503: "A dependency is down (UNAVAILABLE); the request had no effect. Retry-After says when to try again.",
   Unexpected:
     "Anything else, in the same shape: 405 (METHOD_NOT_ALLOWED, with Allow), 408, 431, or 500 (INTERNAL).",
 };
 
+const RETRY_AFTER_HEADER = {
+  description: "Seconds to wait before sending the request again.",
+  schema: { type: "integer", minimum: 1 },
+};
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const errorRef = (status: ErrorStatus | "Unexpected") => ({ $ref: `#/components/responses/E${status}` });
 
@@ -178,7 +182,13 @@ export function buildOpenApiDocument() {
       responses: Object.fromEntries(
         Object.entries(ERROR_DESCRIPTIONS).map(([status, description]) => [
           `E${status}`,
-          { description, content: json({ $ref: "#/components/schemas/Error" }) },
+          {
+            description,
+            ...(status === "429" || status === "503"
+              ? { headers: { "Retry-After": RETRY_AFTER_HEADER } }
+              : {}),
+            content: json({ $ref: "#/components/schemas/Error" }),
+          },
         ]),
       ),
     },

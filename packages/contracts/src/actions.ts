@@ -9,6 +9,8 @@ export interface Caller {
   role: Role;
   /** The sign-in session the access token belongs to (absent for callers without one). */
   sessionId?: string;
+  /** The API key the request came with (absent for an access token). */
+  apiKeyId?: string;
 }
 
 /** Set by the gateway on `ctx.meta` for every authenticated call. */

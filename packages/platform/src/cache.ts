@@ -6,17 +6,33 @@ import { createLogger, rateLimitedWarn } from "./logger.ts";
 export interface MemoryCacheOptions {
   /** Least recently used entries are dropped beyond this many. */
   maxEntries?: number;
+  /**
+   * Least recently used entries are dropped while the entries take more than this many bytes
+   * (keys and JSON text as JavaScript holds them, two bytes a character, plus a bookkeeping
+   * allowance each), so no caller can grow the process without bound, however big or many its
+   * entries. A single entry over a quarter of it is not stored: it would push out most others.
+   */
+  maxBytes?: number;
   /** Milliseconds; never 0, which lru-cache reads as "no start time" (the entry would never expire). */
   now?: () => number;
 }
+
+/** The embedded mode's cache bound when configuration names none (CACHE_MAX_BYTES). */
+export const DEFAULT_MEMORY_CACHE_BYTES = 64 * 1024 * 1024;
+/** What the LRU keeps per entry besides its key and value (node, links, TTL slots), roughly. */
+const ENTRY_OVERHEAD_BYTES = 128;
 
 /**
  * The embedded mode's cache. Values are stored as JSON text, as Redis stores them, so a caller
  * that mutates what it got back cannot change what the next caller reads.
  */
 export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
+  const maxBytes = options.maxBytes ?? DEFAULT_MEMORY_CACHE_BYTES;
   const entries = new LRUCache<string, string>({
     max: options.maxEntries ?? 10_000,
+    maxSize: maxBytes,
+    maxEntrySize: Math.floor(maxBytes / 4),
+    sizeCalculation: (json, key) => 2 * (json.length + key.length) + ENTRY_OVERHEAD_BYTES,
     // Exact expiry on every read, on the given clock (no cached "now").
     ttlResolution: 0,
     perf: { now: options.now ?? Date.now },

@@ -19,6 +19,8 @@ export interface Config {
   redisUrl: string;
   /** Prefix of every Redis key, so deployments (and test runs) can share one Redis. */
   redisPrefix: string;
+  /** Embedded mode: the most the in-process cache holds, in bytes (least recently used go first). */
+  cacheMaxBytes: number;
   rabbitmqUrl: string;
   /** Moleculer namespace: nodes only see nodes of the same namespace. */
   namespace: string;
@@ -37,8 +39,33 @@ export interface Config {
    */
   passwordScrypt: { N: number; r: number; p: number } | undefined;
   limits: Limits;
+  rateLimits: RateLimitsConfig;
   embeddings: EmbeddingsConfig;
   objectStorage: ObjectStorageConfig;
+}
+
+/**
+ * Request rates and login backoff (docs/API.md, "Rate limits"). A count of 0 turns its rule off.
+ * Request rules are sliding windows: per user (authenticated requests), per client IP for
+ * requests without a token, and per client IP over every request as a ceiling.
+ */
+export interface RateLimitsConfig {
+  userPerMinute: number;
+  /** API-key callers, once keys authenticate requests. */
+  apiKeyPerMinute: number;
+  ipPerMinute: number;
+  anonymousPerMinute: number;
+  registrationsPerHour: number;
+  /** Failed logins of one email from one IP within 15 minutes that block that pair for 15 minutes. */
+  loginFailuresPerAccountAndIp: number;
+  /** Failed logins from one IP within an hour that block the IP's logins for an hour. */
+  loginFailuresPerIp: number;
+  /** Failed logins of one email within an hour after which it is slowed, never locked. */
+  loginFailuresPerAccount: number;
+  /** A slowed email takes one login attempt per this many seconds from a place it never logged in from. */
+  loginSlowdownSeconds: number;
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 trusts none. */
+  trustProxyHops: number;
 }
 
 export interface EmbeddingsConfig {
@@ -102,6 +129,7 @@ const SPECS = {
   EVENTSTORE_URL: optional(),
   REDIS_URL: str({ default: "redis://127.0.0.1:6379/0" }),
   REDIS_PREFIX: str({ default: "sb:" }),
+  CACHE_MAX_BYTES: count({ default: 64 * 1024 * 1024 }),
   RABBITMQ_URL: str({ default: "amqp://guest:guest@127.0.0.1:5672" }),
   SB_NAMESPACE: str({ default: "second-brain" }),
   AMQP_PREFETCH: count({ default: 100 }),
@@ -115,6 +143,16 @@ const SPECS = {
   MAX_BODY_BYTES: count({ default: DEFAULT_LIMITS.maxBodyBytes }),
   MAX_TAGS: count({ default: DEFAULT_LIMITS.maxTags }),
   MAX_FILE_BYTES: count({ default: DEFAULT_LIMITS.maxFileBytes }),
+  RATE_LIMIT_USER_PER_MINUTE: count({ default: 600 }),
+  RATE_LIMIT_API_KEY_PER_MINUTE: count({ default: 600 }),
+  RATE_LIMIT_IP_PER_MINUTE: count({ default: 1200 }),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: count({ default: 60 }),
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: count({ default: 10 }),
+  LOGIN_FAILURES_PER_ACCOUNT_AND_IP: count({ default: 5 }),
+  LOGIN_FAILURES_PER_IP: count({ default: 30 }),
+  LOGIN_FAILURES_PER_ACCOUNT: count({ default: 10 }),
+  LOGIN_SLOWDOWN_SECONDS: count({ default: 30 }),
+  TRUST_PROXY_HOPS: count({ default: 0 }),
   EMBEDDINGS_PROVIDER: oneOf<EmbeddingsConfig["provider"]>(["local", "openai"])({ default: "local" }),
   OPENAI_API_KEY: optional(),
   OPENAI_BASE_URL: optional(),
@@ -149,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventStoreUrl: env.EVENTSTORE_URL,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    cacheMaxBytes: env.CACHE_MAX_BYTES,
     rabbitmqUrl: env.RABBITMQ_URL,
     namespace: env.SB_NAMESPACE,
     amqpPrefetch: env.AMQP_PREFETCH,
@@ -164,6 +203,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxTags: env.MAX_TAGS,
       maxFileBytes: env.MAX_FILE_BYTES,
+    },
+    rateLimits: {
+      userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
+      apiKeyPerMinute: env.RATE_LIMIT_API_KEY_PER_MINUTE,
+      ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      anonymousPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      registrationsPerHour: env.RATE_LIMIT_REGISTRATIONS_PER_HOUR,
+      loginFailuresPerAccountAndIp: env.LOGIN_FAILURES_PER_ACCOUNT_AND_IP,
+      loginFailuresPerIp: env.LOGIN_FAILURES_PER_IP,
+      loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
+      loginSlowdownSeconds: env.LOGIN_SLOWDOWN_SECONDS,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
     },
     embeddings: {
       provider: env.EMBEDDINGS_PROVIDER,

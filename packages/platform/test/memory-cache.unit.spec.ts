@@ -42,6 +42,32 @@ describe("memory cache", () => {
     expect(await cache.get("u:2:a")).to.equal("u:2:a");
   });
 
+  it("drops the least recently used entries beyond maxBytes, and never stores one too big", async () => {
+    // Each entry: a 1-character key and a 1,000-character JSON string, about 2 KiB as held.
+    const cache = createMemoryCache({ maxBytes: 10_000 });
+    const value = "x".repeat(998);
+    for (const key of ["a", "b", "c", "d"]) await cache.set(key, value, 60);
+    await cache.get("a"); // a is now more recent than b
+    await cache.set("e", value, 60);
+    expect(await cache.get("a")).to.equal(value);
+    expect(await cache.get("b")).to.equal(undefined);
+    expect(await cache.get("e")).to.equal(value);
+    // Over a quarter of the bound: not stored, and what was under its key is gone too.
+    await cache.set("e", "y".repeat(1_300), 60);
+    expect(await cache.get("e")).to.equal(undefined);
+    expect(await cache.get("a")).to.equal(value);
+  });
+
+  it("holds no more than maxBytes however many entries one caller stores", async () => {
+    const cache = createMemoryCache({ maxBytes: 100_000, maxEntries: 1_000_000 });
+    for (let i = 0; i < 2_000; i++) await cache.set(`search:r:owner:${i}`, "z".repeat(500), 60);
+    let kept = 0;
+    for (let i = 0; i < 2_000; i++) if ((await cache.get(`search:r:owner:${i}`)) !== undefined) kept += 1;
+    // About 1,166 bytes an entry as held: at most 85 fit.
+    expect(kept).to.be.within(1, 85);
+    expect(await cache.get("search:r:owner:1999")).to.equal("z".repeat(500));
+  });
+
   it("deletes several keys at once", async () => {
     const cache = createMemoryCache();
     await cache.set("a", 1, 60);

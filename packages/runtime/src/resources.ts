@@ -74,7 +74,9 @@ export async function openResources(config: Config): Promise<Resources> {
   await runMigrations(pool, "keyring", keyringMigrations);
   const keyring = createSqlKeyring(pool, parseMasterKey(secrets.masterKey));
   const cache =
-    config.mode === "embedded" ? createMemoryCache() : createRedisCache(config.redisUrl, config.redisPrefix);
+    config.mode === "embedded"
+      ? createMemoryCache({ maxBytes: config.cacheMaxBytes })
+      : createRedisCache(config.redisUrl, config.redisPrefix);
   // Embedded: one set in the process, shared by the identity service and the gateway.
   const revocations =
     config.mode === "embedded"

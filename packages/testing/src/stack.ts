@@ -49,6 +49,18 @@ export interface Stack {
 /** A process by name; `name#n` is a further instance of the same entry (a replica). */
 export type InstanceName = ProcessName | "embedded" | `${ProcessName}#${number}`;
 
+/** Request rates and login failures high enough for any suite; one that tests them sets its own. */
+export const RAISED_RATE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_USER_PER_MINUTE: "1000000",
+  RATE_LIMIT_API_KEY_PER_MINUTE: "1000000",
+  RATE_LIMIT_IP_PER_MINUTE: "1000000",
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: "1000000",
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: "1000000",
+  LOGIN_FAILURES_PER_ACCOUNT_AND_IP: "1000000",
+  LOGIN_FAILURES_PER_IP: "1000000",
+  LOGIN_FAILURES_PER_ACCOUNT: "1000000",
+};
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const port = await freePort();
   const ownDataDir = options.mode === "embedded" && !options.dataDir;
@@ -70,6 +82,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     PASSWORD_SCRYPT_PARAMS: process.env.PASSWORD_SCRYPT_PARAMS ?? "N=1024,r=8,p=1",
     // Attachments go to a folder shared by the stack's processes unless the test brings an S3.
     OBJECT_STORAGE: process.env.OBJECT_STORAGE ?? "folder",
+    // Every test client shares 127.0.0.1: limits for a deployment's many addresses would refuse
+    // them. A test of the limits sets its own.
+    ...RAISED_RATE_LIMITS,
     ...options.env,
   };
   if (options.mode === "embedded") {

@@ -146,6 +146,35 @@ describe("search on PostgreSQL + pgvector", function () {
     expect((refused as { status?: number })?.status).to.equal(404);
   }
 
+  it("caches a result list only up to its size bound", async () => {
+    const stored: unknown[][] = [];
+    const spied: Cache = {
+      ...cache,
+      set: (key, value, ttl) => {
+        if (key.startsWith("search:r:")) stored.push(value as unknown[]);
+        return cache.set(key, value, ttl);
+      },
+    };
+    const owner = `carol-${randomUUID()}`;
+    const searching = createSearcher({ pool: log.pool, cache: spied, embedder: async () => embedder });
+    // Four memories of 90,000 characters: their list is about 360 KB of JSON.
+    for (let i = 0; i < 4; i++) await create(owner, { content: `walrus ${"tusk ".repeat(18_000)}${i}` });
+    await create(owner, { content: "a pelican note" });
+    const search = (query: string) => searching.search(owner, normalizeSearch({ query, mode: "keyword" }));
+    await waitUntil(
+      async () => (await search("walrus")).length === 4 && (await search("pelican")).length === 1,
+    );
+    expect(await search("walrus")).to.have.length(4);
+    expect(
+      stored.filter((hits) => hits.length === 4),
+      "the big list",
+    ).to.deep.equal([]);
+    expect(
+      stored.filter((hits) => hits.length === 1),
+      "the small list",
+    ).to.not.be.empty;
+  });
+
   it("purges an erased owner's documents", async () => {
     const carol = `carol-${randomUUID()}`;
     const note = await create(carol, { content: "Carol keeps a diary about kites" });

@@ -39,6 +39,12 @@ export interface SearchDeps {
 /** Each list fused in hybrid mode holds this many candidates (or `limit`, if larger). */
 export const HYBRID_CANDIDATES = 50;
 const QUERY_VECTOR_TTL_SECONDS = 24 * 3600;
+/**
+ * A result list over this many bytes of JSON is not cached. A hit carries its whole memory (content
+ * up to MAX_CONTENT_CHARS), so one list could take megabytes of the cache and push out many small
+ * entries of every other user; such a search is run again instead.
+ */
+export const MAX_CACHED_RESULT_BYTES = 256 * 1024;
 const MODEL_RECHECK_MS = 5_000;
 
 interface SearchTables {
@@ -141,7 +147,8 @@ export function createSearcher(deps: SearchDeps) {
       if (row.highlights.length > 0) hit.highlights = row.highlights;
       return [hit];
     });
-    await deps.cache.set(cacheKey, hits, resultTtl);
+    if (Buffer.byteLength(JSON.stringify(hits)) <= MAX_CACHED_RESULT_BYTES)
+      await deps.cache.set(cacheKey, hits, resultTtl);
     return hits;
   }
 
