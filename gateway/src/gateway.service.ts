@@ -10,6 +10,7 @@ import { dropUnacceptableRequestIds } from "./adapters/request-headers.ts";
 import { observeRequest, routeTemplate } from "./adapters/request-log.ts";
 import { DEFAULT_READINESS_SERVICES } from "./adapters/ops-endpoints.ts";
 import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
+import { setSecurityHeaders } from "./adapters/security-headers.ts";
 
 export interface GatewayServiceOptions {
   config: Pick<Config, "port" | "limits" | "logLevel">;
@@ -117,6 +118,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     created(this: Service) {
       const handle = (this as unknown as MiddlewareMode).express();
       const server = createServer((req, res) => {
+        setSecurityHeaders(res);
         dropUnacceptableRequestIds(req.headers);
         observeRequest(req as GatewayRequest, res, logger);
         handle(req, res);
