@@ -13,7 +13,7 @@ import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
 import { setSecurityHeaders } from "./adapters/security-headers.ts";
 
 export interface GatewayServiceOptions {
-  config: Pick<Config, "port" | "limits" | "logLevel">;
+  config: Pick<Config, "port" | "host" | "limits" | "logLevel">;
   jwtSecret: string;
   /** Where uploads are streamed (staged) before the attachment service records them. */
   objects?: ObjectStore;
@@ -22,9 +22,6 @@ export interface GatewayServiceOptions {
   /** Milliseconds since the epoch, for token expiry; tests pass a fixed clock. */
   now?: () => number;
 }
-
-/** All interfaces, as moleculer-web's own server would (README: the embedded server). */
-const LISTEN_HOST = "0.0.0.0";
 
 /** moleculer-web's documented request handler for its middleware mode. */
 type MiddlewareMode = { express(): (req: IncomingMessage, res: ServerResponse) => void };
@@ -130,7 +127,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
       const server = servers.get(this)!;
       return new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(config.port, LISTEN_HOST, () => {
+        server.listen(config.port, config.host, () => {
           server.off("error", reject);
           server.on("error", (error) => logger.error("HTTP server error", { reason: error.message }));
           resolve();
