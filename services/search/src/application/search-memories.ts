@@ -38,6 +38,11 @@ export interface SearchDeps {
 export const HYBRID_CANDIDATES = 50;
 const QUERY_VECTOR_TTL_SECONDS = 24 * 3600;
 const MODEL_RECHECK_MS = 5_000;
+/**
+ * Part of every result cache key, raised whenever a cached answer's shape changes, so that after an
+ * upgrade no answer of the old shape is served (2: highlights became escaped HTML).
+ */
+const RESULT_FORMAT = 2;
 
 interface SearchTables {
   table: string;
@@ -96,7 +101,7 @@ export function createSearcher(deps: SearchDeps) {
     const found = await resolveTables(embedder.model);
     if (!found) return [];
     const generation = await cacheGenerations.current(deps.cache, ownerGenerationKey(ownerId));
-    const cacheKey = `search:r:${found.table}:${ownerId}:${generation}:${sha256(JSON.stringify(request))}`;
+    const cacheKey = `search:r${RESULT_FORMAT}:${found.table}:${ownerId}:${generation}:${sha256(JSON.stringify(request))}`;
     const cached = await deps.cache.get<SearchHit[]>(cacheKey);
     if (cached) return cached;
 
