@@ -12,9 +12,10 @@ import { observeRequest, routeTemplate } from "./adapters/request-log.ts";
 import { DEFAULT_READINESS_SERVICES } from "./adapters/ops-endpoints.ts";
 import { answerParserErrorsInShape } from "./adapters/parser-errors.ts";
 import type { RequestLimits } from "./adapters/rate-limit.ts";
+import { setSecurityHeaders } from "./adapters/security-headers.ts";
 
 export interface GatewayServiceOptions {
-  config: Pick<Config, "port" | "limits" | "logLevel">;
+  config: Pick<Config, "port" | "host" | "limits" | "logLevel">;
   jwtSecret: string;
   /** Revoked sign-in sessions, asked on every authenticated request. */
   revocations: SessionRevocations;
@@ -27,9 +28,6 @@ export interface GatewayServiceOptions {
   /** Rate limits and login backoff; the gateway closes them when it stops. None when not given. */
   requestLimits?: RequestLimits;
 }
-
-/** All interfaces, as moleculer-web's own server would (README: the embedded server). */
-const LISTEN_HOST = "0.0.0.0";
 
 /** moleculer-web's documented request handler for its middleware mode. */
 type MiddlewareMode = { express(): (req: IncomingMessage, res: ServerResponse) => void };
@@ -125,6 +123,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
     created(this: Service) {
       const handle = (this as unknown as MiddlewareMode).express();
       const server = createServer((req, res) => {
+        setSecurityHeaders(res);
         dropUnacceptableRequestIds(req.headers);
         observeRequest(req as GatewayRequest, res, logger);
         handle(req, res);
@@ -136,7 +135,7 @@ export function gatewayService(options: GatewayServiceOptions): ServiceSchema {
       const server = servers.get(this)!;
       return new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(config.port, LISTEN_HOST, () => {
+        server.listen(config.port, config.host, () => {
           server.off("error", reject);
           server.on("error", (error) => logger.error("HTTP server error", { reason: error.message }));
           resolve();

@@ -37,6 +37,16 @@ for (const mode of ["embedded", "distributed"] as const) {
       return files.filter((file) => file.isFile() && !file.parentPath.includes(".incoming")).length;
     }
 
+    /** Every object and every partly written one (a staged upload under way), wherever this mode keeps them. */
+    async function filesInStorage(): Promise<number> {
+      if (fixture.s3) return fixture.s3.objectCount();
+      const files = await readdir(path.join(fixture.stack.dataDir, "objects"), {
+        recursive: true,
+        withFileTypes: true,
+      }).catch(() => []);
+      return files.filter((file) => file.isFile()).length;
+    }
+
     async function createMemory(client = api): Promise<string> {
       const res = await client.request("POST", "/api/v1/memories", { content: "with files" });
       expect(res.status).to.equal(201);
@@ -312,6 +322,51 @@ for (const mode of ["embedded", "distributed"] as const) {
           return rows.length === 0 ? true : undefined;
         });
       }
+    });
+
+    it("refuses another user's or no memory (404) before storing a byte: the answer comes while the body is still arriving", async () => {
+      const stranger = new ApiClient(fixture.stack.baseUrl);
+      await stranger.registerUser();
+      const theirs = await createMemory(stranger);
+      const before = await filesInStorage();
+      for (const memoryId of [theirs, crypto.randomUUID()]) {
+        // The client announces a file near the limit and sends its first 64 KiB only: a gateway
+        // that stored the file before checking the memory would wait for the rest and not answer.
+        const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
+        socket.on("error", () => undefined);
+        const answer = new Promise<string>((resolve) => {
+          let text = "";
+          socket.on("data", (chunk) => {
+            text += chunk.toString("utf8");
+            if (text.includes("\r\n\r\n")) resolve(text);
+          });
+        });
+        const head =
+          `--XB\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+          `Content-Type: application/octet-stream\r\n\r\n`;
+        socket.write(
+          `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\n` +
+            `Authorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=XB\r\n` +
+            `Content-Length: ${MAX_FILE_BYTES}\r\n\r\n${head}`,
+        );
+        socket.write(randomBytes(64 * 1024));
+        const timeout = new Promise<string>((resolve) =>
+          setTimeout(() => resolve("no answer within 5 s"), 5000),
+        );
+        const answered = await Promise.race([answer, timeout]);
+        // Asked while the connection is still open and the body still owed: nothing is being stored.
+        const during = await filesInStorage();
+        socket.destroy();
+        expect(answered.split("\r\n")[0], memoryId).to.equal("HTTP/1.1 404 Not Found");
+        expect(answered).to.include('"code":"NOT_FOUND"');
+        expect(during, "files stored or staged while the body arrived").to.equal(before);
+      }
+      // A whole file for another user's memory: refused the same way, nothing kept.
+      expect((await upload(theirs, randomBytes(100_000), "whole.bin")).status).to.equal(404);
+      expect(await filesInStorage()).to.equal(before);
+      expect((await stranger.request("GET", `/api/v1/memories/${theirs}`)).body.attachments).to.deep.equal(
+        [],
+      );
     });
 
     it("keeps attachments to their owner: another user's memory or attachment is 404", async () => {

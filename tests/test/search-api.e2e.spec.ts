@@ -100,5 +100,24 @@ for (const mode of ["embedded", "distributed"] as const) {
       const anonymous = new ApiClient(fixture.stack.baseUrl);
       expect((await anonymous.request("POST", "/api/v1/search", { query: "x" })).status).to.equal(401);
     });
+
+    it("highlights the matched words in escaped HTML, never the stored markup", async () => {
+      const note = await create(alice, {
+        content: `Ideas <script>alert("pwned & gone")</script> for the garden's <b>rhubarb</b> bed`,
+      });
+      const res = await eventually(async () => {
+        const found = await alice.request("POST", "/api/v1/search", { query: "rhubarb", mode: "keyword" });
+        return found.body.results?.some((r: { memory: { id: string } }) => r.memory.id === note.id)
+          ? found
+          : undefined;
+      }, 60_000);
+      const hit = res.body.results.find((r: { memory: { id: string } }) => r.memory.id === note.id);
+      const highlight = (hit.highlights as string[])[0]!;
+      expect(highlight).to.include(
+        "Ideas &lt;script&gt;alert(&quot;pwned &amp; gone&quot;)&lt;/script&gt; for the garden&#39;s " +
+          "&lt;b&gt;<mark>rhubarb</mark>",
+      );
+      expect(highlight.replace(/<\/?mark>/g, "")).not.to.match(/[<>"']/);
+    });
   });
 }

@@ -111,6 +111,107 @@ for (const mode of RUN_MODES) {
       expect(foreign.status).to.equal(400);
     });
 
+    it("answers a session with its latest messages and pages back through the rest", async () => {
+      const session = await startSession({ title: "long" });
+      const sent: string[] = [];
+      for (let index = 0; index < 57; index++) {
+        const content = `message ${index} ${"é".repeat(index % 3)}`;
+        if (index === 20) {
+          // Events that are not messages sit between them in the stream.
+          expect((await env.api.request("POST", `/api/v1/sessions/${session.id}/close`)).status).to.equal(
+            200,
+          );
+          expect((await env.api.request("POST", `/api/v1/sessions/${session.id}/reopen`)).status).to.equal(
+            200,
+          );
+        }
+        const added = await env.api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
+          role: index % 2 === 0 ? "user" : "assistant",
+          content,
+        });
+        expect(added.status, JSON.stringify(added.body)).to.equal(200);
+        sent.push(content);
+      }
+      const contents = (messages: { content: string }[]) => messages.map((message) => message.content);
+
+      // The session itself: its 50 latest messages, oldest of them first, and a cursor to the rest.
+      const read = await env.api.request("GET", `/api/v1/sessions/${session.id}`);
+      expect(read.status).to.equal(200);
+      expect(read.body.messageCount).to.equal(57);
+      expect(contents(read.body.messages)).to.deep.equal(sent.slice(-50));
+      const rest = await env.api.request(
+        "GET",
+        `/api/v1/sessions/${session.id}/messages?cursor=${read.body.messagesCursor}`,
+      );
+      expect(rest.status).to.equal(200);
+      expect(contents(rest.body.items)).to.deep.equal(sent.slice(0, 7));
+      expect(rest.body.nextCursor).to.equal(null);
+
+      // Every page back from the latest, each oldest first, gives every message once, in order.
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `limit=8${cursor ? `&cursor=${cursor}` : ""}`;
+        const page = await env.api.request("GET", `/api/v1/sessions/${session.id}/messages?${query}`);
+        expect(page.status, JSON.stringify(page.body)).to.equal(200);
+        expect(page.body.items.length).to.be.at.most(8);
+        pages.unshift(contents(page.body.items));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(pages.flat()).to.deep.equal(sent);
+      expect(pages.length).to.equal(Math.ceil(57 / 8));
+
+      const empty = await startSession();
+      const none = await env.api.request("GET", `/api/v1/sessions/${empty.id}/messages`);
+      expect(none.body).to.deep.equal({ items: [], nextCursor: null });
+      expect(empty.messagesCursor).to.equal(null);
+    });
+
+    it("refuses a bad page of messages (400) and another user's or no session (404)", async () => {
+      const session = await startSession();
+      await env.api.request("POST", `/api/v1/sessions/${session.id}/messages`, {
+        role: "user",
+        content: "hi",
+      });
+      const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+      for (const [query, field] of [
+        ["limit=0", "limit"],
+        ["limit=101", "limit"],
+        ["limit=ten", "limit"],
+        ["limit=2.5", "limit"],
+        ["cursor=", "cursor"],
+        ["cursor=not-a-cursor", "cursor"],
+        [`cursor=${forged({ before: -3 })}`, "cursor"],
+        [`cursor=${forged({ before: "9" })}`, "cursor"],
+        [`cursor=${forged([2, "x"])}`, "cursor"],
+        ["order=newest", "order"],
+      ] as const) {
+        const res = await env.api.request("GET", `/api/v1/sessions/${session.id}/messages?${query}`);
+        expect(res.status, query).to.equal(400);
+        expect(res.body.error.code, query).to.equal("VALIDATION_FAILED");
+        expect(
+          res.body.error.details.map((d: { field: string }) => d.field),
+          query,
+        ).to.include(field);
+      }
+      // A cursor from far beyond the session's end reads from its end.
+      const beyond = await env.api.request(
+        "GET",
+        `/api/v1/sessions/${session.id}/messages?cursor=${forged({ before: 2 ** 40 })}`,
+      );
+      expect(beyond.status).to.equal(200);
+      expect(beyond.body.items.map((m: { content: string }) => m.content)).to.deep.equal(["hi"]);
+
+      const stranger = new ApiClient(env.stack.baseUrl);
+      await stranger.registerUser();
+      const theirs = await stranger.request("GET", `/api/v1/sessions/${session.id}/messages`);
+      expect(theirs.status).to.equal(404);
+      expect(theirs.body.error.code).to.equal("NOT_FOUND");
+      expect((await env.api.request("GET", `/api/v1/sessions/${randomUUID()}/messages`)).status).to.equal(
+        404,
+      );
+    });
+
     it("refuses bad input with the error shape and changes nothing", async () => {
       const before = await env.api.request("GET", "/api/v1/memories?limit=100");
       const unknownSession = await env.api.request("POST", "/api/v1/memories", {

@@ -122,8 +122,10 @@ async function callWithUpload(
   path: Record<string, string>,
   options: DispatchOptions,
 ) {
-  // Checked before the first byte is stored: a bad path or query costs no upload.
+  // Checked before the first byte is stored: a bad path or query, or a memory the caller cannot
+  // attach to, costs no upload.
   const params = route.params({ body: {}, query: req.query, path }, options.limits);
+  if (route.checkBeforeBody) await req.$ctx.call(route.checkBeforeBody, params);
   const upload = await receiveUpload(req, {
     objects: options.objects,
     ownerId: req.$ctx.meta.caller?.userId ?? "",

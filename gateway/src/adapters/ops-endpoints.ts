@@ -114,7 +114,6 @@ function serviceDetails(health: ServiceHealth): ServiceDetails {
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Cache-Control", "no-store");
   res.end(JSON.stringify(body));
 }
 

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ErrorBody } from "@second-brain/contracts";
+import { securityHeaderLines } from "./security-headers.ts";
 
 type ParserError = Error & { code?: string; rawPacket?: Buffer };
 
@@ -37,7 +38,7 @@ export function answerParserErrorsInShape(server: Server): void {
     const text = JSON.stringify(body);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+        `Content-Length: ${Buffer.byteLength(text)}\r\n${securityHeaderLines()}Connection: close\r\n\r\n${text}`,
     );
   });
 }

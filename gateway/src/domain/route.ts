@@ -72,6 +72,11 @@ export interface RouteDeclaration {
    */
   multipart?: { schema: TSchema };
   /**
+   * An action called with the route's params before an upload's body is read: it refuses (e.g.
+   * 404 for another user's memory) before a byte of the file is stored.
+   */
+  checkBeforeBody?: string;
+  /**
    * A tighter JSON body limit than the configured one, for routes whose bodies are small by nature
    * (the public identity routes): a huge body is refused (413) before a byte of it is parsed.
    */

@@ -28,11 +28,25 @@ export interface SessionSummary {
   updatedAt: string;
 }
 
-/** `GET /sessions/:id`: the session with its messages and the memories created in it. */
+/**
+ * `GET /sessions/:id`: the session with its latest messages (oldest of them first) and the
+ * memories created in it. `messagesCursor` reads the messages before those
+ * (`GET /sessions/:id/messages?cursor=`); null when there are none.
+ */
 export interface Session extends SessionSummary {
   messages: SessionMessage[];
+  messagesCursor: string | null;
   memoryIds: string[];
 }
+
+/** A page of a session's messages, oldest first; `nextCursor` reads the page before it. */
+export interface SessionMessagePage {
+  items: SessionMessage[];
+  nextCursor: string | null;
+}
+
+/** How many messages a session's answer and a page of messages hold when the client names none. */
+export const DEFAULT_MESSAGE_PAGE_LIMIT = 50;
 
 export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;
 export const SESSION_STREAM_PREFIX = "session-";

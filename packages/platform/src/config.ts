@@ -1,5 +1,6 @@
 import { cleanEnv, EnvError, makeValidator, str } from "envalid";
 import { DEFAULT_LIMITS, type Limits } from "@second-brain/contracts";
+import { defaultListenHost, jwtSecret } from "./startup-validators.ts";
 
 /**
  * The one configuration loader. Every setting comes from an environment variable (the table in
@@ -10,6 +11,8 @@ export type RunMode = "embedded" | "distributed";
 export interface Config {
   mode: RunMode;
   port: number;
+  /** The address the gateway listens on (startup-validators.ts: defaultListenHost). */
+  host: string;
   /** Embedded mode: where PGlite, secrets and attachments live. */
   dataDir: string;
   /** Distributed mode: the PostgreSQL holding the event store (unless EVENTSTORE_URL) and read models. */
@@ -124,6 +127,7 @@ const optional = () => str({ default: undefined });
 const SPECS = {
   SB_MODE: oneOf<RunMode>(["embedded", "distributed"])({ default: "embedded" }),
   PORT: count({ default: 3000 }),
+  HOST: optional(),
   SB_DATA_DIR: str({ default: "./data" }),
   DATABASE_URL: str({ default: "postgres://postgres@127.0.0.1:5432/second_brain" }),
   EVENTSTORE_URL: optional(),
@@ -133,7 +137,7 @@ const SPECS = {
   RABBITMQ_URL: str({ default: "amqp://guest:guest@127.0.0.1:5672" }),
   SB_NAMESPACE: str({ default: "second-brain" }),
   AMQP_PREFETCH: count({ default: 100 }),
-  JWT_SECRET: optional(),
+  JWT_SECRET: jwtSecret({ default: undefined }),
   MASTER_KEY: optional(),
   ACCESS_TOKEN_TTL_SECONDS: count({ default: 3600 }),
   REFRESH_TOKEN_TTL_SECONDS: count({ default: 30 * 24 * 3600 }),
@@ -182,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     mode: env.SB_MODE,
     port: env.PORT,
+    host: env.HOST ?? defaultListenHost(env.SB_MODE),
     dataDir: env.SB_DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     eventStoreUrl: env.EVENTSTORE_URL,

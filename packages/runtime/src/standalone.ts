@@ -1,6 +1,6 @@
 import os from "node:os";
 import { ServiceBroker, type ServiceSchema } from "moleculer";
-import { brokerOptions, createLogger, loadConfig, startTelemetry } from "@second-brain/platform";
+import { brokerOptions, createLogger, loadConfig, startTelemetry, type Config } from "@second-brain/platform";
 import { erasureMixin } from "./erasure-mixin.ts";
 import { healthMixin } from "./health.ts";
 import { openResources, type Resources } from "./resources.ts";
@@ -13,7 +13,7 @@ export type ServiceFactory = (resources: Resources) => ServiceSchema;
  * cleanly (in-flight requests finish, subscriptions stop after their batch).
  */
 export async function runServices(name: string, factories: ServiceFactory[]): Promise<void> {
-  const config = loadConfig();
+  const config = configOrExit(name);
   const logger = createLogger(name, config.logLevel);
   const stopTelemetry = await startTelemetry(name);
   // Until the broker runs there is nothing to stop cleanly; the watch starts first because opening
@@ -52,6 +52,20 @@ export async function runServices(name: string, factories: ServiceFactory[]): Pr
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   onParentExit = () => void stop("parent exited");
+}
+
+/**
+ * The configuration, or one line naming each bad variable and an exit: a start refused for a
+ * setting is the operator's to fix, not an uncaught exception's stack dump.
+ */
+function configOrExit(name: string): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    const { name: kind, message } = error instanceof Error ? error : new Error(String(error));
+    createLogger(name, "info").error("cannot start", { error: { name: kind, message } });
+    process.exit(1);
+  }
 }
 
 /**

@@ -13,7 +13,12 @@ import type { RunningProjection } from "@second-brain/projection";
 import { followLog } from "./application/follow-log.ts";
 import { attachmentsOfMemory } from "./application/list-attachments.ts";
 import { deleteAttachment, downloadAttachment } from "./application/read-attachment.ts";
-import { uploadAttachment, type AttachmentView, type UploadInput } from "./application/upload-attachment.ts";
+import {
+  checkUploadTarget,
+  uploadAttachment,
+  type AttachmentView,
+  type UploadInput,
+} from "./application/upload-attachment.ts";
 
 export interface AttachmentServiceOptions {
   deps: Omit<AttachmentDeps, "memoryExists">;
@@ -53,6 +58,14 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
     name: "attachment",
     mixins: [appErrorsMixin, readModelAdminMixin(() => follower ?? null)],
     actions: {
+      /** Asked by the gateway before it reads an upload's body (404 when the memory is not the caller's). */
+      checkUpload: {
+        params: attachmentSchemas.CheckUploadParams,
+        handler: async (ctx: Ctx<{ memoryId: string }>): Promise<{ memoryId: string }> => {
+          await checkUploadTarget(depsFor(ctx), callerOf(ctx), ctx.params.memoryId);
+          return { memoryId: ctx.params.memoryId };
+        },
+      },
       upload: {
         params: attachmentSchemas.UploadParams,
         handler: (ctx: Ctx<UploadInput>): Promise<AttachmentView> =>

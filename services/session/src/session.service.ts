@@ -1,5 +1,10 @@
 import type { Context, ServiceSchema } from "moleculer";
-import { type CallMeta, type Session } from "@second-brain/contracts";
+import {
+  DEFAULT_MESSAGE_PAGE_LIMIT,
+  type CallMeta,
+  type Session,
+  type SessionMessagePage,
+} from "@second-brain/contracts";
 import {
   callInfoOf,
   callerOf,
@@ -11,7 +16,9 @@ import {
   type SqlPool,
 } from "@second-brain/platform";
 import { handleSessionCommand, readSession, sessionExists } from "./application/handle-command.ts";
+import { readMessagePage, type MessagePageRequest } from "./application/read-message-page.ts";
 import type { SessionDeps } from "./application/session-stream.ts";
+import { pageOf } from "./domain/message-pages.ts";
 import type { SessionCommand } from "./domain/decide.ts";
 import type { SessionFields } from "./domain/session.ts";
 import { startSessionsReadModel, type SessionsReadModel } from "./read-model/sessions.read-model.ts";
@@ -74,6 +81,13 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
           return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
         },
       },
+      messages: {
+        params: sessionSchemas.SessionMessagesParams,
+        handler: (ctx: Ctx<IdParams & MessagePageRequest>): Promise<SessionMessagePage> => {
+          const { id, ...request } = ctx.params;
+          return readMessagePage(deps, callerOf(ctx), id, request);
+        },
+      },
       addMessage: {
         params: sessionSchemas.AddMessageParams,
         handler: (ctx: Ctx<IdParams & { role: string; content: string }>) =>
@@ -125,7 +139,9 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
   };
 }
 
+/** The session's answer: its latest page of messages and a cursor to the ones before. */
 export function toSession(state: SessionFields, memoryIds: string[]): Session {
+  const latest = pageOf(state.messages, DEFAULT_MESSAGE_PAGE_LIMIT);
   return {
     id: state.id,
     version: state.version,
@@ -135,7 +151,8 @@ export function toSession(state: SessionFields, memoryIds: string[]): Session {
     messageCount: state.messages.length,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
-    messages: state.messages.map((message) => ({ ...message })),
+    messages: latest.items,
+    messagesCursor: latest.nextCursor,
     memoryIds,
   };
 }

@@ -14,8 +14,9 @@ export const ATTACHMENT_ROUTES = [
     tag,
     summary: "Attach a file to one of the caller's memories",
     description:
-      "The file is streamed through to storage, never held whole in memory. Files over the configured limit (MAX_FILE_BYTES, default 100 MiB) are refused with 413 and nothing is stored. The same bytes attached twice by one owner are stored once.",
+      "The file is streamed through to storage, never held whole in memory. Files over the configured limit (MAX_FILE_BYTES, default 100 MiB) are refused with 413 and nothing is stored. Another user's or a missing memory is refused (404) before a byte of the file is read. The same bytes attached twice by one owner are stored once.",
     multipart: { schema: schemas.UploadForm },
+    checkBeforeBody: "attachment.checkUpload",
     status: 201,
     request: byId,
     fromPath: { memoryId: "id" },

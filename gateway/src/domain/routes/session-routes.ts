@@ -48,7 +48,7 @@ export const SESSION_ROUTES = [
     path: "/sessions/:id",
     action: "session.get",
     tag,
-    summary: "A session with its messages and the memories created in it",
+    summary: "A session with its latest messages and the memories created in it",
     request: { path: schemas.SessionIdParams },
     fromPath: { id: "id" },
     response: theSession,
@@ -60,6 +60,20 @@ export const SESSION_ROUTES = [
     action: "session.update",
     summary: "Change the title or replace the context",
     request: { body: schemas.UpdateSessionBody, bodyRequired: true },
+  }),
+  defineRoute({
+    id: "listSessionMessages",
+    method: "GET",
+    path: "/sessions/:id/messages",
+    action: "session.messages",
+    tag,
+    summary: "A page of a session's messages, reading back from the latest",
+    description:
+      "Each page holds the messages written before the cursor's (the latest without one), oldest first; " +
+      "nextCursor leads to the page before it.",
+    request: { path: schemas.SessionIdParams, query: schemas.SessionMessagesQuery },
+    fromPath: { id: "id" },
+    response: { description: "A page of messages.", schema: schemas.SessionMessagePage },
   }),
   onSession({
     id: "addSessionMessage",

@@ -67,7 +67,8 @@ export const SearchResults = Type.Object({
       }),
       highlights: Type.Optional(
         Type.Array(Type.String(), {
-          description: "Excerpts of the content with the matched words in <mark>…</mark>.",
+          description:
+            "Excerpts of the content as HTML: the text escaped (&amp; &lt; &gt; &quot; &#39;), the matched words in <mark>…</mark>, the only tags.",
         }),
       ),
     }),

@@ -32,6 +32,18 @@ export const SessionListQuery = Strict({
     }),
   ),
 });
+export const SessionMessagesQuery = Strict({
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, ...limitedBy("maxListLimit"), description: "Default 50." }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_TOKEN_CHARS,
+      description: "messagesCursor of the session, or nextCursor of the previous page.",
+    }),
+  ),
+});
 
 /** The session actions' params: the body's fields plus the session id from the path. */
 export const StartSessionParams = StartSessionBody;
@@ -39,6 +51,7 @@ export const SessionListParams = SessionListQuery;
 export const SessionIdParams = IdParams;
 export const UpdateSessionParams = Strict({ id: Uuid(), ...sessionFields });
 export const AddMessageParams = Strict({ id: Uuid(), ...AddMessageBody.properties });
+export const SessionMessagesParams = Strict({ id: Uuid(), ...SessionMessagesQuery.properties });
 
 const summaryFields = {
   id: Uuid(),
@@ -59,10 +72,19 @@ export const SessionMessage = Type.Object({
 });
 export const Session = Type.Object({
   ...summaryFields,
-  messages: Type.Array(SessionMessage),
+  messages: Type.Array(SessionMessage, {
+    description: "The latest messages (at most 50), the oldest of them first.",
+  }),
+  messagesCursor: Nullable(
+    Type.String({ description: "Reads the messages before these (GET …/messages?cursor=); null when none." }),
+  ),
   memoryIds: Type.Array(Uuid(), { description: "The memories created in this session." }),
 });
 export const SessionList = Type.Object({
   items: Type.Array(SessionSummary),
   nextCursor: Nullable(Type.String()),
+});
+export const SessionMessagePage = Type.Object({
+  items: Type.Array(SessionMessage, { description: "Oldest first." }),
+  nextCursor: Nullable(Type.String({ description: "Reads the messages before these; null when none." })),
 });

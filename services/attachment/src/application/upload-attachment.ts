@@ -3,6 +3,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
   attachmentStreamId,
+  type Caller,
 } from "@second-brain/contracts";
 import { derivedId, type CallInfo } from "@second-brain/platform";
 import { sanitizeFilename } from "../domain/filename.ts";
@@ -37,6 +38,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where the gateway stages an owner's uploads; the only keys `upload` accepts. */
 export const stagingPrefix = (ownerId: string) => `${ownerId}/staging/`;
+
+/**
+ * Refuses an upload to a memory that is not the caller's (404) before the gateway stores a byte of
+ * it: a client cannot make the server take in a file, however large, for a memory it cannot attach
+ * to. `uploadAttachment` checks again, for a memory deleted while the file arrived.
+ */
+export async function checkUploadTarget(
+  deps: AttachmentDeps,
+  caller: Caller,
+  memoryId: string,
+): Promise<void> {
+  if (!(await deps.memoryExists(caller, memoryId))) throw new NotFoundError("Memory");
+}
 
 /**
  * Records a staged upload as an attachment. The staged object becomes the attachment's object

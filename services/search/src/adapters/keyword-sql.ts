@@ -5,6 +5,7 @@ import {
   type DocumentRecord,
   type SearchDocument,
 } from "@second-brain/read-models";
+import { HEADLINE_MARKS, highlightsFromHeadline } from "../domain/highlight-html.ts";
 import type { NormalizedSearch } from "../domain/search-request.ts";
 import { ownerFilterSql } from "./filter-sql.ts";
 import type { Candidate } from "./semantic-sql.ts";
@@ -46,7 +47,18 @@ export interface FetchedDocument {
   highlights: string[];
 }
 
-const FRAGMENT_DELIMITER = " … ";
+/** A control character as a PostgreSQL escape-string character (`\x02`). */
+const sqlEscaped = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+
+/**
+ * ts_headline of `content` for the loose query `q.loose`, marked as highlight-html.ts reads it: its
+ * `<` replaced first, so ts_headline's parser sees no tag to drop and every excerpt is a piece of
+ * the content as it was written.
+ */
+const headlineSql = (content: string) =>
+  `ts_headline('english', replace(${content}, '<', E'${sqlEscaped(HEADLINE_MARKS.lessThan)}'), q.loose,
+     E'MaxFragments=2, MaxWords=24, MinWords=8, StartSel="${sqlEscaped(HEADLINE_MARKS.start)}", ` +
+  `StopSel="${sqlEscaped(HEADLINE_MARKS.stop)}", FragmentDelimiter="${sqlEscaped(HEADLINE_MARKS.fragmentDelimiter)}"')`;
 
 /** Every column of a result but its vector, which the answer does not carry. */
 const RESULT_COLUMNS = DOCUMENT_COLUMNS.filter((column) => column !== "embedding")
@@ -70,8 +82,7 @@ export async function fetchDocuments(
     `WITH q AS (${QUERIES_SQL})
      SELECT ${RESULT_COLUMNS},
             CASE WHEN $3::boolean AND d.search_text @@ q.loose
-                 THEN ts_headline('english', d.content, q.loose,
-                        'MaxFragments=2, MaxWords=24, MinWords=8, StartSel=<mark>, StopSel=</mark>, FragmentDelimiter="${FRAGMENT_DELIMITER}"')
+                 THEN ${headlineSql("d.content")}
             END AS headline
      FROM ${table} d, q
      WHERE d.owner_id = $2 AND d.memory_id = ANY($4::uuid[])`,
@@ -82,8 +93,23 @@ export async function fetchDocuments(
       row.memory_id,
       {
         doc: documentFromRecord(row),
-        highlights: row.headline ? row.headline.split(FRAGMENT_DELIMITER).filter((s) => s.length > 0) : [],
+        highlights: row.headline ? highlightsFromHeadline(row.headline) : [],
       },
     ]),
   );
+}
+
+/** The highlights a search for `query` gives a memory whose content is `text` (for tests). */
+export async function highlightsOf(
+  pool: Pick<SqlPool, "query">,
+  text: string,
+  query: string,
+): Promise<string[]> {
+  const { rows } = await pool.query<{ headline: string | null }>(
+    `WITH q AS (${QUERIES_SQL})
+     SELECT CASE WHEN to_tsvector('english', $2) @@ q.loose THEN ${headlineSql("$2::text")} END AS headline
+     FROM q`,
+    [query, text],
+  );
+  return rows[0]?.headline ? highlightsFromHeadline(rows[0].headline) : [];
 }

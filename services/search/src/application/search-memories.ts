@@ -46,6 +46,11 @@ const QUERY_VECTOR_TTL_SECONDS = 24 * 3600;
  */
 export const MAX_CACHED_RESULT_BYTES = 256 * 1024;
 const MODEL_RECHECK_MS = 5_000;
+/**
+ * Part of every result cache key, raised whenever a cached answer's shape changes, so that after an
+ * upgrade no answer of the old shape is served (2: highlights became escaped HTML).
+ */
+const RESULT_FORMAT = 2;
 
 interface SearchTables {
   table: string;
@@ -104,7 +109,8 @@ export function createSearcher(deps: SearchDeps) {
     const found = await resolveTables(embedder.model);
     if (!found) return [];
     const generation = await cacheGenerations.current(deps.cache, ownerGenerationKey(ownerId));
-    const cacheKey = searchResultKey(ownerId, found.table, generation, sha256(JSON.stringify(request)));
+    const requestHash = sha256(JSON.stringify([RESULT_FORMAT, request]));
+    const cacheKey = searchResultKey(ownerId, found.table, generation, requestHash);
     const cached = await deps.cache.get<SearchHit[]>(cacheKey);
     if (cached) return cached;
 

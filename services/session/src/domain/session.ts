@@ -8,9 +8,12 @@ import {
 
 export type { SessionEventEnvelope } from "@second-brain/contracts";
 
+/** A message with the stream version of its event: where a page of messages begins (message-pages.ts). */
+export type KeptMessage = SessionMessage & { streamVersion: number };
+
 /** A session as the write side knows it: enough to decide, and to answer `GET /sessions/:id`. */
 export interface SessionFields extends SessionHeader {
-  messages: SessionMessage[];
+  messages: KeptMessage[];
 }
 
 /** null until SessionStarted. */
@@ -22,7 +25,11 @@ export const initialSessionState = (): SessionState => null;
 export const evolveSession: (state: SessionState, event: SessionEventEnvelope) => SessionState =
   sessionEvolver<SessionFields>({
     start: (header) => ({ ...header, messages: [] }),
-    add: (session, message) => ({ ...session, messages: [...session.messages, message] }),
+    // `session` is already at the message's version.
+    add: (session, message) => ({
+      ...session,
+      messages: [...session.messages, { ...message, streamVersion: session.version }],
+    }),
   });
 
 export function foldSession(
@@ -34,7 +41,7 @@ export function foldSession(
   let state: SessionState = from === null ? null : { ...from, messages: [...from.messages] };
   for (const event of events) {
     if (event.type === "SessionMessageAdded" && state !== null && event.streamVersion > state.version) {
-      state.messages.push(sessionMessageOf(event));
+      state.messages.push({ ...sessionMessageOf(event), streamVersion: event.streamVersion });
       state.version = event.streamVersion;
       state.updatedAt = event.metadata.occurredAt;
     } else {
