@@ -92,7 +92,11 @@ describe("API key scopes", () => {
       { "x-api-key": key },
       { keyId: "k", userId: "u", role: "user", scopes: ["read"] },
     );
-    expect(await apiKeyCaller(route("listMemories"), req)).to.deep.equal({ userId: "u", role: "user" });
+    expect(await apiKeyCaller(route("listMemories"), req)).to.deep.equal({
+      userId: "u",
+      role: "user",
+      apiKeyId: "k",
+    });
   });
 
   it("refuse a key sent with an access token (400), and a malformed key without asking the identity service (401)", async () => {

@@ -66,6 +66,7 @@ export const SESSION_ROUTES = [
     method: "GET",
     path: "/sessions/:id/messages",
     action: "session.messages",
+    apiKeyScope: "read",
     tag,
     summary: "A page of a session's messages, reading back from the latest",
     description:
