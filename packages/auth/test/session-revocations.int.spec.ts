@@ -1,16 +1,24 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { Redis } from "ioredis";
-import { redisSessionRevocations } from "../src/index.ts";
+import { redisSessionRevocations, type SessionRevocations } from "../src/index.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
 // The distributed mode's revocation set: one key per revoked session in Redis, shared by gateways.
 describe("the Redis revocation set", function () {
   const prefix = `sb-test-${randomBytes(4).toString("hex")}:`;
-  const set = redisSessionRevocations(REDIS_URL, prefix);
-  const other = redisSessionRevocations(REDIS_URL, prefix);
-  const raw = new Redis(REDIS_URL, { keyPrefix: prefix });
+  // Connected when the tests run, not while mocha loads every spec file (which can block the event
+  // loop past the connection's timeout and leave it reconnecting when the first test starts).
+  let set: SessionRevocations;
+  let other: SessionRevocations;
+  let raw: Redis;
+  before(async () => {
+    set = redisSessionRevocations(REDIS_URL, prefix);
+    other = redisSessionRevocations(REDIS_URL, prefix);
+    raw = new Redis(REDIS_URL, { keyPrefix: prefix });
+    await raw.ping();
+  });
 
   after(async () => {
     const keys = await raw.keys(`${prefix}*`);

@@ -4,7 +4,7 @@ import { type MemoryCreatedData, type MemoryEvent } from "@second-brain/contract
 import type { EventStore } from "@second-brain/event-store";
 import { createSqlEmbeddingCache } from "@second-brain/embeddings";
 import { createMemoryCache, type Cache, type Keyring } from "@second-brain/platform";
-import { documentsTable, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
+import { documentsTable, ownerCachePrefix, ownerStatsTable, vectorLiteral } from "@second-brain/read-models";
 import {
   appendMemoryEvents,
   createHashedEmbedder,
@@ -148,14 +148,16 @@ describe("search on PostgreSQL + pgvector", function () {
 
   it("caches a result list only up to its size bound", async () => {
     const stored: unknown[][] = [];
+    const owner = `carol-${randomUUID()}`;
+    // Where searchResultKey (packages/read-models/src/cache-keys.ts) puts the owner's answers.
+    const resultKeys = `${ownerCachePrefix(owner)}search:`;
     const spied: Cache = {
       ...cache,
       set: (key, value, ttl) => {
-        if (key.startsWith("search:r:")) stored.push(value as unknown[]);
+        if (key.startsWith(resultKeys)) stored.push(value as unknown[]);
         return cache.set(key, value, ttl);
       },
     };
-    const owner = `carol-${randomUUID()}`;
     const searching = createSearcher({ pool: log.pool, cache: spied, embedder: async () => embedder });
     // Four memories of 90,000 characters: their list is about 360 KB of JSON.
     for (let i = 0; i < 4; i++) await create(owner, { content: `walrus ${"tusk ".repeat(18_000)}${i}` });
