@@ -1,6 +1,5 @@
-import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { createLogger, rateLimitedWarn } from "@second-brain/platform";
+import { createLogger, openFailFastRedis, rateLimitedWarn } from "@second-brain/platform";
 import { rateLimitFailOpen } from "./rate-limit-metrics.ts";
 
 /**
@@ -40,22 +39,16 @@ export function memoryCounterStore(): CounterStore {
 export function redisCounterStore(url: string, prefix: string, logLevel?: string): CounterStore {
   const logger = createLogger("rate-limit", logLevel);
   const warn = rateLimitedWarn(logger);
-  const redis = new Redis(url, {
-    keyPrefix: `${prefix}rl:`,
-    // Down means "fail open now", not "wait": no queue while disconnected, one short attempt.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    // A request's counters (its address, its user, each of two windows) go in one round trip.
-    enableAutoPipelining: true,
-  });
-  redis.on("error", (error: Error) => warn("rate-limit store connection error", error));
+  // Down means "fail open now", not "wait": no queue while disconnected, no second attempt. A
+  // request's counters (its address, its user, each of two windows) go in one round trip.
   // Requests that arrive while the first connection is still opening wait for it, for at most a
   // second; after that a Redis that is not connected fails open at once.
-  const opened = new Promise<void>((resolve) => {
-    redis.once("ready", resolve);
-    setTimeout(resolve, FIRST_CONNECTION_WAIT_MS).unref();
+  const { redis, opened } = openFailFastRedis(url, `${prefix}rl:`, {
+    commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    autoPipelining: true,
+    firstConnectionWaitMs: FIRST_CONNECTION_WAIT_MS,
+    onError: (error) => warn("rate-limit store connection error", error),
   });
   return {
     counters: (name, seconds) =>

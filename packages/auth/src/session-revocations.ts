@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { openFailFastRedis } from "@second-brain/platform";
 
 /**
  * The sessions revoked recently (logged out, signed out by a password change, ended by refresh
@@ -77,19 +77,11 @@ export function redisSessionRevocations(
   options: RedisRevocationOptions = {},
 ): SessionRevocations {
   const commandTimeout = options.commandTimeoutMs ?? 500;
-  const redis = new Redis(url, {
-    keyPrefix: prefix,
-    // While Redis is unreachable a lookup fails at once (then `unknown`) instead of queueing.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  // While Redis is unreachable a lookup fails at once (then `unknown`) instead of queueing.
+  const { redis, opened } = openFailFastRedis(url, prefix, {
+    commandTimeoutMs: commandTimeout,
+    onError: (error) => options.onError?.("revocation set: redis connection error", error),
   });
-  const opened = new Promise<void>((resolve) => {
-    redis.once("ready", resolve);
-    setTimeout(resolve, commandTimeout).unref();
-  });
-  redis.on("error", (error: Error) => options.onError?.("revocation set: redis connection error", error));
   return {
     revoke: async (sessionIds, ttlSeconds) => {
       if (sessionIds.length === 0) return;

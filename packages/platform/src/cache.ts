@@ -1,6 +1,6 @@
-import { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Cache } from "./ports.ts";
+import { openFailFastRedis } from "./fail-fast-redis.ts";
 import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 export interface MemoryCacheOptions {
@@ -74,28 +74,15 @@ export interface RedisCacheOptions {
 export function createRedisCache(url: string, prefix: string, options: RedisCacheOptions = {}): Cache {
   const logger = createLogger("cache");
   const commandTimeout = options.commandTimeoutMs ?? 1_000;
-  const redisPrefix = prefix;
-  const redis = new Redis(url, {
-    keyPrefix: redisPrefix,
-    // While Redis is unreachable a command fails at once (a miss) instead of queueing until it returns.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
-  // Without the offline queue, commands sent while the first connection is still opening would
-  // fail; they wait for it instead, for at most one command timeout.
-  const opened = new Promise<void>((resolve) => {
-    redis.once("ready", resolve);
-    setTimeout(resolve, commandTimeout).unref();
-  });
   // One line per burst: while Redis is down every request would otherwise log its miss.
   const warn = rateLimitedWarn(logger);
   let down = false;
-  // Without a listener ioredis reports every failed reconnect as an unhandled error event.
-  redis.on("error", (error: Error) => {
-    down = true;
-    warn("redis connection error", error);
+  const { redis, opened } = openFailFastRedis(url, prefix, {
+    commandTimeoutMs: commandTimeout,
+    onError: (error) => {
+      down = true;
+      warn("redis connection error", error);
+    },
   });
   redis.on("ready", () => {
     if (down) logger.info("redis connection ready again");
@@ -126,12 +113,12 @@ export function createRedisCache(url: string, prefix: string, options: RedisCach
       await opened;
       await redis.del(...keys);
     },
-    deletePrefix: async (prefix) => {
+    deletePrefix: async (start) => {
       await opened;
       // SCAN sees keys with the connection's prefix on them, and UNLINK adds it again: strip it.
-      const keys = redis.scanStream({ match: `${escapeGlob(`${redisPrefix}${prefix}`)}*`, count: 1000 });
+      const keys = redis.scanStream({ match: `${escapeGlob(`${prefix}${start}`)}*`, count: 1000 });
       for await (const batch of keys as AsyncIterable<string[]>) {
-        if (batch.length > 0) await redis.unlink(...batch.map((key) => key.slice(redisPrefix.length)));
+        if (batch.length > 0) await redis.unlink(...batch.map((key) => key.slice(prefix.length)));
       }
     },
     ping: async () => {

@@ -6,6 +6,7 @@ export * from "./ports.ts";
 export * from "./logger.ts";
 export * from "./request-context.ts";
 export * from "./cache.ts";
+export * from "./fail-fast-redis.ts";
 export * from "./cipher.ts";
 export * from "./keyring.ts";
 export * from "./migrations.ts";
