@@ -1,56 +1,31 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { ServiceBroker } from "moleculer";
-import { inProcessSessionRevocations, verifyAccessToken } from "@second-brain/auth";
+import type { ServiceBroker } from "moleculer";
+import { verifyAccessToken } from "@second-brain/auth";
 import type { Caller, TokenPair } from "@second-brain/contracts";
+import { errorFromMoleculer } from "@second-brain/platform";
+import type { TestDatabase } from "@second-brain/testing";
 import {
-  createSqlKeyring,
-  errorFromMoleculer,
-  keyringMigrations,
-  runMigrations,
-  SchemaValidator,
-} from "@second-brain/platform";
-import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
-import { identityService } from "../src/index.ts";
+  startIdentityFixture,
+  stopIdentityFixture,
+  type IdentityFixture,
+} from "./support/identity-fixture.ts";
 import { issueBootstrapTokenIfNoAdmin } from "../src/application/admin-bootstrap.ts";
 import { grantAdmin } from "../src/application/grant-admin.ts";
 
-const JWT_SECRET = randomBytes(32).toString("base64url");
-
 // The first admin is made by an operator's one-time token, never by claiming an email.
 describe("admin bootstrap token", function () {
+  let fixture: IdentityFixture;
   let db: TestDatabase;
   let broker: ServiceBroker;
+  let JWT_SECRET: string;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations(db.pool, "keyring", keyringMigrations);
-    await migrateEventStore(db.pool);
-    broker = new ServiceBroker({
-      logger: false,
-      validator: new SchemaValidator(),
-      namespace: `bootstrap-${randomBytes(4).toString("hex")}`,
-    });
-    broker.createService(
-      identityService({
-        store: createPostgresEventStore(db.pool),
-        pool: db.pool,
-        keyring: createSqlKeyring(db.pool, randomBytes(32)),
-        jwtSecret: JWT_SECRET,
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        revocations: inProcessSessionRevocations(),
-        passwordParams: { N: 1024, r: 8, p: 1 },
-      }),
-    );
-    await broker.start();
+    fixture = await startIdentityFixture();
+    ({ db, broker, jwtSecret: JWT_SECRET } = fixture);
   });
 
-  after(async () => {
-    await broker?.stop();
-    await db?.drop();
-  });
+  after(() => stopIdentityFixture(fixture));
 
   async function signedIn(): Promise<Caller> {
     const email = `u-${randomUUID()}@example.com`;

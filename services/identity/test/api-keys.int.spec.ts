@@ -1,69 +1,34 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { ServiceBroker } from "moleculer";
-import { generateApiKey, inProcessSessionRevocations, verifyAccessToken } from "@second-brain/auth";
+import type { ServiceBroker } from "moleculer";
+import { generateApiKey, verifyAccessToken } from "@second-brain/auth";
 import type { ApiKeyGrant, Caller, TokenPair } from "@second-brain/contracts";
-import {
-  createSqlKeyring,
-  errorFromMoleculer,
-  keyringMigrations,
-  runMigrations,
-  SchemaValidator,
-} from "@second-brain/platform";
-import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
+import type { TestDatabase } from "@second-brain/testing";
 import { grantAdmin } from "../src/application/grant-admin.ts";
-import { identityService } from "../src/index.ts";
-
-async function expectError(call: Promise<unknown>, status: number, code: string) {
-  try {
-    await call;
-  } catch (error) {
-    const body = errorFromMoleculer(error);
-    expect({ status: body.status, code: body.code }).to.deep.equal({ status, code });
-    return body;
-  }
-  throw new Error(`expected ${status} ${code}`);
-}
+import {
+  expectError,
+  startIdentityFixture,
+  stopIdentityFixture,
+  type IdentityFixture,
+} from "./support/identity-fixture.ts";
 
 // The API key store behind the identity service's actions, on PostgreSQL: only a hash is kept,
 // each owner sees and revokes only their keys, and a key stops working the moment it is revoked,
 // expires, or its owner is erased.
 describe("identity service: API keys", function () {
+  let fixture: IdentityFixture;
   let db: TestDatabase;
   let broker: ServiceBroker;
+  let JWT_SECRET: string;
   let clock = Date.UTC(2026, 11, 3, 12);
   const adminEmail = `root-${randomUUID()}@example.com`;
-  const JWT_SECRET = randomBytes(32).toString("base64url");
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations(db.pool, "keyring", keyringMigrations);
-    await migrateEventStore(db.pool);
-    broker = new ServiceBroker({
-      logger: false,
-      validator: new SchemaValidator(),
-      namespace: `identity-keys-${randomBytes(4).toString("hex")}`,
-    });
-    broker.createService(
-      identityService({
-        store: createPostgresEventStore(db.pool),
-        pool: db.pool,
-        keyring: createSqlKeyring(db.pool, randomBytes(32)),
-        jwtSecret: JWT_SECRET,
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        revocations: inProcessSessionRevocations(),
-        now: () => clock,
-      }),
-    );
-    await broker.start();
+    fixture = await startIdentityFixture(() => clock);
+    ({ db, broker, jwtSecret: JWT_SECRET } = fixture);
   });
 
-  after(async () => {
-    await broker?.stop();
-    await db?.drop();
-  });
+  after(() => stopIdentityFixture(fixture));
 
   async function newCaller(email = `${randomUUID()}@example.com`): Promise<Caller> {
     await broker.call("identity.register", { email, password: "long enough password" });

@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { ServiceBroker } from "moleculer";
+import type { ServiceBroker } from "moleculer";
 import {
   hashPassword,
   inProcessSessionRevocations,
@@ -8,75 +8,35 @@ import {
   type SessionRevocations,
 } from "@second-brain/auth";
 import type { TokenPair, User } from "@second-brain/contracts";
+import type { Keyring } from "@second-brain/platform";
+import type { TestDatabase } from "@second-brain/testing";
 import {
-  createSqlKeyring,
-  errorFromMoleculer,
-  keyringMigrations,
-  runMigrations,
-  type Keyring,
-  SchemaValidator,
-} from "@second-brain/platform";
-import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
-import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
-import { identityService } from "../src/index.ts";
+  expectError,
+  startIdentityFixture,
+  stopIdentityFixture,
+  type IdentityFixture,
+} from "./support/identity-fixture.ts";
 
-const JWT_SECRET = randomBytes(32).toString("base64url");
 const REGISTRATION_ANSWER = {
   status: "accepted",
   message: "If this email can be used, its account is ready: sign in with your email and password.",
 };
 
-async function expectError(call: Promise<unknown>, status: number, code: string) {
-  try {
-    await call;
-  } catch (error) {
-    const body = errorFromMoleculer(error);
-    expect({ status: body.status, code: body.code }).to.deep.equal({ status, code });
-    return body;
-  }
-  throw new Error(`expected ${status} ${code}`);
-}
-
 describe("identity service", function () {
+  let fixture: IdentityFixture;
   let db: TestDatabase;
   let broker: ServiceBroker;
   let keyring: Keyring;
   let revocations: SessionRevocations;
+  let JWT_SECRET: string;
   let clock = Date.UTC(2026, 0, 1);
-  // Explicitly cheap hashes: the production parameters cost a second per hash on a busy machine.
-  const passwordParams = { N: 1024, r: 8, p: 1 };
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations(db.pool, "keyring", keyringMigrations);
-    await migrateEventStore(db.pool);
-    keyring = createSqlKeyring(db.pool, randomBytes(32));
-    revocations = inProcessSessionRevocations(() => clock);
-    broker = new ServiceBroker({
-      logger: false,
-      validator: new SchemaValidator(),
-      namespace: `identity-${randomBytes(4).toString("hex")}`,
-    });
-    broker.createService(
-      identityService({
-        store: createPostgresEventStore(db.pool),
-        pool: db.pool,
-        keyring,
-        jwtSecret: JWT_SECRET,
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        revocations,
-        passwordParams,
-        now: () => clock,
-      }),
-    );
-    await broker.start();
+    fixture = await startIdentityFixture(() => clock);
+    ({ db, broker, keyring, revocations, jwtSecret: JWT_SECRET } = fixture);
   });
 
-  after(async () => {
-    await broker?.stop();
-    await db?.drop();
-  });
+  after(() => stopIdentityFixture(fixture));
 
   /** Registers and signs in: the registration's own answer carries no tokens. */
   const register = async (email: string, password = "long enough password", name?: string) => {
