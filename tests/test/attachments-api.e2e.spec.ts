@@ -79,6 +79,33 @@ for (const mode of ["embedded", "distributed"] as const) {
       return { response, bytes: Buffer.from(await response.arrayBuffer()) };
     }
 
+    /**
+     * Starts an upload to `memoryId` as a client still sending would: the request's head and the
+     * start of its body only. Resolves with the answer's head (or "no answer within 5 s") and the
+     * socket, still open, so the test can look around before it closes it.
+     */
+    async function answerWhileSending(memoryId: string, contentLength: number, bodyStart: string | Buffer) {
+      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
+      socket.on("error", () => undefined);
+      const answer = new Promise<string>((resolve) => {
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString("utf8");
+          if (text.includes("\r\n\r\n")) resolve(text);
+        });
+      });
+      socket.write(
+        `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\n` +
+          `Authorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=XB\r\n` +
+          `Content-Length: ${contentLength}\r\n\r\n`,
+      );
+      socket.write(bodyStart);
+      const timeout = new Promise<string>((resolve) =>
+        setTimeout(() => resolve("no answer within 5 s"), 5000),
+      );
+      return { answered: await Promise.race([answer, timeout]), socket };
+    }
+
     it("attaches a file, downloads it byte-identical, and it is gone after the memory is deleted", async () => {
       const memoryId = await createMemory();
       const bytes = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(200_000)]);
@@ -222,24 +249,11 @@ for (const mode of ["embedded", "distributed"] as const) {
     it("refuses a bad memory id before taking the file: the 400 comes while the body is still arriving", async () => {
       // The client announces 100 kB and sends only the start: a gateway that stored the file before
       // checking the path would wait for the rest and never answer.
-      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
-      socket.on("error", () => undefined);
-      const answer = new Promise<string>((resolve) => {
-        let text = "";
-        socket.on("data", (chunk) => {
-          text += chunk.toString("utf8");
-          if (text.includes("\r\n\r\n")) resolve(text);
-        });
-      });
-      socket.write(
-        `POST /api/v1/memories/not-a-uuid/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.token}\r\n` +
-          `Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: 100000\r\n\r\n` +
-          `--XB\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello`,
+      const { answered: head, socket } = await answerWhileSending(
+        "not-a-uuid",
+        100_000,
+        `--XB\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello`,
       );
-      const timeout = new Promise<string>((resolve) =>
-        setTimeout(() => resolve("no answer within 5 s"), 5000),
-      );
-      const head = await Promise.race([answer, timeout]);
       socket.destroy();
       expect(head.split("\r\n")[0]).to.equal("HTTP/1.1 400 Bad Request");
     });
@@ -332,28 +346,14 @@ for (const mode of ["embedded", "distributed"] as const) {
       for (const memoryId of [theirs, crypto.randomUUID()]) {
         // The client announces a file near the limit and sends its first 64 KiB only: a gateway
         // that stored the file before checking the memory would wait for the rest and not answer.
-        const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
-        socket.on("error", () => undefined);
-        const answer = new Promise<string>((resolve) => {
-          let text = "";
-          socket.on("data", (chunk) => {
-            text += chunk.toString("utf8");
-            if (text.includes("\r\n\r\n")) resolve(text);
-          });
-        });
         const head =
           `--XB\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
           `Content-Type: application/octet-stream\r\n\r\n`;
-        socket.write(
-          `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\n` +
-            `Authorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=XB\r\n` +
-            `Content-Length: ${MAX_FILE_BYTES}\r\n\r\n${head}`,
+        const { answered, socket } = await answerWhileSending(
+          memoryId,
+          MAX_FILE_BYTES,
+          Buffer.concat([Buffer.from(head), randomBytes(64 * 1024)]),
         );
-        socket.write(randomBytes(64 * 1024));
-        const timeout = new Promise<string>((resolve) =>
-          setTimeout(() => resolve("no answer within 5 s"), 5000),
-        );
-        const answered = await Promise.race([answer, timeout]);
         // Asked while the connection is still open and the body still owed: nothing is being stored.
         const during = await filesInStorage();
         socket.destroy();
