@@ -20,6 +20,17 @@ async function expectUnauthenticated(work: () => Promise<unknown>): Promise<Unau
   throw new Error("expected an UnauthenticatedError");
 }
 
+/** A well-formed access token's header and claims, as signAccessToken writes them. */
+const header = b64({ alg: "HS256", typ: "JWT" });
+const base = {
+  sub: "u-1",
+  sid: "s-1",
+  role: "user",
+  iat: NOW / 1000,
+  exp: NOW / 1000 + 900,
+  typ: "access",
+};
+
 describe("access tokens", () => {
   it("round-trips the caller", async () => {
     const token = await signAccessToken({ userId: "u-1", role: "admin", sessionId: "s-1" }, SECRET, 900, NOW);
@@ -102,15 +113,6 @@ describe("access tokens", () => {
   });
 
   it("refuses a correctly signed token without sub, sid, iat or exp (sid: issued before sessions)", async () => {
-    const header = b64({ alg: "HS256", typ: "JWT" });
-    const base = {
-      sub: "u-1",
-      sid: "s-1",
-      role: "user",
-      iat: NOW / 1000,
-      exp: NOW / 1000 + 900,
-      typ: "access",
-    };
     expect(await verifyAccessToken(signWith(`${header}.${b64(base)}`), SECRET, NOW)).to.include({
       sessionId: "s-1",
     });
@@ -121,15 +123,6 @@ describe("access tokens", () => {
   });
 
   it("refuses a token of another type or with bad claims, even when correctly signed", async () => {
-    const header = b64({ alg: "HS256", typ: "JWT" });
-    const base = {
-      sub: "u-1",
-      sid: "s-1",
-      role: "user",
-      iat: NOW / 1000,
-      exp: NOW / 1000 + 900,
-      typ: "access",
-    };
     for (const claims of [
       { ...base, sid: "" },
       { ...base, sid: 7 },
