@@ -4,7 +4,7 @@ import { ServiceBroker } from "moleculer";
 import { inProcessSessionRevocations } from "@second-brain/auth";
 import { amqpTransporter, appErrorsMixin, loadConfig, SchemaValidator } from "@second-brain/platform";
 import { openTestEventLog, type TestEventLog } from "@second-brain/testing";
-import { identityService } from "@second-brain/testing/identity-service";
+import { identityServiceOnLog } from "@second-brain/testing/identity-service";
 import { gatewayPort, gatewayService } from "../src/index.ts";
 
 const JWT_SECRET = randomBytes(32).toString("base64url");
@@ -43,17 +43,7 @@ describe("API keys across gateways", function () {
   before(async () => {
     log = await openTestEventLog("sb_keys_gw");
     const services = newBroker(`services-${namespace}`);
-    services.createService(
-      identityService({
-        store: log.store,
-        pool: log.pool,
-        keyring: log.keyring,
-        jwtSecret: JWT_SECRET,
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        revocations,
-      }),
-    );
+    services.createService(identityServiceOnLog(log, JWT_SECRET, revocations));
     services.createService({
       name: "memory-views",
       mixins: [appErrorsMixin],

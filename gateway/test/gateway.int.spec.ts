@@ -9,7 +9,7 @@ import {
 } from "@second-brain/contracts";
 import { appErrorsMixin, keyedCommandId, loadConfig, SchemaValidator } from "@second-brain/platform";
 import { openTestEventLog, type TestEventLog } from "@second-brain/testing";
-import { identityService } from "@second-brain/testing/identity-service";
+import { identityServiceOnLog } from "@second-brain/testing/identity-service";
 import { inProcessSessionRevocations } from "@second-brain/auth";
 import { API_ROUTES, gatewayPort, gatewayService } from "../src/index.ts";
 
@@ -95,18 +95,7 @@ describe("gateway", function () {
         readinessServices: ["memory", "memory-views", "identity"],
       }),
     );
-    broker.createService(
-      identityService({
-        store: log.store,
-        pool: log.pool,
-        keyring: log.keyring,
-        jwtSecret: JWT_SECRET,
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        revocations,
-        passwordParams: { N: 1024, r: 8, p: 1 },
-      }),
-    );
+    broker.createService(identityServiceOnLog(log, JWT_SECRET, revocations));
     const stubs = stubServices(calls);
     broker.createService(stubs.memory);
     broker.createService(stubs["memory-views"]);
