@@ -11,6 +11,7 @@ import { startMemoriesProjection } from "../src/read-model/memories.projection.t
 import { rebuildMemories } from "../src/read-model/memories.rebuild.ts";
 import { getMemory, listMemories } from "../src/read-model/memories.queries.ts";
 import { MEMORY_COLUMNS, prefetchKeys, StreamGapError } from "@second-brain/read-models";
+import { eventMetadata } from "@second-brain/testing";
 import { MEMORIES_MIGRATIONS, migrateMemoryViews } from "../src/migrations/index.ts";
 import { created, lifeOf, newId, openFixture, snapshotRows, waitFor, type Fixture } from "./fixture.ts";
 
@@ -271,5 +272,33 @@ describe("memories projection on PostgreSQL", function () {
     await projection.stop();
     const { rows } = await fixture.pool.query(`SELECT 1 FROM memories WHERE owner_id = $1`, [dave]);
     expect(rows).to.have.length(0);
+  });
+
+  it("purges an erased owner from a rebuild copy left behind by a killed rebuild", async () => {
+    const erin = `erin-${newId()}`;
+    const id = newId();
+    await fixture.append(id, erin, [created(id)]);
+    const projection = await startMemoriesProjection({ ...fixture, logger: quiet });
+    await waitFor(async () => (await getMemory(fixture.db, erin, id)) !== null);
+    // What a rebuild killed before its swap leaves: a copy of the table, never dropped.
+    const copy = `memories_rebuild_${Date.now()}`;
+    await fixture.pool.query(`CREATE TABLE ${copy} (LIKE memories INCLUDING ALL)`);
+    await fixture.pool.query(`INSERT INTO ${copy} SELECT * FROM memories`);
+    try {
+      await fixture.keyring.destroyKey(erin);
+      await fixture.store.appendToStream(
+        `user-${erin}`,
+        [{ id: newId(), type: "UserErased", data: { userId: erin }, metadata: eventMetadata(erin) }],
+        { expectedVersion: "any" },
+      );
+      await waitFor(async () => (await getMemory(fixture.db, erin, id)) === null);
+      const { rows } = await fixture.pool.query(`SELECT 1 FROM ${copy} WHERE owner_id = $1`, [erin]);
+      expect(rows).to.have.length(0);
+      const { rows: others } = await fixture.pool.query(`SELECT 1 FROM ${copy} WHERE owner_id <> $1`, [erin]);
+      expect(others.length).to.be.greaterThan(0);
+    } finally {
+      await projection.stop();
+      await fixture.pool.query(`DROP TABLE ${copy}`);
+    }
   });
 });

@@ -10,7 +10,13 @@ import {
   type KeyLookup,
 } from "@second-brain/read-models";
 import { evolveMemoryRow } from "./memories.evolve.ts";
-import { deleteRows, loadRowsForUpdate, purgeOwner, upsertRows } from "./memories.rows.ts";
+import {
+  deleteRows,
+  loadRowsForUpdate,
+  purgeOwner,
+  purgeOwnerFromRebuildCopies,
+  upsertRows,
+} from "./memories.rows.ts";
 
 export type { ProjectionLogger };
 
@@ -50,6 +56,7 @@ export async function applyMemoryEvents(
         changed.delete(id);
       }
       const count = await purgeOwner(client, table, item.ownerId);
+      await purgeOwnerFromRebuildCopies(client, table, item.ownerId);
       if (count > 0)
         logger?.info("purged an erased owner's memories", { ownerId: item.ownerId, removed: count });
       continue;

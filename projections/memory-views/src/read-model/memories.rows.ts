@@ -1,5 +1,6 @@
 import type { SqlClient } from "@second-brain/platform";
 import { MEMORY_COLUMNS, rowFromRecord, type MemoryRecord, type MemoryRow } from "@second-brain/read-models";
+import { MEMORIES_TABLE } from "./memories.table.ts";
 
 /**
  * Moving rows between the database and the pure evolve: the columns and their reading are shared
@@ -78,4 +79,22 @@ export async function purgeOwner(
 ): Promise<number> {
   const result = await client.query(`DELETE FROM ${table} WHERE owner_id = $1`, [ownerId]);
   return result.rowCount ?? 0;
+}
+
+/**
+ * Purges an erased owner from every rebuild copy of the memories table besides `table`: one left
+ * by a process killed mid-rebuild is never swapped in nor dropped, and must not keep their rows.
+ * (A rebuild still running purges its copy itself when it replays the erasure.)
+ */
+export async function purgeOwnerFromRebuildCopies(
+  client: Pick<SqlClient, "query">,
+  table: string,
+  ownerId: string,
+): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename LIKE $1 AND tablename <> $2`,
+    [`${MEMORIES_TABLE}\\_rebuild\\_%`, table],
+  );
+  for (const { name } of rows) await purgeOwner(client, name, ownerId);
 }
