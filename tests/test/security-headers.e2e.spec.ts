@@ -45,7 +45,8 @@ for (const mode of RUN_MODES) {
       const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
         typeof operationsOf
       >[0];
-      // A user of its own: one of the operations erases the caller, so that one goes last.
+      // A user of its own: some operations end the caller's session (logout, password change) or
+      // erase the caller, so those go last.
       const api = new ApiClient(baseUrl);
       await api.registerUser();
       const memory = await api.request("POST", "/api/v1/memories", { content: "headers", tags: ["h"] });
@@ -64,8 +65,10 @@ for (const mode of RUN_MODES) {
       const known = { targetId: memory.body.id, into: "h2", tags: "h" };
 
       const operations = operationsOf(document);
-      const erasesCaller = (op: Operation) => op.method === "DELETE" && op.path === "/api/v1/users/me";
-      const ordered = [...operations.filter((op) => !erasesCaller(op)), ...operations.filter(erasesCaller)];
+      const endsSession = (op: Operation) =>
+        (op.method === "DELETE" && op.path === "/api/v1/users/me") ||
+        ["/api/v1/auth/logout", "/api/v1/auth/password"].includes(op.path);
+      const ordered = [...operations.filter((op) => !endsSession(op)), ...operations.filter(endsSession)];
       expect(ordered.length).to.be.greaterThan(20);
       const statuses: string[] = [];
       for (const op of ordered) {
