@@ -30,7 +30,7 @@ export type AttachmentEvent =
 export type AttachmentEventType = AttachmentEvent["type"];
 
 export const ATTACHMENT_PERSONAL_FIELDS: Record<AttachmentEventType, readonly string[]> = {
-  AttachmentAdded: ["filename", "contentType"],
+  AttachmentAdded: ["filename", "contentType", "sha256"],
   AttachmentDeleted: [],
 };
 

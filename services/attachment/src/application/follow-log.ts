@@ -7,6 +7,7 @@ import {
   type AttachmentDeletedData,
   type RecordedEvent,
 } from "@second-brain/contracts";
+import { decryptFields } from "@second-brain/platform";
 import { startProjection, type ProjectionLogger, type RunningProjection } from "@second-brain/projection";
 import { attachmentHandler } from "./attachment-stream.ts";
 import type { AttachmentDeps } from "./deps.ts";
@@ -16,9 +17,10 @@ export const ATTACHMENT_CHECKPOINT = "attachment-service";
 /**
  * Follows the global log from the service's own checkpoint (catching up after downtime): keeps
  * the attachment index, deletes the attachments of deleted memories, removes objects nothing
- * uses any more, and removes everything of an erased owner (objects and index rows). Those effects reach outside the database (events appended, objects deleted), so
- * they run first and the checkpoint moves after: a crash in between repeats them, and each one is
- * idempotent, so a batch replayed changes nothing.
+ * uses any more, and removes everything of an erased owner (objects and index rows). Those
+ * effects reach outside the database (events appended, objects deleted), so they run first and
+ * the checkpoint moves after: a crash in between repeats them, and each one is idempotent, so a
+ * batch replayed changes nothing.
  */
 export function followLog(deps: AttachmentDeps, logger: ProjectionLogger): Promise<RunningProjection> {
   return startProjection({
@@ -37,7 +39,11 @@ export function followLog(deps: AttachmentDeps, logger: ProjectionLogger): Promi
 export async function handleEvent(deps: AttachmentDeps, event: RecordedEvent): Promise<void> {
   switch (event.type) {
     case "AttachmentAdded": {
-      const data = event.data as AttachmentAddedData;
+      // The hash is encrypted in the log (it would confirm a guess of the file); an owner without a
+      // key was erased, and their erasure empties the index.
+      const key = await deps.keyring.getKey(event.metadata.ownerId);
+      if (!key) return;
+      const data = decryptFields(event.data as AttachmentAddedData, ["sha256"], key);
       await deps.index.recordAdded({
         attachmentId: data.attachmentId,
         ownerId: event.metadata.ownerId,
