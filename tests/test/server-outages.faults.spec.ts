@@ -249,10 +249,10 @@ describe("outages of PostgreSQL, RabbitMQ and Redis under a steady create load (
       down.some(
         (s) =>
           s.details?.status === "degraded" &&
-          s.details.services.memories?.status === "degraded" &&
-          s.details.services.memories.dependencies.cache === "down",
+          s.details.services["memory-views"]?.status === "degraded" &&
+          s.details.services["memory-views"].dependencies.cache === "down",
       ),
-      "health details show the cache down and the memories service degraded, not down",
+      "health details show the cache down and the memory views degraded, not down",
     ).to.equal(true);
     expect(failed(result.records).map((r) => r.status)).to.deep.equal([]);
     figures.push(await expectRecovered(REDIS, result));
