@@ -113,7 +113,7 @@ for (const mode of ["embedded", "distributed"] as const) {
         );
         expect(events.map((e) => e.type)).to.deep.equal(["MemoryCreated", "UserErased"]);
         expect(events[0]!.data).to.not.include(secret);
-        expect(events[0]!.data).to.include("enc:v1:");
+        expect(events[0]!.data).to.include("enc:v2:");
         // Tag names are personal too: nowhere in the log in clear.
         const { rows: tagged } = await pool!.query(
           "SELECT stream_id FROM event_store.events WHERE data::text LIKE '%bank-secrets%'",

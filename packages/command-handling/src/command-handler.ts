@@ -124,11 +124,11 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
     if (key === undefined) throw options.notFound();
     return recorded.map((event) => ({
       ...event,
-      data: decryptFields(event.data as object, personalFields(event.type), key),
+      data: decryptFields(event.data as object, personalFields(event.type), key, event),
     }));
   };
 
-  const encrypt = async (ownerId: string, events: E[]): Promise<E[]> => {
+  const encrypt = async (ownerId: string, streamId: string, events: NewEvent[]): Promise<NewEvent[]> => {
     if (!encryption) return events;
     const key = await encryption.keyring.getKey(ownerId);
     // Identity creates the key at registration; it vanishes only when the owner is erased, and
@@ -136,7 +136,7 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
     if (key === undefined) throw new UnauthenticatedError("This account no longer exists.");
     return events.map((event) => ({
       ...event,
-      data: encryptFields(event.data as object, personalFields(event.type), key),
+      data: encryptFields(event.data as object, personalFields(event.type), key, { ...event, streamId }),
     }));
   };
 
@@ -159,12 +159,11 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
       schemaVersion: options.schemaVersion,
     };
     const ids = context.eventIds ?? commandEventIds(context.commandId, loaded.streamId, events.length);
-    const toAppend: NewEvent[] = (await encrypt(ownerId, events)).map((event, index) => ({
-      id: ids[index]!,
-      type: event.type,
-      data: event.data,
-      metadata,
-    }));
+    const toAppend = await encrypt(
+      ownerId,
+      loaded.streamId,
+      events.map((event, index) => ({ id: ids[index]!, type: event.type, data: event.data, metadata })),
+    );
     // Twin attempts of one command that both read the same version append the same ids there: the
     // store keeps the first, and the second answers with what the first stored.
     const result = await store.appendToStream(loaded.streamId, toAppend, { expectedVersion: loaded.version });

@@ -7,7 +7,7 @@ import {
   VersionConflictError,
   type Caller,
 } from "@second-brain/contracts";
-import { commandEventIds, isEncrypted } from "@second-brain/platform";
+import { DecryptionError, commandEventIds, isEncrypted } from "@second-brain/platform";
 import {
   createInMemoryEventStore,
   createInMemoryKeyring,
@@ -99,6 +99,15 @@ describe("command handler", () => {
     const loaded = await handler.load("tally-1", alice);
     expect(loaded.events[0]!.data).to.deep.equal({ amount: 1, note: "a secret" });
     expect(loaded.state).to.deep.equal({ total: 1, notes: ["a secret"], version: 1 });
+  });
+
+  it("refuses to load a personal value moved into another event (each is bound to its own)", async () => {
+    await handler.handle("tally-1", add(1, "first note"), context());
+    await handler.handle("tally-1", add(2, "second note"), context());
+    const [first, second] = store.log as { data: { note: string } }[];
+    second!.data = { ...second!.data, note: first!.data.note };
+    const refused = await handler.load("tally-1", alice).catch((error: unknown) => error);
+    expect(refused).to.be.instanceOf(DecryptionError);
   });
 
   it("answers a retried command as its first attempt did, appending nothing", async () => {

@@ -1,11 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM for personal content inside events (crypto-shredding, invariant 5). A value is
- * JSON-serialised and written as `enc:v1:<base64(iv | tag | ciphertext)>`; the tag makes any
- * tampering, or a wrong key, fail loudly instead of yielding garbage.
+ * JSON-serialised and written as `enc:v2:<base64(iv | tag | ciphertext)>`; the tag makes any
+ * tampering, or a wrong key, fail loudly instead of yielding garbage. A v2 value is bound to the
+ * event and field it was written for (associated data): copied into another event, another stream
+ * or another field of the same owner, it no longer decrypts. Values written before that binding
+ * (`enc:v1:`) still decrypt, without it.
  */
-const PREFIX = "enc:v1:";
+const BOUND_PREFIX = "enc:v2:";
+const UNBOUND_PREFIX = "enc:v1:";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -40,41 +44,79 @@ export function decryptBytes(key: Buffer, sealed: Buffer, associatedData?: Buffe
   }
 }
 
-export function encryptValue(key: Buffer, value: unknown): string {
+/** `context` is the value's associated data: decrypting needs the same context again. */
+export function encryptValue(key: Buffer, value: unknown, context: string): string {
   const json = JSON.stringify(value === undefined ? null : value);
-  return PREFIX + encryptBytes(key, Buffer.from(json, "utf8")).toString("base64");
+  const sealed = encryptBytes(key, Buffer.from(json, "utf8"), Buffer.from(context, "utf8"));
+  return BOUND_PREFIX + sealed.toString("base64");
 }
 
-export function decryptValue(key: Buffer, text: string): unknown {
-  if (!isEncrypted(text)) throw new DecryptionError("The value is not an encrypted value.");
-  const plain = decryptBytes(key, Buffer.from(text.slice(PREFIX.length), "base64"));
+export function decryptValue(key: Buffer, text: string, context: string): unknown {
+  const bound = text.startsWith(BOUND_PREFIX);
+  if (!bound && !text.startsWith(UNBOUND_PREFIX))
+    throw new DecryptionError("The value is not an encrypted value.");
+  const sealed = Buffer.from(text.slice(BOUND_PREFIX.length), "base64");
+  const plain = decryptBytes(key, sealed, bound ? Buffer.from(context, "utf8") : undefined);
   return JSON.parse(plain.toString("utf8"));
 }
 
 export function isEncrypted(value: unknown): value is string {
-  return typeof value === "string" && value.startsWith(PREFIX);
+  return typeof value === "string" && (value.startsWith(BOUND_PREFIX) || value.startsWith(UNBOUND_PREFIX));
 }
 
-/** Encrypts each listed field that is present; absent/undefined fields are left out, null stays null. */
-export function encryptFields<T extends object>(data: T, fields: readonly string[], key: Buffer): T {
+/** Which event a field's value belongs to: a stored event's id, stream and type. */
+export interface EventBinding {
+  id: string;
+  streamId: string;
+  type: string;
+}
+
+const fieldContext = (event: EventBinding, field: string) =>
+  ["second-brain event field", event.id, event.streamId, event.type, field].join("\n");
+
+/**
+ * Encrypts each listed field of `event`'s data that is present, bound to that event and field;
+ * absent/undefined fields are left out, null stays null.
+ */
+export function encryptFields<T extends object>(
+  data: T,
+  fields: readonly string[],
+  key: Buffer,
+  event: EventBinding,
+): T {
   const copy = { ...data } as Record<string, unknown>;
   for (const field of fields) {
     const value = copy[field];
     // Always encrypt, even text that looks encrypted: user content may start with the prefix.
     if (value === undefined || value === null) continue;
-    copy[field] = encryptValue(key, value);
+    copy[field] = encryptValue(key, value, fieldContext(event, field));
   }
   return copy as T;
 }
 
 /** The inverse of encryptFields; fields that are not encrypted are returned as they are. */
-export function decryptFields<T extends object>(data: T, fields: readonly string[], key: Buffer): T {
+export function decryptFields<T extends object>(
+  data: T,
+  fields: readonly string[],
+  key: Buffer,
+  event: EventBinding,
+): T {
   const copy = { ...data } as Record<string, unknown>;
   for (const field of fields) {
     const value = copy[field];
-    if (isEncrypted(value)) copy[field] = decryptValue(key, value);
+    if (isEncrypted(value)) copy[field] = decryptValue(key, value, fieldContext(event, field));
   }
   return copy as T;
+}
+
+/**
+ * A keyed digest of `text` (HMAC-SHA-256 under a key derived from `key` for `purpose`), as hex: an
+ * identifier made from personal text that nobody can recompute, or confirm a guess of, once the
+ * owner's key is destroyed.
+ */
+export function keyedDigest(key: Buffer, purpose: string, text: string): string {
+  const derived = Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), purpose, 32));
+  return createHmac("sha256", derived).update(text, "utf8").digest("hex");
 }
 
 function assertKey(key: Buffer): void {

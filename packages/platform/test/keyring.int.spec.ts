@@ -64,7 +64,7 @@ function keyringBehaviour(open: () => Promise<{ pool: SqlPool; close: () => Prom
     const here = createSqlKeyring(pool, masterKey);
     const elsewhere = createSqlKeyring(pool, masterKey, { now: () => now });
     await here.ensureKey("frank");
-    const sealed = encryptValue((await here.getKey("frank"))!, "frank's diary");
+    const sealed = encryptValue((await here.getKey("frank"))!, "frank's diary", "diary");
     expect(await elsewhere.getKey("frank")).to.not.equal(undefined);
 
     await here.destroyKey("frank");
@@ -75,7 +75,7 @@ function keyringBehaviour(open: () => Promise<{ pool: SqlPool; close: () => Prom
     // A new key after erasure does not open old content.
     await here.ensureKey("frank");
     const newKey = (await here.getKey("frank"))!;
-    expect(() => decryptValue(newKey, sealed)).to.throw(/cannot be decrypted/);
+    expect(() => decryptValue(newKey, sealed, "diary")).to.throw(/cannot be decrypted/);
   });
 }
 

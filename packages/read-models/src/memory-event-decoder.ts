@@ -81,7 +81,7 @@ export async function decodeMemoryEvent(event: RecordedEvent, keyOf: KeyLookup):
   const memoryId = event.streamId.slice(MEMORY_STREAM_PREFIX.length);
   // A type this code does not know (a newer writer's) reaches the fold as it is; the fold skips it.
   const fields = MEMORY_PERSONAL_FIELDS[event.type as MemoryEventType] ?? [];
-  const data = fields.length > 0 ? decryptFields(event.data as object, fields, key) : event.data;
+  const data = fields.length > 0 ? decryptFields(event.data as object, fields, key, event) : event.data;
   return {
     kind: "memory",
     event: {
@@ -104,7 +104,7 @@ function decodeAttachmentEvent(
     const { attachmentId, memoryId } = event.data;
     return { type: "AttachmentDeleted", data: { attachmentId, memoryId }, metadata };
   }
-  const data = decryptFields(event.data, ATTACHMENT_PERSONAL_FIELDS.AttachmentAdded, key);
+  const data = decryptFields(event.data, ATTACHMENT_PERSONAL_FIELDS.AttachmentAdded, key, event);
   const { attachmentId, memoryId, filename, contentType, size, sha256 } = data;
   return {
     type: "AttachmentAdded",

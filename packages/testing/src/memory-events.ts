@@ -63,12 +63,15 @@ export async function appendMemoryEvents(
   const streamId = memoryStreamId(memoryId);
   await store.appendToStream(
     streamId,
-    events.map((event) => ({
-      id: randomUUID(),
-      type: event.type,
-      data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type], key),
-      metadata: eventMetadata(ownerId, occurredAt?.()),
-    })),
+    events.map((event) => {
+      const id = randomUUID();
+      return {
+        id,
+        type: event.type,
+        data: encryptFields(event.data, MEMORY_PERSONAL_FIELDS[event.type], key, { ...event, id, streamId }),
+        metadata: eventMetadata(ownerId, occurredAt?.()),
+      };
+    }),
     { expectedVersion: await store.streamVersion(streamId) },
   );
 }
@@ -81,13 +84,18 @@ export async function appendAttachmentEvent(
   event: AttachmentEvent,
 ): Promise<void> {
   const streamId = attachmentStreamId(event.data.attachmentId);
+  const id = randomUUID();
   await store.appendToStream(
     streamId,
     [
       {
-        id: randomUUID(),
+        id,
         type: event.type,
-        data: encryptFields(event.data, ATTACHMENT_PERSONAL_FIELDS[event.type], key),
+        data: encryptFields(event.data, ATTACHMENT_PERSONAL_FIELDS[event.type], key, {
+          ...event,
+          id,
+          streamId,
+        }),
         metadata: eventMetadata(ownerId),
       },
     ],

@@ -94,7 +94,7 @@ describe("memory application (in-memory store and keyring)", () => {
     const memory = await create({ content: "My secret", title: "Private", metadata: { mood: "calm" } });
     const [event] = store.log;
     const data = event!.data as Record<string, unknown>;
-    for (const field of ["content", "title", "metadata"]) expect(data[field]).to.match(/^enc:v1:/);
+    for (const field of ["content", "title", "metadata"]) expect(data[field]).to.match(/^enc:v2:/);
     expect(JSON.stringify(store.log.map((e) => e.data))).not.to.include("My secret");
     expect(event!.metadata).to.deep.include({
       actor: "alice",

@@ -178,7 +178,7 @@ describe("memory service on a real PostgreSQL event store", () => {
     const stored = JSON.stringify(rows.map((row) => row.data));
     expect(stored).not.to.include(secret);
     expect(stored).not.to.include("bank.example");
-    expect((rows[0]!.data as { content: string }).content).to.match(/^enc:v1:/);
+    expect((rows[0]!.data as { content: string }).content).to.match(/^enc:v2:/);
     expect(rows[0]!.metadata).to.deep.include({
       actor: alice.userId,
       ownerId: alice.userId,

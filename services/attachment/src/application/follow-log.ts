@@ -43,7 +43,7 @@ export async function handleEvent(deps: AttachmentDeps, event: RecordedEvent): P
       // key was erased, and their erasure empties the index.
       const key = await deps.keyring.getKey(event.metadata.ownerId);
       if (!key) return;
-      const data = decryptFields(event.data as AttachmentAddedData, ["sha256"], key);
+      const data = decryptFields(event.data as AttachmentAddedData, ["sha256"], key, event);
       await deps.index.recordAdded({
         attachmentId: data.attachmentId,
         ownerId: event.metadata.ownerId,

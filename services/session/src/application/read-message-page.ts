@@ -53,7 +53,7 @@ export async function readMessagePage(
   const kept = found.slice(-(limit + 1)).map((recorded): KeptMessage => {
     const event = {
       ...recorded,
-      data: decryptFields(recorded.data as object, sessionPersonalFields(recorded.type), key),
+      data: decryptFields(recorded.data as object, sessionPersonalFields(recorded.type), key, recorded),
     } as unknown as Extract<SessionEventEnvelope, { type: "SessionMessageAdded" }>;
     return { ...sessionMessageOf(event), streamVersion: recorded.streamVersion };
   });

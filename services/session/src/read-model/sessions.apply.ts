@@ -49,7 +49,12 @@ export async function applySessionEvents(
         purged.add(ownerId);
         continue;
       }
-      const data = decryptFields(recorded.data as object, sessionPersonalFields(recorded.type), key);
+      const data = decryptFields(
+        recorded.data as object,
+        sessionPersonalFields(recorded.type),
+        key,
+        recorded,
+      );
       const event = {
         type: recorded.type,
         data,
