@@ -23,7 +23,7 @@ import type { MemoryCommands, TagDeps } from "../src/application/deps.ts";
 import { styleTag } from "../src/application/style-tag.ts";
 import { updateTag } from "../src/application/update-tag.ts";
 import { runTagOperation, startTagOperation } from "../src/application/tag-operation-runner.ts";
-import { tagStreamId } from "../src/application/tag-streams.ts";
+import { tagSettingsHandler, tagStreamId, unkeyedTagStreamId } from "../src/application/tag-streams.ts";
 import { retaggedTags } from "../src/domain/tag-operation.ts";
 import { applyTagEvents } from "../src/read-model/tags.apply.ts";
 import { migrateTagsReadModel } from "../src/migrations/index.ts";
@@ -48,6 +48,17 @@ describe("tag read model and operations (PostgreSQL)", function () {
   after(async () => {
     await log?.close();
   });
+
+  /** A new owner with a key, and what styling their tags needs (no memory commands). */
+  async function stylingOwner(name: string): Promise<{ deps: TagDeps; caller: Caller }> {
+    const caller: Caller = { userId: `${name}-${randomUUID()}`, role: "user" };
+    await log.keyring.ensureKey(caller.userId);
+    const memories = {} as MemoryCommands;
+    return {
+      deps: { store, pool: log.pool, keyring: log.keyring, limits: DEFAULT_LIMITS, memories },
+      caller,
+    };
+  }
 
   async function append(memoryId: string, event: MemoryEvent, ownerId = owner): Promise<void> {
     const current = version.get(memoryId) ?? 0;
@@ -169,15 +180,7 @@ describe("tag read model and operations (PostgreSQL)", function () {
   });
 
   it("answers a retried styling as its first attempt did, without a second append", async () => {
-    const deps: TagDeps = {
-      store,
-      pool: log.pool,
-      keyring: log.keyring,
-      limits: DEFAULT_LIMITS,
-      memories: {} as MemoryCommands,
-    };
-    const caller: Caller = { userId: `styler-${randomUUID()}`, role: "user" };
-    await log.keyring.ensureKey(caller.userId);
+    const { deps, caller } = await stylingOwner("styler");
     const style = (color: string, commandId: string) =>
       styleTag(deps, { caller, correlationId: "c", commandId }, "palette", { color }, new Date(), true);
     const red = randomUUID();
@@ -186,10 +189,13 @@ describe("tag read model and operations (PostgreSQL)", function () {
     // The red request delivered again after the blue one: still its own answer, and no third event.
     expect(await style("#ff0000", red)).to.deep.equal(first);
     expect(first).to.include({ name: "palette", color: "#ff0000" });
-    const events = await store.readStream(tagStreamId(caller.userId, "palette"));
+    const streamId = await tagStreamId(deps, caller.userId, "palette");
+    // Named by a digest keyed with the owner's key, not a hash anyone could recompute from a guess.
+    expect(streamId).to.not.equal(unkeyedTagStreamId(caller.userId, "palette"));
+    const events = await store.readStream(streamId);
     const key = (await log.keyring.getKey(caller.userId))!;
     expect(
-      events.map((event) => decryptFields(event.data as { color?: string }, ["color"], key).color),
+      events.map((event) => decryptFields(event.data as { color?: string }, ["color"], key, event).color),
     ).to.deep.equal(["#ff0000", "#0000ff"]);
 
     // Names and colours are encrypted in the log; once the owner is erased, the tag is gone for
@@ -200,7 +206,40 @@ describe("tag read model and operations (PostgreSQL)", function () {
     await log.keyring.destroyKey(caller.userId);
     const afterErasure = await style("#00ff00", randomUUID()).catch((error: unknown) => error);
     expect(afterErasure).to.include({ status: 404 });
-    expect(await store.readStream(tagStreamId(caller.userId, "palette"))).to.have.length(2);
+    expect(await store.readStream(streamId)).to.have.length(2);
+    expect(await tagStreamId(deps, caller.userId, "palette").catch((error: unknown) => error)).to.include({
+      status: 404,
+    });
+  });
+
+  it("keeps styling a tag in the stream it had before stream ids were keyed", async () => {
+    const { deps, caller } = await stylingOwner("older");
+    const style = (name: string, color: string) =>
+      styleTag(
+        deps,
+        { caller, correlationId: "c", commandId: randomUUID() },
+        name,
+        { color },
+        new Date(),
+        true,
+      );
+    const unkeyed = unkeyedTagStreamId(caller.userId, "heirloom");
+    // A tag styled by an earlier version: its stream has the plain hash for a name.
+    await tagSettingsHandler(deps).handle(
+      unkeyed,
+      {
+        type: "StyleTag",
+        data: { name: "heirloom", color: "#112233", ancestorsOfParent: [], known: true },
+        metadata: { now: new Date() },
+      },
+      { caller, correlationId: "c", commandId: randomUUID() },
+    );
+    expect(await tagStreamId(deps, caller.userId, "heirloom")).to.equal(unkeyed);
+    expect(await style("heirloom", "#445566")).to.include({ color: "#445566" });
+    expect(await store.readStream(unkeyed)).to.have.length(2);
+    // A new tag of the same owner gets a keyed id.
+    await style("fresh", "#778899");
+    expect(await store.streamVersion(unkeyedTagStreamId(caller.userId, "fresh"))).to.equal(0);
   });
 
   it("refuses a rename onto a tag in use, and answers a rename with the count it leaves", async () => {

@@ -29,7 +29,7 @@ export async function styleTag(
   const ancestorsOfParent = parent ? await ancestorsOf(deps.pool, ownerId, parent) : [];
   // A retry of this very request answers with the settings its first attempt stored.
   const { state: settings } = await tagSettingsHandler(deps).handle(
-    tagStreamId(ownerId, name),
+    await tagStreamId(deps, ownerId, name),
     { type: "StyleTag", data: { name, ...changes, ancestorsOfParent, known }, metadata: { now } },
     info,
   );

@@ -138,9 +138,9 @@ async function moveSettings(
 ): Promise<void> {
   const ownerId = info.caller.userId;
   const settings = tagSettingsHandler(deps);
-  const run = (name: string, command: TagSettingsCommand, step: string) =>
-    settings.handle(tagStreamId(ownerId, name), command, stepOf(info, step));
-  const load = (name: string) => settings.load(tagStreamId(ownerId, name), info.caller);
+  const run = async (name: string, command: TagSettingsCommand, step: string) =>
+    settings.handle(await tagStreamId(deps, ownerId, name), command, stepOf(info, step));
+  const load = async (name: string) => settings.load(await tagStreamId(deps, ownerId, name), info.caller);
   const source = (await load(from)).state;
   const target = (await load(into)).state;
   const sourceActive = source && !source.retired ? source : null;

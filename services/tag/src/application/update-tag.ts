@@ -1,7 +1,9 @@
 import { DEFAULT_LIMITS, NotFoundError, ValidationError, type Tag } from "@second-brain/contracts";
 import { checkStyling, normaliseTagName } from "../domain/rules.ts";
+import type { TagSettings } from "../domain/tag.ts";
 import { ancestorsOf, countMemoriesTagged, findTag } from "../read-model/tags.queries.ts";
 import { styleTag, tagNameOf } from "./style-tag.ts";
+import { tagSettingsHandler, tagStreamId } from "./tag-streams.ts";
 import type { CallInfo } from "@second-brain/platform";
 import type { TagDeps } from "./deps.ts";
 import type { TagOperationResult } from "./tag-operation-runner.ts";
@@ -50,30 +52,42 @@ export async function updateTag(
     return tag;
   }
   // Read before the rename moves them: the settings `into` takes over when it has none of its own.
-  const source = await findTag(deps.pool, ownerId, from);
+  const source = await activeSettings(deps, info, from);
   const operation = await rename(from, into);
   const tag =
     Object.keys(styling).length > 0
       ? await styleTag(deps, info, into, styling, now, true)
-      : await settingsAfterRename(deps, ownerId, source, into);
+      : settingsAfterRename(source, await activeSettings(deps, info, into), into);
   // Every memory carries `from` or `into` at any moment of the rename, so this counts what `into`
   // has once it is done, whether or not the read model has caught up with the re-tagging yet.
   const count = await countMemoriesTagged(deps.pool, ownerId, [from, into]);
   return { ...tag, count, operation };
 }
 
-/** `into` with its own settings, else with those it takes over from the renamed tag. */
-async function settingsAfterRename(
-  deps: TagDeps,
-  ownerId: string,
-  source: Tag | null,
+/**
+ * A tag's colour and parent as its settings stream holds them (null when it has none, or they
+ * ended in a rename): read from the log, as the tag list may not have caught up with a styling
+ * made just before.
+ */
+async function activeSettings(deps: TagDeps, info: CallInfo, name: string): Promise<TagSettings | null> {
+  const streamId = await tagStreamId(deps, info.caller.userId, name);
+  const { state } = await tagSettingsHandler(deps).load(streamId, info.caller);
+  return state && !state.retired ? state : null;
+}
+
+/**
+ * `into` with its own settings, else with those it takes over from the renamed tag (as
+ * tag-operation-runner.ts moves them): the tag as the rename leaves it, finished or still running.
+ */
+function settingsAfterRename(
+  source: TagSettings | null,
+  target: TagSettings | null,
   into: string,
-): Promise<Omit<Tag, "count">> {
-  const target = await findTag(deps.pool, ownerId, into);
-  const settings = target?.color !== undefined || target?.parent !== undefined ? target : source;
+): Omit<Tag, "count"> {
+  const settings = target ?? source;
   return {
     name: into,
-    ...(settings?.parent !== undefined && settings.parent !== into ? { parent: settings.parent } : {}),
-    ...(settings?.color !== undefined ? { color: settings.color } : {}),
+    ...(settings?.parent && settings.parent !== into ? { parent: settings.parent } : {}),
+    ...(settings?.color ? { color: settings.color } : {}),
   };
 }

@@ -89,7 +89,7 @@ export async function applyTagEvents(
       const key = await keyOf(event.metadata.ownerId);
       if (!key) continue;
       const fields = TAG_PERSONAL_FIELDS[event.type as TagEventType];
-      const data = decryptFields(event.data as TagStyledData, fields, key);
+      const data = decryptFields(event.data as TagStyledData, fields, key, event);
       const before = await loadStyle(client, event.metadata.ownerId, data.name);
       const after = evolveTagStyle(before, {
         type: event.type,
