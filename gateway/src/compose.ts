@@ -15,7 +15,7 @@ export function gatewayFromResources(resources: Resources): ServiceSchema {
     jwtSecret: resources.jwtSecret,
     revocations: resources.revocations,
     objects: resources.objects,
-    requestLimits: requestLimitsFor(resources.config),
+    requestLimits: requestLimitsFor(resources.config, resources.jwtSecret),
   });
 }
 

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { expect } from "chai";
 import { RateLimitedError, UnauthenticatedError, type Caller } from "@second-brain/contracts";
@@ -75,15 +76,37 @@ for (const [kind, openStore] of Object.entries(stores)) {
 }
 
 describe("rate limits in Redis", () => {
-  it("are one counter for every gateway replica", async () => {
+  it("are one counter for every gateway replica, login failures too", async () => {
     const prefix = `sb-test-${randomBytes(4).toString("hex")}:`;
-    const replicas = [0, 1].map(() => requestLimits({ config, store: redisCounterStore(REDIS_URL, prefix) }));
+    const accountKey = randomBytes(32);
+    const replicas = [0, 1].map(() =>
+      requestLimits({ config, store: redisCounterStore(REDIS_URL, prefix), accountKey }),
+    );
     try {
       const who = caller();
       await admitCaller(replicas[0]!, who);
       await admitCaller(replicas[1]!, who);
       await admitCaller(replicas[0]!, who);
       expect(await refusal(admitCaller(replicas[1]!, who))).to.be.instanceOf(RateLimitedError);
+
+      const email = `${randomUUID()}@example.com`;
+      const wrong = async () => {
+        throw new UnauthenticatedError("The email or password is wrong.");
+      };
+      for (const replica of replicas)
+        await replica.guardCall({ id: "login" }, peer("192.0.2.1"), { email }, wrong).catch(() => undefined);
+      expect(
+        await refusal(replicas[0]!.guardCall({ id: "login" }, peer("192.0.2.1"), { email }, wrong)),
+      ).to.be.instanceOf(RateLimitedError);
+      // The account is counted under a keyed digest: a plain hash of a guessed address finds nothing.
+      const keys = execFileSync("redis-cli", ["-u", REDIS_URL, "--scan", "--pattern", `${prefix}*`], {
+        encoding: "utf8",
+      });
+      expect(keys).to.contain("login-account");
+      const plain = createHash("sha256").update(email).digest();
+      for (const encoding of ["hex", "base64url"] as const)
+        expect(keys).to.not.contain(plain.toString(encoding).slice(0, 16));
+      expect(keys).to.not.contain(email);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
     }

@@ -19,7 +19,7 @@ import { toErrorResponse } from "./error-response.ts";
  *
  * A success clears its pair's failures and makes the address a known place of the account.
  */
-export function loginBackoff(store: CounterStore, config: RateLimitsConfig) {
+export function loginBackoff(store: CounterStore, config: RateLimitsConfig, accountKey: Buffer) {
   const pairs = store.counters("login-pair", LOGIN_BACKOFF.pairSeconds);
   const addresses = store.counters("login-ip", LOGIN_BACKOFF.addressSeconds);
   const accounts = store.counters("login-account", LOGIN_BACKOFF.accountSeconds);
@@ -72,7 +72,7 @@ export function loginBackoff(store: CounterStore, config: RateLimitsConfig) {
 
   /** Runs one login attempt of `email` from `address` under the backoff. */
   return async function guardLogin<T>(email: string, address: string, attempt: () => Promise<T>): Promise<T> {
-    const account = accountSubject(email);
+    const account = accountSubject(email, accountKey);
     const pair = `${account}|ip:${address}`;
     const ip = `ip:${address}`;
     // A store that does not answer lets the attempt through.

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { RateLimitedError, type Caller } from "@second-brain/contracts";
 import type { Config } from "@second-brain/platform";
@@ -44,19 +45,26 @@ export interface RequestLimits {
 export interface RequestLimitsOptions {
   config: Pick<Config, "rateLimits" | "logLevel">;
   store: CounterStore;
+  /**
+   * The key login counters digest emails with (rate-limit-policy.ts, accountSubject). Gateways that
+   * share a store share it; a store of one process needs none but its own (random by default).
+   */
+  accountKey?: Buffer;
   /** Milliseconds since the epoch; tests pass their own clock. */
   now?: () => number;
 }
 
-/** In this process (embedded mode) or in Redis, shared by every gateway replica (distributed mode). */
+/**
+ * In this process (embedded mode) or in Redis, shared by every gateway replica (distributed mode),
+ * which then digest emails with a key they all derive from the token secret.
+ */
 export function requestLimitsFor(
   config: Pick<Config, "mode" | "redisUrl" | "redisPrefix" | "rateLimits" | "logLevel">,
+  jwtSecret: string,
 ) {
-  const store =
-    config.mode === "embedded"
-      ? memoryCounterStore()
-      : redisCounterStore(config.redisUrl, config.redisPrefix, config.logLevel);
-  return requestLimits({ config, store });
+  if (config.mode === "embedded") return requestLimits({ config, store: memoryCounterStore() });
+  const store = redisCounterStore(config.redisUrl, config.redisPrefix, config.logLevel);
+  return requestLimits({ config, store, accountKey: Buffer.from(jwtSecret, "utf8") });
 }
 
 export function requestLimits(options: RequestLimitsOptions): RequestLimits {
@@ -69,7 +77,7 @@ export function requestLimits(options: RequestLimitsOptions): RequestLimits {
       slidingWindowLimiter(store, `req-${rule.name}`, rule, now),
     ]),
   ) as Record<RequestRuleName, (subject: string) => Promise<Verdict>>;
-  const guardLogin = loginBackoff(store, config.rateLimits);
+  const guardLogin = loginBackoff(store, config.rateLimits, options.accountKey ?? randomBytes(32));
   const addressOf = (req: IncomingMessage) => clientAddress(req, config.rateLimits.trustProxyHops);
 
   /** Every charge is counted; the longest wait among those refused is the one the client is told. */

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Caller } from "@second-brain/contracts";
-import type { RateLimitsConfig } from "@second-brain/platform";
+import { keyedDigest, type RateLimitsConfig } from "@second-brain/platform";
 import type { WindowRule } from "./sliding-window.ts";
 
 /**
@@ -57,13 +56,14 @@ export function chargesOfCaller(caller: Caller): Charge[] {
 }
 
 /**
- * Login failures are counted per account by a digest of its email, never the email itself: the
- * counters (in Redis in the distributed mode) hold no address. The email is normalised as the
- * identity service stores it (trimmed, lower-cased), so `Ada@x` and `ada@x` are one account.
+ * Login failures are counted per account by a digest of its email keyed with the gateways' secret,
+ * never the email itself: the counters (in Redis in the distributed mode) hold no address, and
+ * whoever reads them without the key cannot confirm a guessed address either. The email is
+ * normalised as the identity service stores it (trimmed, lower-cased), so `Ada@x` and `ada@x` are
+ * one account.
  */
-export function accountSubject(email: string): string {
-  const digest = createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
-  return `account:${digest.slice(0, 22)}`;
+export function accountSubject(email: string, key: Buffer): string {
+  return `account:${keyedDigest(key, "login account", email.trim().toLowerCase()).slice(0, 32)}`;
 }
 
 /**
