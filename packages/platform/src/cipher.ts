@@ -84,14 +84,10 @@ export function encryptFields<T extends object>(
   key: Buffer,
   event: EventBinding,
 ): T {
-  const copy = { ...data } as Record<string, unknown>;
-  for (const field of fields) {
-    const value = copy[field];
-    // Always encrypt, even text that looks encrypted: user content may start with the prefix.
-    if (value === undefined || value === null) continue;
-    copy[field] = encryptValue(key, value, fieldContext(event, field));
-  }
-  return copy as T;
+  // Always encrypt, even text that looks encrypted: user content may start with the prefix.
+  return mapFields(data, fields, (value, field) =>
+    value === null ? null : encryptValue(key, value, fieldContext(event, field)),
+  );
 }
 
 /** The inverse of encryptFields; fields that are not encrypted are returned as they are. */
@@ -101,11 +97,19 @@ export function decryptFields<T extends object>(
   key: Buffer,
   event: EventBinding,
 ): T {
+  return mapFields(data, fields, (value, field) =>
+    isEncrypted(value) ? decryptValue(key, value, fieldContext(event, field)) : value,
+  );
+}
+
+/** A copy of `data` with each listed field that is present (not undefined) replaced by `change`. */
+function mapFields<T extends object>(
+  data: T,
+  fields: readonly string[],
+  change: (value: unknown, field: string) => unknown,
+): T {
   const copy = { ...data } as Record<string, unknown>;
-  for (const field of fields) {
-    const value = copy[field];
-    if (isEncrypted(value)) copy[field] = decryptValue(key, value, fieldContext(event, field));
-  }
+  for (const field of fields) if (copy[field] !== undefined) copy[field] = change(copy[field], field);
   return copy as T;
 }
 
