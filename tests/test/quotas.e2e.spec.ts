@@ -169,6 +169,27 @@ for (const mode of RUN_MODES) {
       expect((await on("DELETE", "")).status).to.equal(204);
     });
 
+    it("renames a tag everywhere but on a memory at its editsPerMemory quota, which keeps the old one", async () => {
+      const api = await newUser();
+      const full = (await api.request("POST", "/api/v1/memories", { content: "full", tags: ["old"] })).body;
+      const on = (path: string, body?: unknown) =>
+        api.request(body ? "PUT" : "POST", `/api/v1/memories/${full.id}${path}`, body);
+      expect((await on("/archive")).status).to.equal(200);
+      expect((await on("/restore")).status).to.equal(200);
+      expect((await on("/tags", { tags: ["old", "x"] })).body.version).to.equal(4);
+      const roomy = (await api.request("POST", "/api/v1/memories", { content: "roomy", tags: ["old"] })).body;
+      await eventually(async () => {
+        const { body } = await api.request("GET", "/api/v1/tags");
+        return body.find((tag: { name: string }) => tag.name === "old")?.count === 2 ? true : undefined;
+      }, 20_000);
+      const renamed = await api.request("PATCH", "/api/v1/tags/old", { name: "new" });
+      expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
+      expect(renamed.body.operation).to.include({ status: "completed", total: 2 });
+      const tagsOf = async (id: string) => (await api.request("GET", `/api/v1/memories/${id}`)).body.tags;
+      expect(await tagsOf(full.id)).to.deep.equal(["old", "x"]);
+      expect(await tagsOf(roomy.id)).to.deep.equal(["new"]);
+    });
+
     it("refuses a message over the messagesPerSession quota", async () => {
       const api = await newUser();
       const { body: session } = await api.request("POST", "/api/v1/sessions", { title: "short" });
