@@ -19,6 +19,12 @@ export interface Quotas {
 
 export type QuotaName = keyof Quotas;
 
+/** A user's live memories and their stored bytes, as the memories read model counts them. */
+export interface MemoryUsage {
+  memories: number;
+  storedBytes: number;
+}
+
 export const DEFAULT_QUOTAS: Quotas = {
   memories: 100_000,
   storedBytes: 1024 * 1024 * 1024,

@@ -5,6 +5,7 @@ import {
   ValidationError,
   type CallMeta,
   type Memory,
+  type MemoryUsage,
   type Problems,
 } from "@second-brain/contracts";
 import { memorySchemas } from "@second-brain/contracts/schemas";
@@ -28,7 +29,7 @@ import { listMemories, type ListMemoriesOptions, type MemoryPage } from "./read-
 import { readMemory, type MemoryReader } from "./application/read-memory.ts";
 import { rebuildMemories } from "./read-model/memories.rebuild.ts";
 import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./read-model/memories.table.ts";
-import { readUsage, type MemoryUsage } from "./read-model/memories.usage.ts";
+import { readUsage } from "./read-model/memories.usage.ts";
 
 export interface MemoryViewsServiceOptions {
   pool: SqlPool;

@@ -9,6 +9,7 @@ import {
   type Caller,
   type Limits,
   type Memory,
+  type MemoryUsage,
   type Quotas,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
@@ -18,7 +19,7 @@ import type { MemoryDeps, UsageOf } from "./application/deps.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
 import { linkMemory } from "./application/link-memory.ts";
 import { readAsOf, readCurrent, readHistory, type MemoryHistory } from "./application/read-history.ts";
-import type { EditMemory, MemoryCommand, MemoryUsage } from "./domain/decide.ts";
+import type { EditMemory, MemoryCommand } from "./domain/decide.ts";
 import { memorySchemas } from "@second-brain/contracts/schemas";
 
 export interface MemoryServiceDeps {

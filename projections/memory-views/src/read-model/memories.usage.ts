@@ -1,4 +1,4 @@
-import { storedBytesOf } from "@second-brain/contracts";
+import { storedBytesOf, type MemoryUsage } from "@second-brain/contracts";
 import type { SqlClient, SqlPool } from "@second-brain/platform";
 import type { MemoryRow } from "@second-brain/read-models";
 
@@ -8,10 +8,6 @@ import type { MemoryRow } from "@second-brain/read-models";
  * row instead of counting all of an owner's memories. A rebuild keeps a copy next to its copy of
  * the table and swaps both in together.
  */
-export interface MemoryUsage {
-  memories: number;
-  storedBytes: number;
-}
 
 /** The usage table that goes with a memories table (the live one or a rebuild's copy). */
 export const usageTableOf = (table: string): string => `${table}_usage`;

@@ -1,7 +1,6 @@
-import type { Caller, Limits, Quotas } from "@second-brain/contracts";
+import type { Caller, Limits, MemoryUsage, Quotas } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import type { Keyring } from "@second-brain/platform";
-import type { MemoryUsage } from "../domain/decide.ts";
 
 /** Everything the memory write side needs from the outside world, passed in by the composition root. */
 export interface MemoryDeps {

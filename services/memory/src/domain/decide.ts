@@ -7,15 +7,16 @@ import {
   IllegalStateError,
   isUuid,
   NotFoundError,
+  storedBytesOf,
   ValidationError,
   type Limits,
   type MemoryEditedData,
   type MemoryEvent,
   type Metadata,
+  type MemoryUsage,
   type Problems,
   type Quotas,
 } from "@second-brain/contracts";
-import { storedBytesOf } from "@second-brain/contracts";
 import type { Command, Decider } from "@second-brain/command-handling";
 import { evolve, initialState, type MemoryFields, type MemoryState } from "./memory.ts";
 import {
@@ -32,16 +33,6 @@ import {
   checkType,
   checkUnitNumber,
 } from "./rules.ts";
-
-/**
- * The owner's usage as the memories read model counted it when the command came (API.md,
- * Quotas): the per-user quotas are checked against it. Absent, they are not checked (the read
- * model could not answer; a write never waits for the read side).
- */
-export interface MemoryUsage {
-  memories: number;
-  storedBytes: number;
-}
 
 /**
  * Commands carry what the client sent (checked here, not trusted) plus the time and ids chosen by
@@ -62,6 +53,10 @@ export type CreateMemory = Command<
     sourceUrl?: string | null;
     sessionId?: string | null;
     requestHash?: string | null;
+    /**
+     * The owner's usage when the command came (API.md, Quotas): the per-user quotas are checked
+     * against it. Absent, they are not (the read model could not answer; a write never waits).
+     */
     usage?: MemoryUsage;
   }
 >;
@@ -79,6 +74,7 @@ export type EditMemory = Command<
     metadata?: Metadata;
     sourceUrl?: string | null;
     status?: string;
+    /** As for CreateMemory: checked when the edit makes the memory larger. */
     usage?: MemoryUsage;
   }
 >;
