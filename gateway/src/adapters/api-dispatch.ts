@@ -6,7 +6,7 @@ import { API_ROUTES, type ApiRequest, type ApiRoute } from "../domain/api-routes
 import { apiKeyCaller, sendsApiKey } from "./api-key-auth.ts";
 import { MethodNotAllowedError } from "./error-response.ts";
 import type { GatewayRequest, GatewayResponse } from "./http-types.ts";
-import { receiveUpload } from "./multipart-body.ts";
+import { fileBytesAtLeast, receiveUpload } from "./multipart-body.ts";
 import type { RequestLimits } from "./rate-limit.ts";
 import { readJsonBody } from "./request-body.ts";
 import { bearerToken, idempotencyKey, ifMatchVersion } from "./request-headers.ts";
@@ -122,10 +122,16 @@ async function callWithUpload(
   path: Record<string, string>,
   options: DispatchOptions,
 ) {
-  // Checked before the first byte is stored: a bad path or query, or a memory the caller cannot
-  // attach to, costs no upload.
+  // Checked before the first byte is stored: a bad path or query, a memory the caller cannot
+  // attach to, or a declared size over the caller's quota, costs no upload.
   const params = route.params({ body: {}, query: req.query, path }, options.limits);
-  if (route.checkBeforeBody) await req.$ctx.call(route.checkBeforeBody, params);
+  if (route.checkBeforeBody) {
+    const atLeast = fileBytesAtLeast(req);
+    await req.$ctx.call(route.checkBeforeBody, {
+      ...params,
+      ...(atLeast === undefined ? {} : { fileBytesAtLeast: atLeast }),
+    });
+  }
   const upload = await receiveUpload(req, {
     objects: options.objects,
     ownerId: req.$ctx.meta.caller?.userId ?? "",

@@ -18,6 +18,17 @@ const BOUNDARY = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i;
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /**
+ * The least the file of a multipart request whose Content-Length says `declared` can be: what a
+ * check before the body (a quota) may hold against it. Undefined without a declared length
+ * (a chunked upload); such a body is checked once staged, at its real size.
+ */
+export function fileBytesAtLeast(req: IncomingMessage): number | undefined {
+  const declared = String(req.headers["content-length"] ?? "");
+  if (!/^\d{1,15}$/.test(declared)) return undefined;
+  return Math.max(0, Number(declared) - MULTIPART_OVERHEAD_BYTES);
+}
+
+/**
  * Checks an upload before a byte of it is read: it must be multipart/form-data, and a declared
  * length far beyond the file limit is refused at once (413). The file itself is streamed on.
  */

@@ -20,6 +20,8 @@ import {
 export const NAMED_SCHEMAS: Record<string, TSchema> = {
   Error: ErrorBody,
   User: identitySchemas.User,
+  Me: identitySchemas.Me,
+  Usage: identitySchemas.Usage,
   TokenPair: identitySchemas.TokenPair,
   Registration: identitySchemas.Registration,
   RegisterRequest: identitySchemas.RegisterBody,

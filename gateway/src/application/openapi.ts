@@ -12,7 +12,7 @@ import { SECURITY_SCHEMES, securityOf } from "./openapi-security.ts";
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | "Unexpected", string> = {
   400: "A request that breaks a schema or the text rule (VALIDATION_FAILED, details name each field), malformed JSON, or a request head that cannot be read.",
   401: "No or bad credentials (UNAUTHENTICATED).",
-  403: "The caller's role, or the API key's scopes, do not allow this (FORBIDDEN).",
+  403: "The caller's role, or the API key's scopes, do not allow this (FORBIDDEN); or the request would go over a quota (QUOTA_EXCEEDED, details: quota, limit, used; API.md, Quotas) and changed nothing.",
   404: "No such resource for this caller (NOT_FOUND).",
   409: "Version conflict (VERSION_CONFLICT, details.currentVersion), duplicate (ALREADY_EXISTS) or illegal state (ILLEGAL_STATE).",
   413: "The body is over the limit (PAYLOAD_TOO_LARGE).",

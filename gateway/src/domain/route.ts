@@ -72,8 +72,9 @@ export interface RouteDeclaration {
    */
   multipart?: { schema: TSchema };
   /**
-   * An action called with the route's params before an upload's body is read: it refuses (e.g.
-   * 404 for another user's memory) before a byte of the file is stored.
+   * An action called with the route's params, plus `fileBytesAtLeast` when the request declares
+   * its length, before an upload's body is read: it refuses (e.g. 404 for another user's memory,
+   * 403 for a file over a quota) before a byte of the file is stored.
    */
   checkBeforeBody?: string;
   /**

@@ -41,6 +41,17 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** Over a per-user or per-item quota (quotas.ts): nothing was changed. */
+export class QuotaExceededError extends AppError {
+  constructor(quota: string, limit: number, used: number) {
+    super(403, "QUOTA_EXCEEDED", `This would go over the ${quota} quota of ${limit}.`, {
+      quota,
+      limit,
+      used,
+    });
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(what: string) {
     super(404, "NOT_FOUND", `${what} was not found.`);

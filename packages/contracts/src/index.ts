@@ -2,6 +2,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./memory.ts";
 export * from "./limits.ts";
+export * from "./quotas.ts";
 export * from "./actions.ts";
 export * from "./session.ts";
 export * from "./tag.ts";

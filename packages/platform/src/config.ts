@@ -1,5 +1,5 @@
 import { cleanEnv, EnvError, makeValidator, str } from "envalid";
-import { DEFAULT_LIMITS, type Limits } from "@second-brain/contracts";
+import { DEFAULT_LIMITS, DEFAULT_QUOTAS, type Limits, type Quotas } from "@second-brain/contracts";
 import { defaultListenHost, jwtSecret } from "./startup-validators.ts";
 
 /**
@@ -42,6 +42,8 @@ export interface Config {
    */
   passwordScrypt: { N: number; r: number; p: number } | undefined;
   limits: Limits;
+  /** What one user may keep (docs/API.md, "Quotas"); 0 turns a quota off. */
+  quotas: Quotas;
   rateLimits: RateLimitsConfig;
   embeddings: EmbeddingsConfig;
   objectStorage: ObjectStorageConfig;
@@ -147,6 +149,11 @@ const SPECS = {
   MAX_BODY_BYTES: count({ default: DEFAULT_LIMITS.maxBodyBytes }),
   MAX_TAGS: count({ default: DEFAULT_LIMITS.maxTags }),
   MAX_FILE_BYTES: count({ default: DEFAULT_LIMITS.maxFileBytes }),
+  QUOTA_MEMORIES_PER_USER: count({ default: DEFAULT_QUOTAS.memories }),
+  QUOTA_STORED_BYTES_PER_USER: count({ default: DEFAULT_QUOTAS.storedBytes }),
+  QUOTA_ATTACHMENT_BYTES_PER_USER: count({ default: DEFAULT_QUOTAS.attachmentBytes }),
+  QUOTA_EDITS_PER_MEMORY: count({ default: DEFAULT_QUOTAS.editsPerMemory }),
+  QUOTA_MESSAGES_PER_SESSION: count({ default: DEFAULT_QUOTAS.messagesPerSession }),
   RATE_LIMIT_USER_PER_MINUTE: count({ default: 600 }),
   RATE_LIMIT_API_KEY_PER_MINUTE: count({ default: 600 }),
   RATE_LIMIT_IP_PER_MINUTE: count({ default: 1200 }),
@@ -208,6 +215,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxTags: env.MAX_TAGS,
       maxFileBytes: env.MAX_FILE_BYTES,
+    },
+    quotas: {
+      memories: env.QUOTA_MEMORIES_PER_USER,
+      storedBytes: env.QUOTA_STORED_BYTES_PER_USER,
+      attachmentBytes: env.QUOTA_ATTACHMENT_BYTES_PER_USER,
+      editsPerMemory: env.QUOTA_EDITS_PER_MEMORY,
+      messagesPerSession: env.QUOTA_MESSAGES_PER_SESSION,
     },
     rateLimits: {
       userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,

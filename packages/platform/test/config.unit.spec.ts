@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { DEFAULT_LIMITS } from "@second-brain/contracts";
+import { DEFAULT_LIMITS, DEFAULT_QUOTAS } from "@second-brain/contracts";
 import { loadConfig } from "../src/config.ts";
 
 const failureOf = (env: NodeJS.ProcessEnv): string => {
@@ -34,6 +34,14 @@ describe("configuration", () => {
       passwordScrypt: undefined,
       limits: DEFAULT_LIMITS,
     });
+    expect(config.quotas).to.deep.equal({
+      memories: 100_000,
+      storedBytes: 1024 ** 3,
+      attachmentBytes: 10 * 1024 ** 3,
+      editsPerMemory: 10_000,
+      messagesPerSession: 5_000,
+    });
+    expect(config.quotas).to.deep.equal(DEFAULT_QUOTAS);
     expect(config.embeddings).to.deep.equal({
       provider: "local",
       openaiApiKey: undefined,
@@ -62,6 +70,11 @@ describe("configuration", () => {
       EMBEDDINGS_PROVIDER: "openai",
       OPENAI_EMBEDDING_DIMENSIONS: "256",
       S3_BUCKET: "files",
+      QUOTA_MEMORIES_PER_USER: "3",
+      QUOTA_STORED_BYTES_PER_USER: "0",
+      QUOTA_ATTACHMENT_BYTES_PER_USER: "12345678901",
+      QUOTA_EDITS_PER_MEMORY: "4",
+      QUOTA_MESSAGES_PER_SESSION: "2",
     });
     expect(config).to.deep.include({
       mode: "distributed",
@@ -73,6 +86,13 @@ describe("configuration", () => {
     expect(config.limits.maxTags).to.equal(8);
     expect(config.embeddings).to.include({ provider: "openai", openaiDimensions: 256 });
     expect(config.objectStorage).to.include({ provider: "s3", s3Bucket: "files" });
+    expect(config.quotas).to.deep.equal({
+      memories: 3,
+      storedBytes: 0,
+      attachmentBytes: 12_345_678_901,
+      editsPerMemory: 4,
+      messagesPerSession: 2,
+    });
   });
 
   it("takes an empty variable as unset", () => {

@@ -5,6 +5,7 @@ import {
   ValidationError,
   type CallMeta,
   type Memory,
+  type MemoryUsage,
   type Problems,
 } from "@second-brain/contracts";
 import { memorySchemas } from "@second-brain/contracts/schemas";
@@ -27,7 +28,8 @@ import { startMemoriesProjection, type MemoriesProjection } from "./read-model/m
 import { listMemories, type ListMemoriesOptions, type MemoryPage } from "./read-model/memories.queries.ts";
 import { readMemory, type MemoryReader } from "./application/read-memory.ts";
 import { rebuildMemories } from "./read-model/memories.rebuild.ts";
-import { MEMORIES_CHECKPOINT } from "./read-model/memories.table.ts";
+import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./read-model/memories.table.ts";
+import { readUsage } from "./read-model/memories.usage.ts";
 
 export interface MemoryViewsServiceOptions {
   pool: SqlPool;
@@ -66,6 +68,12 @@ export function memoryViewsService(options: MemoryViewsServiceOptions): ServiceS
           if (problems.length > 0) throw new ValidationError("The list request is not valid.", problems);
           return listMemories(db, callerOf(ctx).userId, { ...options, tag: named });
         },
+      },
+      /** The caller's live memories and their stored bytes, for the quotas (API.md, Quotas). */
+      usage: {
+        params: { $$strict: true },
+        handler: (ctx: Context<Record<string, never>, CallMeta>): Promise<MemoryUsage> =>
+          readUsage(options.pool, MEMORIES_TABLE, callerOf(ctx).userId),
       },
       /** Admin: where the projection stands in the log. */
       status: {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatPosition, START_OF_LOG, type LogPosition } from "@second-brain/contracts";
+import { formatPosition, START_OF_LOG, storedBytesOf, type LogPosition } from "@second-brain/contracts";
 import { revertMigrations } from "@second-brain/platform";
 import { CheckpointMovedError, readCheckpoint } from "@second-brain/projection";
 import {
@@ -28,6 +28,34 @@ async function columnsOf(fixture: Fixture): Promise<string[]> {
       WHERE table_schema = current_schema() AND table_name = 'memories'`,
   );
   return rows.map((row) => row.column_name);
+}
+
+/** The usage rows of `owners`, and what they should say: counted from the memories table itself. */
+async function usageAndCount(fixture: Fixture, owners: string[]) {
+  const { rows: kept } = await fixture.pool.query<{
+    owner_id: string;
+    memories: string;
+    stored_bytes: string;
+  }>(
+    `SELECT owner_id, memories::text, stored_bytes::text FROM memories_usage
+      WHERE owner_id = ANY($1) ORDER BY owner_id`,
+    [owners],
+  );
+  const { rows: live } = await fixture.pool.query<{
+    owner_id: string;
+    title: string | null;
+    content: string;
+    metadata: unknown;
+  }>(
+    `SELECT owner_id, title, content, metadata FROM memories WHERE owner_id = ANY($1) AND status <> 'deleted'`,
+    [owners],
+  );
+  const counted = [...owners].sort().map((owner) => {
+    const mine = live.filter((row) => row.owner_id === owner);
+    const bytes = mine.reduce((sum, row) => sum + storedBytesOf(row), 0);
+    return { owner_id: owner, memories: String(mine.length), stored_bytes: String(bytes) };
+  });
+  return { kept, counted: counted.filter((row) => row.memories !== "0") };
 }
 
 async function seed(fixture: Fixture, owners: string[], perOwner: number): Promise<string[]> {
@@ -65,10 +93,14 @@ describe("memories projection on PostgreSQL", function () {
     const live = await snapshotRows(fixture.pool);
     expect(live).to.have.length(28);
     expect(live.filter((row) => (row as { status: string }).status === "deleted")).to.have.length(4);
+    const usage = await usageAndCount(fixture, [alice, bob]);
+    expect(usage.kept).to.have.length(2);
+    expect(usage.kept).to.deep.equal(usage.counted);
 
     const result = await rebuildMemories({ ...fixture, logger: quiet, batchSize: 5, progressEvery: 20 });
     expect(formatPosition(result.position)).to.equal(formatPosition(head));
     expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
+    expect((await usageAndCount(fixture, [alice, bob])).kept).to.deep.equal(usage.kept);
     expect(formatPosition(await readCheckpoint(fixture.pool, "memories"))).to.equal(formatPosition(head));
     const { rows: indexes } = await fixture.pool.query<{ indexname: string }>(
       `SELECT indexname FROM pg_indexes WHERE tablename = 'memories' ORDER BY indexname`,
@@ -82,12 +114,13 @@ describe("memories projection on PostgreSQL", function () {
     expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
 
     // Upgrading a table that still has the unread search columns (and no status to restore to,
-    // added after them) keeps every row as it was.
-    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS, 2);
+    // nor usage, added after them) keeps every row as it was and counts the usage from the rows.
+    await revertMigrations(fixture.pool, "memories-projection", MEMORIES_MIGRATIONS, 3);
     expect(await columnsOf(fixture)).to.include.members(["embedding", "search_text"]);
     await migrateMemoryViews(fixture.pool);
     expect(await columnsOf(fixture)).to.have.members([...MEMORY_COLUMNS]);
     expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
+    expect((await usageAndCount(fixture, [alice, bob])).kept).to.deep.equal(usage.kept);
 
     // Dropping the read model entirely and projecting from 0 also gives the same rows.
     await revertMigrations(
@@ -102,6 +135,7 @@ describe("memories projection on PostgreSQL", function () {
     await waitFor(async () => formatPosition(again.position()) === formatPosition(head));
     await again.stop();
     expect(await snapshotRows(fixture.pool)).to.deep.equal(live);
+    expect((await usageAndCount(fixture, [alice, bob])).kept).to.deep.equal(usage.kept);
   });
 
   it("reads: another owner's and deleted memories are absent; lists page by cursor", async () => {
@@ -260,6 +294,7 @@ describe("memories projection on PostgreSQL", function () {
     await fixture.append(id, dave, [created(id)]);
     const projection = await startMemoriesProjection({ ...fixture, logger: quiet });
     await waitFor(async () => (await getMemory(fixture.db, dave, id)) !== null);
+    expect((await usageAndCount(fixture, [dave])).kept).to.have.length(1);
     // An event of the owner's that the projection meets after the erasure: no key, so it purges.
     const key = (await fixture.keyring.getKey(dave))!;
     await fixture.keyring.destroyKey(dave);
@@ -272,6 +307,10 @@ describe("memories projection on PostgreSQL", function () {
     await projection.stop();
     const { rows } = await fixture.pool.query(`SELECT 1 FROM memories WHERE owner_id = $1`, [dave]);
     expect(rows).to.have.length(0);
+    const { rows: usage } = await fixture.pool.query(`SELECT 1 FROM memories_usage WHERE owner_id = $1`, [
+      dave,
+    ]);
+    expect(usage).to.have.length(0);
   });
 
   it("purges an erased owner from a rebuild copy left behind by a killed rebuild", async () => {

@@ -58,13 +58,24 @@ export function attachmentService(options: AttachmentServiceOptions): ServiceSch
     name: "attachment",
     mixins: [appErrorsMixin, readModelAdminMixin(() => follower ?? null)],
     actions: {
-      /** Asked by the gateway before it reads an upload's body (404 when the memory is not the caller's). */
+      /**
+       * Asked by the gateway before it reads an upload's body: 404 when the memory is not the
+       * caller's, 403 when the declared file cannot fit in the caller's attachmentBytes quota.
+       */
       checkUpload: {
         params: attachmentSchemas.CheckUploadParams,
-        handler: async (ctx: Ctx<{ memoryId: string }>): Promise<{ memoryId: string }> => {
-          await checkUploadTarget(depsFor(ctx), callerOf(ctx), ctx.params.memoryId);
-          return { memoryId: ctx.params.memoryId };
+        handler: async (ctx: Ctx<{ memoryId: string; fileBytesAtLeast?: number }>) => {
+          const { memoryId, fileBytesAtLeast } = ctx.params;
+          await checkUploadTarget(depsFor(ctx), callerOf(ctx), memoryId, fileBytesAtLeast);
+          return { memoryId };
         },
+      },
+      /** The bytes of the caller's live attachments, for the quotas (API.md, Quotas). */
+      usage: {
+        params: { $$strict: true },
+        handler: async (ctx: Ctx<Record<string, never>>): Promise<{ attachmentBytes: number }> => ({
+          attachmentBytes: await options.deps.index.liveBytesOf(callerOf(ctx).userId),
+        }),
       },
       upload: {
         params: attachmentSchemas.UploadParams,

@@ -14,6 +14,7 @@ export const attachmentFromResources = (resources: Resources) =>
       pool: resources.pool,
       index: attachmentIndex(resources.pool),
       limits: resources.config.limits,
+      quotas: resources.config.quotas,
     },
     prepare: () => runMigrations(resources.pool, "attachment", attachmentIndexMigrations),
     logLevel: resources.config.logLevel,

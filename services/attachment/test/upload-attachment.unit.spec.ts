@@ -1,12 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { expect } from "chai";
-import { NotFoundError, PayloadTooLargeError, ValidationError } from "@second-brain/contracts";
+import {
+  NotFoundError,
+  PayloadTooLargeError,
+  QuotaExceededError,
+  ValidationError,
+} from "@second-brain/contracts";
 import type { CallInfo, ObjectStore } from "@second-brain/platform";
 import { createInMemoryEventStore, createInMemoryKeyring } from "@second-brain/testing";
 import type { AttachmentIndex } from "../src/read-model/attachment-index.ts";
 import type { AttachmentDeps } from "../src/application/deps.ts";
-import { uploadAttachment, type UploadInput } from "../src/application/upload-attachment.ts";
+import {
+  checkUploadTarget,
+  uploadAttachment,
+  type UploadInput,
+} from "../src/application/upload-attachment.ts";
 
 /** Objects in a map: enough to see which keys an upload leaves behind. */
 function mapObjectStore(): ObjectStore & { keys(): string[] } {
@@ -31,7 +40,9 @@ function mapObjectStore(): ObjectStore & { keys(): string[] } {
 const ownerId = randomUUID();
 const sha256 = "a".repeat(64);
 
-function setup(options: { memoryExists?: boolean; existingObject?: string } = {}) {
+function setup(
+  options: { memoryExists?: boolean; existingObject?: string; liveBytes?: number; quota?: number } = {},
+) {
   const objects = mapObjectStore();
   const store = createInMemoryEventStore();
   const appended = store.log;
@@ -43,8 +54,10 @@ function setup(options: { memoryExists?: boolean; existingObject?: string } = {}
     index: {
       objectWithHash: async () => options.existingObject,
       recordAdded: async () => undefined,
+      liveBytesOf: async () => options.liveBytes ?? 0,
     } as unknown as AttachmentIndex,
     limits: { maxFileBytes: 1000 },
+    quotas: { attachmentBytes: options.quota ?? 0 },
     memoryExists: async () => options.memoryExists ?? true,
   };
   const info: CallInfo & { now: Date } = {
@@ -133,6 +146,33 @@ describe("uploadAttachment (a staged upload)", () => {
       PayloadTooLargeError,
     );
     expect(objects.keys()).to.deep.equal([]);
+  });
+
+  it("refuses a file over the attachmentBytes quota with 403, records nothing and deletes the staged object", async () => {
+    const { objects, appended, deps, info } = setup({ liveBytes: 95, quota: 100 });
+    const refused = await failure(uploadAttachment(deps, input(await staged(objects), 6), info));
+    expect(refused).to.be.instanceOf(QuotaExceededError);
+    expect((refused as QuotaExceededError).details).to.deep.equal({
+      quota: "attachmentBytes",
+      limit: 100,
+      used: 95,
+    });
+    expect(objects.keys()).to.deep.equal([]);
+    expect(appended).to.deep.equal([]);
+    await uploadAttachment(deps, input(await staged(objects), 5), info);
+    expect(appended).to.have.length(1);
+  });
+
+  it("refuses before the body a declared file that cannot fit, and takes any size with the quota off", async () => {
+    const { deps, info } = setup({ liveBytes: 95, quota: 100 });
+    const memoryId = randomUUID();
+    expect(await failure(checkUploadTarget(deps, info.caller, memoryId, 6))).to.be.instanceOf(
+      QuotaExceededError,
+    );
+    await checkUploadTarget(deps, info.caller, memoryId, 5);
+    await checkUploadTarget(deps, info.caller, memoryId);
+    const off = setup({ liveBytes: 95, quota: 0 });
+    await checkUploadTarget(off.deps, info.caller, memoryId, 10_000);
   });
 
   it("answers 404 for a missing memory and deletes the staged object", async () => {

@@ -12,6 +12,7 @@ export function identityFromResources(resources: Resources): ServiceSchema {
     refreshTokenTtlSeconds: resources.config.refreshTokenTtlSeconds,
     store: resources.store,
     revocations: resources.revocations,
+    quotas: resources.config.quotas,
     ...(resources.config.passwordScrypt ? { passwordParams: resources.config.passwordScrypt } : {}),
   });
 }

@@ -1,5 +1,5 @@
-import type { Context, ServiceSchema } from "moleculer";
-import type { CallMeta } from "@second-brain/contracts";
+import { Errors, type Context, type ServiceSchema } from "moleculer";
+import { DEFAULT_QUOTAS, type CallMeta, type Quotas } from "@second-brain/contracts";
 import {
   appErrorsMixin,
   commandIdOf,
@@ -14,6 +14,7 @@ import { login, me, refresh, register, type IdentityDeps } from "./application/i
 import { onIdentityStarted } from "./application/identity-start.ts";
 import { noStore, sessionActions } from "./application/session-actions.ts";
 import { identityMigrations } from "./migrations/index.ts";
+import { usageView, type CountedUsage } from "./application/usage.ts";
 import { identitySchemas, NoParams } from "@second-brain/contracts/schemas";
 
 /** The identity dependencies (IdentityDeps), with the clock optional and the log beside them. */
@@ -22,7 +23,12 @@ export interface IdentityServiceOptions extends Omit<IdentityDeps, "now"> {
   store: EventStore;
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   now?: () => number;
+  /** Shown with the user's usage in GET /users/me; absent: DEFAULT_QUOTAS. */
+  quotas?: Quotas;
 }
+
+/** How long GET /users/me waits for a service's count before answering without it. */
+const USAGE_TIMEOUT_MS = 2_000;
 
 /** Accounts, passwords and tokens. Access tokens are verified by the gateway, not here. */
 export function identityService(options: IdentityServiceOptions): ServiceSchema {
@@ -61,7 +67,27 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
       },
       me: {
         params: NoParams,
-        handler: (ctx: Context<Record<string, never>, CallMeta>) => me(deps, ctx.meta.caller),
+        handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
+          const user = await me(deps, ctx.meta.caller);
+          // One call to each service that counts; one that cannot answer leaves its counts null.
+          const ask = (action: string) =>
+            ctx
+              .call<CountedUsage, Record<string, never>>(
+                action,
+                {},
+                { meta: { caller: ctx.meta.caller }, timeout: USAGE_TIMEOUT_MS, retries: 0 },
+              )
+              .catch((error: unknown) => {
+                if (!(error instanceof Errors.ServiceNotFoundError))
+                  logger.warn("cannot read the user's usage", { action, error: String(error) });
+                return {};
+              });
+          const counted = await Promise.all([ask("memory-views.usage"), ask("attachment.usage")]);
+          return {
+            ...user,
+            usage: usageView(options.quotas ?? DEFAULT_QUOTAS, Object.assign({}, ...counted)),
+          };
+        },
       },
       erase: {
         params: identitySchemas.EraseBody,

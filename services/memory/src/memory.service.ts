@@ -1,5 +1,6 @@
 import { Errors, type Context, type ServiceSchema } from "moleculer";
 import {
+  DEFAULT_QUOTAS,
   PreconditionRequiredError,
   ValidationError,
   memoryStreamId,
@@ -8,11 +9,13 @@ import {
   type Caller,
   type Limits,
   type Memory,
+  type MemoryUsage,
+  type Quotas,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import { callInfoOf, callerOf, appErrorsMixin, createLogger, type Keyring } from "@second-brain/platform";
 import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
-import type { MemoryDeps } from "./application/deps.ts";
+import type { MemoryDeps, UsageOf } from "./application/deps.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
 import { linkMemory } from "./application/link-memory.ts";
 import { readAsOf, readCurrent, readHistory, type MemoryHistory } from "./application/read-history.ts";
@@ -23,6 +26,8 @@ export interface MemoryServiceDeps {
   store: EventStore;
   keyring: Keyring;
   limits: Limits;
+  /** Absent: DEFAULT_QUOTAS. */
+  quotas?: Quotas;
   now?: () => Date;
 }
 
@@ -31,6 +36,8 @@ type IdParams = { id: string };
 
 /** How long a write's answer waits for its memory's attachments before answering without them. */
 const ATTACHMENTS_TIMEOUT_MS = 2_000;
+/** How long a write waits for the owner's usage before going ahead without the per-user quotas. */
+const USAGE_TIMEOUT_MS = 2_000;
 
 /**
  * The memory write side on the broker: params → command → application → result. Rules live in
@@ -41,7 +48,9 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     store: serviceDeps.store,
     keyring: serviceDeps.keyring,
     limits: serviceDeps.limits,
+    quotas: serviceDeps.quotas ?? DEFAULT_QUOTAS,
   };
+  const quotas = serviceDeps.quotas ?? DEFAULT_QUOTAS;
   const now = serviceDeps.now ?? (() => new Date());
   const logger = createLogger("memory");
 
@@ -71,6 +80,30 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     }
   };
 
+  /**
+   * The caller's usage as the memories read model counts it. A write never depends on the read
+   * side being up: when it cannot answer, the write goes ahead unchecked (API.md, Quotas).
+   */
+  const usageOf =
+    (ctx: Ctx<unknown>): UsageOf =>
+    async (caller) => {
+      if (quotas.memories === 0 && quotas.storedBytes === 0) return undefined;
+      try {
+        return await ctx.call<MemoryUsage, Record<string, never>>(
+          "memory-views.usage",
+          {},
+          { meta: { caller }, timeout: USAGE_TIMEOUT_MS, retries: 0 },
+        );
+      } catch (error) {
+        if (!(error instanceof Errors.ServiceNotFoundError)) {
+          logger.warn("cannot read the owner's usage; writing without the per-user quotas", {
+            error: String(error),
+          });
+        }
+        return undefined;
+      }
+    };
+
   /** Runs a command on an existing memory; If-Match is required for edits and optional otherwise. */
   const run = async (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") =>
     withAttachments(
@@ -90,7 +123,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           const sessionExists = (caller: Caller, id: string) =>
             ctx.call<boolean, { id: string }>("session.exists", { id }, { meta: { caller } });
           const { memory, retried } = await createMemory(
-            { ...deps, sessionExists },
+            { ...deps, sessionExists, usageOf: usageOf(ctx) },
             { ...ctx.params },
             {
               ...callInfoOf(ctx),
@@ -104,11 +137,19 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
       },
       edit: {
         params: memorySchemas.EditMemoryParams,
-        handler: (ctx: Ctx<EditMemory["data"] & IdParams>): Promise<Memory> => {
+        handler: async (ctx: Ctx<EditMemory["data"] & IdParams>): Promise<Memory> => {
           const { id, ...changes } = ctx.params;
+          // Only an edit that may grow the memory needs the owner's stored bytes.
+          const grows =
+            quotas.storedBytes > 0 && ["title", "content", "metadata"].some((field) => field in changes);
+          const usage = grows ? await usageOf(ctx)(callerOf(ctx)) : undefined;
           return run(
             ctx,
-            { type: "EditMemory", data: { ...changes, memoryId: id }, metadata: { now: now() } },
+            {
+              type: "EditMemory",
+              data: { ...changes, memoryId: id, ...(usage ? { usage } : {}) },
+              metadata: { now: now() },
+            },
             "required",
           );
         },

@@ -2,8 +2,10 @@ import { expect } from "chai";
 import {
   AlreadyExistsError,
   DEFAULT_LIMITS,
+  DEFAULT_QUOTAS,
   IllegalStateError,
   NotFoundError,
+  QuotaExceededError,
   ValidationError,
   type MemoryCreatedData,
   type MemoryEvent,
@@ -334,5 +336,61 @@ describe("memory decider", () => {
         given([]).when(simple(type)).thenThrows(NotFoundError);
       }
     });
+  });
+});
+
+describe("memory decider quotas", () => {
+  const withQuotas = (events: MemoryEvent[], quotas: Partial<typeof DEFAULT_QUOTAS>) =>
+    DeciderSpecification.for(memoryDecider(DEFAULT_LIMITS, { ...DEFAULT_QUOTAS, ...quotas }))(events);
+  const over = (quota: string, limit: number, used: number) => (error: Error) =>
+    expect((error as QuotaExceededError).details).to.deep.equal({ quota, limit, used });
+  // "Remember the milk" (17 bytes) and metadata {} (2 bytes).
+  const createdBytes = 19;
+
+  it("refuses a create over the memories quota, and one whose bytes go over storedBytes", () => {
+    withQuotas([], { memories: 3 })
+      .when(create({ usage: { memories: 2, storedBytes: 0 } }))
+      .then([created]);
+    withQuotas([], { memories: 3 })
+      .when(create({ usage: { memories: 3, storedBytes: 0 } }))
+      .thenThrows(QuotaExceededError, over("memories", 3, 3));
+    withQuotas([], { storedBytes: 100 })
+      .when(create({ usage: { memories: 0, storedBytes: 100 - createdBytes } }))
+      .then([created]);
+    withQuotas([], { storedBytes: 100 })
+      .when(create({ usage: { memories: 0, storedBytes: 101 - createdBytes } }))
+      .thenThrows(QuotaExceededError, over("storedBytes", 100, 101 - createdBytes));
+  });
+
+  it("checks nothing per user without usage, or with the quota off", () => {
+    withQuotas([], { memories: 1 }).when(create()).then([created]);
+    withQuotas([], { memories: 0, storedBytes: 0 })
+      .when(create({ usage: { memories: 10, storedBytes: 10 } }))
+      .then([created]);
+  });
+
+  it("refuses an edit that grows the memory past storedBytes, not one that shrinks it", () => {
+    withQuotas([created], { storedBytes: 100 })
+      .when(edit({ content: "x".repeat(50), usage: { memories: 1, storedBytes: 90 } }))
+      .thenThrows(QuotaExceededError, over("storedBytes", 100, 90));
+    withQuotas([created], { storedBytes: 100 })
+      .when(edit({ content: "milk", usage: { memories: 1, storedBytes: 200 } }))
+      .then([{ type: "MemoryEdited", data: { memoryId: ID, content: "milk" } }]);
+  });
+
+  it("refuses the command that would put more than editsPerMemory events in the stream", () => {
+    withQuotas([created, archived], { editsPerMemory: 3 })
+      .when(simple("RestoreMemory"))
+      .then([{ type: "MemoryRestored", data: { memoryId: ID } }]);
+    withQuotas([created, archived, { type: "MemoryRestored", data: { memoryId: ID } }], { editsPerMemory: 3 })
+      .when(setTags(["more"]))
+      .thenThrows(QuotaExceededError, over("editsPerMemory", 3, 3));
+  });
+
+  it("always lets the owner delete, and counts no events with the quota off", () => {
+    withQuotas([created, archived], { editsPerMemory: 2 }).when(simple("DeleteMemory")).then([deleted]);
+    withQuotas([created, archived], { editsPerMemory: 0 })
+      .when(simple("RestoreMemory"))
+      .then([{ type: "MemoryRestored", data: { memoryId: ID } }]);
   });
 });

@@ -7,5 +7,6 @@ export const sessionFromResources = (resources: Resources) =>
     store: resources.store,
     keyring: resources.keyring,
     limits: resources.config.limits,
+    quotas: resources.config.quotas,
     pool: resources.pool,
   });

@@ -7,7 +7,6 @@ export {
   type SessionFields,
   type SessionState,
 } from "./domain/session.ts";
-export { MAX_SESSION_MESSAGES } from "./domain/rules.ts";
 export { handleSessionCommand, readSession, sessionExists } from "./application/handle-command.ts";
 export { sessionHandler, type SessionDeps } from "./application/session-stream.ts";
 export { applySessionEvents, prefetchSessionKeys } from "./read-model/sessions.apply.ts";

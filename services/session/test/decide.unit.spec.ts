@@ -1,14 +1,16 @@
+import { expect } from "chai";
 import {
   AlreadyExistsError,
   DEFAULT_LIMITS,
+  DEFAULT_QUOTAS,
   IllegalStateError,
   NotFoundError,
+  QuotaExceededError,
   ValidationError,
   type SessionEvent,
 } from "@second-brain/contracts";
 import { DeciderSpecification } from "@second-brain/testing";
 import { sessionDecider, type SessionCommand } from "../src/domain/decide.ts";
-import { MAX_SESSION_MESSAGES } from "../src/domain/rules.ts";
 
 const ID = "11111111-1111-4111-8111-111111111111";
 const MESSAGE = "33333333-3333-4333-8333-333333333333";
@@ -80,14 +82,44 @@ describe("session decider", () => {
     given([]).when(message("user", "hi")).thenThrows(NotFoundError);
   });
 
-  it("caps the number of messages in a session", () => {
-    const many: SessionEvent[] = Array.from({ length: MAX_SESSION_MESSAGES }, (_, i) => ({
-      type: "SessionMessageAdded",
-      data: { sessionId: ID, messageId: `m${i}`, role: "user", content: "x" },
-    }));
-    given([started, ...many])
+  it("refuses a message over the messagesPerSession quota, and takes any number with it off", () => {
+    const many = (count: number): SessionEvent[] =>
+      Array.from({ length: count }, (_, i) => ({
+        type: "SessionMessageAdded",
+        data: { sessionId: ID, messageId: `m${i}`, role: "user", content: "x" },
+      }));
+    const withQuota = (messagesPerSession: number, events: SessionEvent[]) =>
+      DeciderSpecification.for(sessionDecider(DEFAULT_LIMITS, { messagesPerSession }), { ownerId: "alice" })(
+        events,
+      );
+    withQuota(3, [started, ...many(2)])
+      .when(message("user", "third"))
+      .then([
+        {
+          type: "SessionMessageAdded",
+          data: { sessionId: ID, messageId: MESSAGE, role: "user", content: "third" },
+        },
+      ]);
+    withQuota(3, [started, ...many(3)])
+      .when(message("user", "fourth"))
+      .thenThrows(QuotaExceededError, (error) =>
+        expect((error as QuotaExceededError).details).to.deep.equal({
+          quota: "messagesPerSession",
+          limit: 3,
+          used: 3,
+        }),
+      );
+    withQuota(0, [started, ...many(3)])
+      .when(message("user", "fourth"))
+      .then([
+        {
+          type: "SessionMessageAdded",
+          data: { sessionId: ID, messageId: MESSAGE, role: "user", content: "fourth" },
+        },
+      ]);
+    given([started, ...many(DEFAULT_QUOTAS.messagesPerSession)])
       .when(message("user", "one more"))
-      .thenThrows(IllegalStateError);
+      .thenThrows(QuotaExceededError);
   });
 
   it("updates only what changes, and a no-op update emits nothing", () => {

@@ -14,7 +14,7 @@ export const ATTACHMENT_ROUTES = [
     tag,
     summary: "Attach a file to one of the caller's memories",
     description:
-      "The file is streamed through to storage, never held whole in memory. Files over the configured limit (MAX_FILE_BYTES, default 100 MiB) are refused with 413 and nothing is stored. Another user's or a missing memory is refused (404) before a byte of the file is read. The same bytes attached twice by one owner are stored once.",
+      "The file is streamed through to storage, never held whole in memory. Files over the configured limit (MAX_FILE_BYTES, default 100 MiB) are refused with 413 and nothing is stored. Another user's or a missing memory is refused (404) before a byte of the file is read. A file that would take the caller over the attachmentBytes quota is refused with 403 QUOTA_EXCEEDED and not kept: before a byte is read when Content-Length shows it cannot fit, else once it has arrived (API.md, Quotas). The same bytes attached twice by one owner are stored once (and count twice against the quota).",
     multipart: { schema: schemas.UploadForm },
     checkBeforeBody: "attachment.checkUpload",
     status: 201,
@@ -22,6 +22,7 @@ export const ATTACHMENT_ROUTES = [
     fromPath: { memoryId: "id" },
     response: { description: "Attached.", schema: schemas.Attachment },
     location: locationIn("attachments"),
+    errors: [403],
   }),
   defineRoute({
     id: "downloadAttachment",

@@ -94,8 +94,10 @@ export const IDENTITY_ROUTES = [
     action: "identity.me",
     tag,
     apiKeyScope: "read",
-    summary: "The calling user",
-    response: { description: "The user.", schema: schemas.User },
+    summary: "The calling user, and how much of each quota they use",
+    description:
+      "`usage` says, for each per-user quota, what the user takes and the limit (null: no quota), and the limits on each memory and session. A count whose service cannot answer just now is null; the rest of the answer stands.",
+    response: { description: "The user and their usage.", schema: schemas.Me },
   }),
   defineRoute({
     id: "eraseMe",

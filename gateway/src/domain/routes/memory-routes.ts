@@ -7,14 +7,17 @@ const fromPath = { id: "id" };
 const writeHeaders = { ifMatch: "optional", idempotencyKey: true } as const;
 const theMemory = { description: "The memory, as a read shows it.", schema: schemas.Memory };
 
-/** A command on one memory: POST/PUT/PATCH/DELETE /memories/:id… with If-Match and Idempotency-Key. */
+/**
+ * A command on one memory: POST/PUT/PATCH/DELETE /memories/:id… with If-Match and Idempotency-Key.
+ * Each but deletion is refused (403 QUOTA_EXCEEDED) once the memory's history holds editsPerMemory events.
+ */
 const onMemory = (declaration: Omit<RouteDeclaration, "tag" | "fromPath">) =>
   defineRoute({
     tag,
     fromPath,
     apiKeyScope: "write",
     ...declaration,
-    errors: [409, ...(declaration.errors ?? [])],
+    errors: [403, 409, ...(declaration.errors ?? [])],
     request: { ...byId, headers: writeHeaders, ...declaration.request },
   });
 
@@ -27,10 +30,12 @@ export const MEMORY_ROUTES = [
     action: "memory.create",
     tag,
     summary: "Create a memory",
+    description:
+      "Refused with 403 QUOTA_EXCEEDED when the caller has as many memories as the memories quota allows, or the memory's bytes would go over the storedBytes quota (API.md, Quotas).",
     status: 201,
     request: { body: schemas.CreateMemoryBody, bodyRequired: true, headers: { idempotencyKey: true } },
     response: theMemory,
-    errors: [409],
+    errors: [403, 409],
     location: locationIn("memories"),
   }),
   defineRoute({

@@ -5,14 +5,14 @@ const tag = "Sessions";
 const theSession = { description: "The session.", schema: schemas.Session };
 
 /** A command on one session: /sessions/:id…, refused (409) when the session's state forbids it. */
-const onSession = (declaration: Omit<RouteDeclaration, "tag" | "fromPath" | "errors" | "response">) =>
+const onSession = (declaration: Omit<RouteDeclaration, "tag" | "fromPath" | "response">) =>
   defineRoute({
     tag,
     apiKeyScope: "write",
     fromPath: { id: "id" },
-    errors: [409],
     response: theSession,
     ...declaration,
+    errors: [409, ...(declaration.errors ?? [])],
     request: { path: schemas.SessionIdParams, ...declaration.request },
   });
 
@@ -82,7 +82,10 @@ export const SESSION_ROUTES = [
     path: "/sessions/:id/messages",
     action: "session.addMessage",
     summary: "Add a message (the session must be open)",
+    description:
+      "Refused with 403 QUOTA_EXCEEDED when the session already holds as many messages as the messagesPerSession quota allows (API.md, Quotas).",
     request: { body: schemas.AddMessageBody, bodyRequired: true },
+    errors: [403],
   }),
   onSession({
     id: "closeSession",

@@ -13,8 +13,14 @@ export const UploadParams = Strict({
   sha256: Type.String({ pattern: "^[0-9a-f]{64}$" }),
   contentType: Type.String({ minLength: 1, maxLength: 200 }),
 });
-/** What the gateway asks before it reads an upload's body: may the caller attach to this memory? */
-export const CheckUploadParams = Strict({ memoryId: Uuid() });
+/**
+ * What the gateway asks before it reads an upload's body: may the caller attach to this memory a
+ * file of at least `fileBytesAtLeast` bytes (known from a declared Content-Length)?
+ */
+export const CheckUploadParams = Strict({
+  memoryId: Uuid(),
+  fileBytesAtLeast: Type.Optional(Type.Integer({ minimum: 0 })),
+});
 export const AttachmentIdParams = IdParams;
 
 export const Attachment = Type.Object({

@@ -35,7 +35,7 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(
         Type.Unknown({
           description:
-            "VALIDATION_FAILED: one {field, message} per bad field; VERSION_CONFLICT: expectedVersion and currentVersion; RATE_LIMITED: retryAfterSeconds.",
+            "VALIDATION_FAILED: one {field, message} per bad field; VERSION_CONFLICT: expectedVersion and currentVersion; RATE_LIMITED: retryAfterSeconds; QUOTA_EXCEEDED: quota, limit and used.",
         }),
       ),
     }),

@@ -33,6 +33,37 @@ export const User = Type.Object({
   role: StringEnum(["user", "admin"] as const),
   createdAt: DateTime(),
 });
+/** One per-user quota and how much of it the user takes (API.md, Quotas). */
+const Counted = (description: string) =>
+  Type.Object(
+    {
+      used: Nullable(
+        Type.Integer({
+          minimum: 0,
+          description: "null when the service that counts it cannot answer just now.",
+        }),
+      ),
+      limit: Nullable(Type.Integer({ minimum: 1, description: "null when there is no quota." })),
+    },
+    { description },
+  );
+/** A quota on each memory or session rather than on the user. */
+const PerItem = (description: string) =>
+  Type.Object(
+    { limit: Nullable(Type.Integer({ minimum: 1, description: "null when there is no quota." })) },
+    { description },
+  );
+export const Usage = Type.Object({
+  memories: Counted("Live (not deleted) memories."),
+  storedBytes: Counted("UTF-8 bytes of the live memories' titles, contents and metadata (as JSON)."),
+  attachmentBytes: Counted("Bytes of the live attachments, each counted at its size."),
+  editsPerMemory: PerItem("Events in one memory's history; deleting is always allowed."),
+  messagesPerSession: PerItem("Messages in one session."),
+});
+export const Me = Type.Object({
+  ...User.properties,
+  usage: Usage,
+});
 export const TokenPair = Type.Object({
   accessToken: Type.String({ description: "Send as `Authorization: Bearer <accessToken>`." }),
   refreshToken: Type.String({ description: "Single use: each refresh returns a new one." }),

@@ -17,6 +17,7 @@ import {
   purgeOwnerFromRebuildCopies,
   upsertRows,
 } from "./memories.rows.ts";
+import { addUsage, purgeUsage, usageChanges } from "./memories.usage.ts";
 
 export type { ProjectionLogger };
 
@@ -27,6 +28,7 @@ export type { ProjectionLogger };
  * CPU-starved projection kept its transaction open long enough to fall seconds behind under load).
  * Events a row already reflects are skipped, so applying a batch twice leaves the table as
  * applying it once. Owners' keys come from `keyOf`, fetched before the transaction (prefetchKeys).
+ * Each owner's usage (memories.usage.ts) moves by what the batch changed of their rows.
  */
 export async function applyMemoryEvents(
   client: SqlClient,
@@ -42,6 +44,7 @@ export async function applyMemoryEvents(
     if (item.kind === "memory" || item.kind === "attachment") touched.add(item.event.data.memoryId);
   }
   const rows = await loadRowsForUpdate(client, table, [...touched]);
+  const before = new Map(rows);
   const changed = new Set<string>();
   const removed = new Set<string>();
   const purged = new Set<string>();
@@ -56,6 +59,7 @@ export async function applyMemoryEvents(
         changed.delete(id);
       }
       const count = await purgeOwner(client, table, item.ownerId);
+      await purgeUsage(client, table, item.ownerId);
       await purgeOwnerFromRebuildCopies(client, table, item.ownerId);
       if (count > 0)
         logger?.info("purged an erased owner's memories", { ownerId: item.ownerId, removed: count });
@@ -94,6 +98,7 @@ export async function applyMemoryEvents(
     [...changed].map((id) => rows.get(id)!),
   );
   await deleteRows(client, table, [...removed]);
+  await addUsage(client, table, usageChanges(before, rows, [...changed, ...removed], purged));
 }
 
 export interface BatchTarget {

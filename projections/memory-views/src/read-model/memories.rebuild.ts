@@ -18,6 +18,7 @@ import {
 } from "@second-brain/projection";
 import { memoriesBatchHandlers, type ProjectionLogger } from "./memories.apply.ts";
 import { MEMORIES_CHECKPOINT, MEMORIES_TABLE } from "./memories.table.ts";
+import { usageTableOf } from "./memories.usage.ts";
 
 export interface RebuildMemoriesOptions {
   pool: SqlPool;
@@ -39,7 +40,9 @@ export interface RebuildResult {
  * Blue/green rebuild: replays the whole log into a fresh table next to the live one, then swaps it
  * in and moves the checkpoint in one transaction. Readers see the old table until the swap and the
  * new one after; a running projection finds its checkpoint moved and resumes from the rebuild's
- * position on the new table. If the rebuild fails, the live table is untouched.
+ * position on the new table. The owners' usage (memories.usage.ts) is counted afresh the same way,
+ * in a copy of its table swapped in with the memories. If the rebuild fails, the live tables are
+ * untouched.
  *
  * The replay parks like the live projection (under a checkpoint of its own), so an event no
  * table can store does not make every rebuild fail; the swap makes the rebuild's parked streams
@@ -54,6 +57,8 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
   const checkpoint = `${MEMORIES_CHECKPOINT}:${table}`;
   const started = Date.now();
   await pool.query(`CREATE TABLE ${table} (LIKE ${MEMORIES_TABLE} INCLUDING ALL)`);
+  const usage = usageTableOf(table);
+  await pool.query(`CREATE TABLE ${usage} (LIKE ${usageTableOf(MEMORIES_TABLE)} INCLUDING ALL)`);
   await migrateProjectionTables(pool);
   await ensureCheckpoint(pool, checkpoint);
   logger.info("memories rebuild started", { table });
@@ -85,6 +90,7 @@ export async function rebuildMemories(options: RebuildMemoriesOptions): Promise<
     await inTransaction(pool, (client) => swapIn(client, table, checkpoint, state.position));
   } catch (error) {
     await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await pool.query(`DROP TABLE IF EXISTS ${usage}`).catch(() => undefined);
     await forgetCheckpoint(pool, checkpoint).catch(() => undefined);
     throw error;
   }
@@ -108,18 +114,8 @@ async function swapIn(
     MEMORIES_CHECKPOINT,
   ]);
   await client.query(`LOCK TABLE ${MEMORIES_TABLE} IN ACCESS EXCLUSIVE MODE`);
-  const liveIndexes = await indexesOf(client, MEMORIES_TABLE);
-  const freshIndexes = await indexesOf(client, table);
-  const retired = `${table}_retired`;
-  await client.query(`ALTER TABLE ${MEMORIES_TABLE} RENAME TO ${retired}`);
-  await client.query(`ALTER TABLE ${table} RENAME TO ${MEMORIES_TABLE}`);
-  await client.query(`DROP TABLE ${retired}`);
-  // LIKE ... INCLUDING ALL names the copied indexes after the new table; give them the live names
-  // back so the next migration or rebuild finds what it expects.
-  for (const [shape, name] of freshIndexes) {
-    const liveName = liveIndexes.get(shape);
-    if (liveName && liveName !== name) await client.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
-  }
+  await replaceTable(client, MEMORIES_TABLE, table);
+  await replaceTable(client, usageTableOf(MEMORIES_TABLE), usageTableOf(table));
   await client.query(`DELETE FROM ${PARKED_EVENTS_TABLE} WHERE projection = $1`, [MEMORIES_CHECKPOINT]);
   await client.query(`UPDATE ${PARKED_EVENTS_TABLE} SET projection = $1 WHERE projection = $2`, [
     MEMORIES_CHECKPOINT,
@@ -132,6 +128,22 @@ async function swapIn(
   );
   await forgetCheckpoint(client, checkpoint);
   await setCheckpoint(client, MEMORIES_CHECKPOINT, position);
+}
+
+/** Puts the `fresh` table in the place of the `live` one, which goes. */
+async function replaceTable(client: SqlClient, live: string, fresh: string): Promise<void> {
+  const liveIndexes = await indexesOf(client, live);
+  const freshIndexes = await indexesOf(client, fresh);
+  const retired = `${fresh}_retired`;
+  await client.query(`ALTER TABLE ${live} RENAME TO ${retired}`);
+  await client.query(`ALTER TABLE ${fresh} RENAME TO ${live}`);
+  await client.query(`DROP TABLE ${retired}`);
+  // LIKE ... INCLUDING ALL names the copied indexes after the new table; give them the live names
+  // back so the next migration or rebuild finds what it expects.
+  for (const [shape, name] of freshIndexes) {
+    const liveName = liveIndexes.get(shape);
+    if (liveName && liveName !== name) await client.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
+  }
 }
 
 /** Removes the rebuild's own checkpoint and whatever it parked. */

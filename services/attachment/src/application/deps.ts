@@ -1,4 +1,4 @@
-import type { Caller, Limits } from "@second-brain/contracts";
+import type { Caller, Limits, Quotas } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
 import type { Keyring, ObjectStore, SqlPool } from "@second-brain/platform";
 import type { AttachmentIndex } from "../read-model/attachment-index.ts";
@@ -12,6 +12,7 @@ export interface AttachmentDeps {
   objects: ObjectStore;
   index: AttachmentIndex;
   limits: Pick<Limits, "maxFileBytes">;
+  quotas: Pick<Quotas, "attachmentBytes">;
   /** Whether the memory exists for the caller (asked of the memory service, never its tables). */
   memoryExists(caller: Caller, memoryId: string): Promise<boolean>;
 }

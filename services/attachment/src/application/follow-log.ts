@@ -50,6 +50,7 @@ export async function handleEvent(deps: AttachmentDeps, event: RecordedEvent): P
         memoryId: data.memoryId,
         sha256: data.sha256,
         objectKey: data.objectKey,
+        size: data.size,
       });
       return;
     }

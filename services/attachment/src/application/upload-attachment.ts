@@ -1,4 +1,5 @@
 import {
+  checkQuota,
   NotFoundError,
   PayloadTooLargeError,
   ValidationError,
@@ -40,16 +41,25 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const stagingPrefix = (ownerId: string) => `${ownerId}/staging/`;
 
 /**
- * Refuses an upload to a memory that is not the caller's (404) before the gateway stores a byte of
- * it: a client cannot make the server take in a file, however large, for a memory it cannot attach
- * to. `uploadAttachment` checks again, for a memory deleted while the file arrived.
+ * Refuses an upload to a memory that is not the caller's (404), or one whose file, at least
+ * `fileBytesAtLeast` bytes by the request's declared length, cannot fit in the owner's
+ * attachmentBytes quota (403), before the gateway stores a byte of it: a client cannot make the
+ * server take in a file, however large, that it could not keep. `uploadAttachment` checks both
+ * again, with the real size (a chunked upload declares none) and for a memory deleted meanwhile.
  */
 export async function checkUploadTarget(
   deps: AttachmentDeps,
   caller: Caller,
   memoryId: string,
+  fileBytesAtLeast = 0,
 ): Promise<void> {
   if (!(await deps.memoryExists(caller, memoryId))) throw new NotFoundError("Memory");
+  await checkAttachmentBytes(deps, caller.userId, fileBytesAtLeast);
+}
+
+async function checkAttachmentBytes(deps: AttachmentDeps, ownerId: string, adding: number): Promise<void> {
+  if (deps.quotas.attachmentBytes === 0 || adding === 0) return;
+  checkQuota("attachmentBytes", deps.quotas.attachmentBytes, await deps.index.liveBytesOf(ownerId), adding);
 }
 
 /**
@@ -83,6 +93,7 @@ export async function uploadAttachment(
     if (input.size > deps.limits.maxFileBytes)
       throw new PayloadTooLargeError(`The file is larger than ${deps.limits.maxFileBytes} bytes.`);
     if (!(await deps.memoryExists(info.caller, input.memoryId))) throw new NotFoundError("Memory");
+    await checkAttachmentBytes(deps, ownerId, input.size);
     const existing = await deps.index.objectWithHash(ownerId, input.sha256);
     if (existing && (await deps.objects.exists(existing))) objectKey = existing;
     else await moveStaged(deps, input.stagedKey, newKey);
@@ -109,6 +120,7 @@ export async function uploadAttachment(
     memoryId: input.memoryId,
     sha256: input.sha256,
     objectKey,
+    size: input.size,
   });
   return viewOf(data);
 }
@@ -121,8 +133,8 @@ async function answerRetry(
   await deps.objects.delete(stagedKey).catch(() => undefined);
   if (state.deleted) throw new NotFoundError("Attachment");
   // The first attempt may have stopped between its append and the index (idempotent).
-  const { attachmentId, ownerId, memoryId, sha256, objectKey } = state;
-  await deps.index.recordAdded({ attachmentId, ownerId, memoryId, sha256, objectKey });
+  const { attachmentId, ownerId, memoryId, sha256, objectKey, size } = state;
+  await deps.index.recordAdded({ attachmentId, ownerId, memoryId, sha256, objectKey, size });
   return viewOf(state);
 }
 

@@ -6,6 +6,8 @@ export interface IndexedAttachment {
   memoryId: string;
   sha256: string;
   objectKey: string;
+  /** Bytes, counted against the owner's attachmentBytes quota while the attachment lives. */
+  size: number;
 }
 
 /**
@@ -15,13 +17,24 @@ export interface IndexedAttachment {
  */
 export function attachmentIndex(pool: SqlPool) {
   return {
-    /** Idempotent: the upload path and the log subscriber both record each attachment. */
+    /**
+     * Idempotent: the upload path and the log subscriber both record each attachment. Recording
+     * one again fills in its size (rows from before sizes were kept have 0).
+     */
     async recordAdded(row: IndexedAttachment): Promise<void> {
       await pool.query(
-        `INSERT INTO attachment_index (attachment_id, owner_id, memory_id, sha256, object_key)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (attachment_id) DO NOTHING`,
-        [row.attachmentId, row.ownerId, row.memoryId, row.sha256, row.objectKey],
+        `INSERT INTO attachment_index (attachment_id, owner_id, memory_id, sha256, object_key, size)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attachment_id) DO UPDATE SET size = EXCLUDED.size`,
+        [row.attachmentId, row.ownerId, row.memoryId, row.sha256, row.objectKey, row.size],
       );
+    },
+    /** The bytes of the owner's live attachments (a file attached twice counts twice). */
+    async liveBytesOf(ownerId: string): Promise<number> {
+      const { rows } = await pool.query<{ bytes: string }>(
+        `SELECT coalesce(sum(size), 0)::text AS bytes FROM attachment_index WHERE owner_id = $1 AND NOT deleted`,
+        [ownerId],
+      );
+      return Number(rows[0]?.bytes ?? 0);
     },
     /** Marks it deleted; answers the object key when no live attachment uses that object any more. */
     async recordDeleted(attachmentId: string): Promise<string | undefined> {

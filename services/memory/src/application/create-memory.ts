@@ -14,7 +14,7 @@ import { createdEventId, createdMemoryId, requestHash } from "./idempotency.ts";
 import { loadMemory, memoryHandler } from "./memory-stream.ts";
 
 /** The create request as the client sent it (the HTTP body). */
-export type CreateMemoryBody = Omit<CreateMemory["data"], "memoryId" | "requestHash">;
+export type CreateMemoryBody = Omit<CreateMemory["data"], "memoryId" | "requestHash" | "usage">;
 
 /**
  * What a create answers: the memory, and whether an earlier attempt had already made it (then it
@@ -54,6 +54,8 @@ export async function createMemory(
   };
   const loaded = await loadMemory(deps, options.caller, memoryId);
   if (loaded.state !== null) return { memory: answerRetry(loaded.state, hash), retried: true };
+  const usage = await deps.usageOf?.(options.caller);
+  if (usage) command.data.usage = usage;
   try {
     const created = await memoryHandler(deps).decideAndAppend(loaded, command, {
       ...options,

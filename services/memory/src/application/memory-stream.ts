@@ -17,7 +17,7 @@ export type LoadedMemory = LoadedStream<MemoryEvent, MemoryState>;
 /** The command path of memory streams (see @second-brain/command-handling). */
 export function memoryHandler(deps: MemoryDeps): CommandHandler<MemoryCommand, MemoryEvent, MemoryState> {
   return commandHandler({
-    decider: memoryDecider(deps.limits),
+    decider: memoryDecider(deps.limits, deps.quotas),
     store: deps.store,
     schemaVersion: MEMORY_EVENT_SCHEMA_VERSION,
     notFound: () => new NotFoundError("Memory"),

@@ -1,16 +1,21 @@
 import {
   AlreadyExistsError,
+  checkQuota,
   checkTitle,
   DEFAULT_LIMITS,
+  DEFAULT_QUOTAS,
   IllegalStateError,
   isUuid,
   NotFoundError,
+  storedBytesOf,
   ValidationError,
   type Limits,
   type MemoryEditedData,
   type MemoryEvent,
   type Metadata,
+  type MemoryUsage,
   type Problems,
+  type Quotas,
 } from "@second-brain/contracts";
 import type { Command, Decider } from "@second-brain/command-handling";
 import { evolve, initialState, type MemoryFields, type MemoryState } from "./memory.ts";
@@ -48,6 +53,11 @@ export type CreateMemory = Command<
     sourceUrl?: string | null;
     sessionId?: string | null;
     requestHash?: string | null;
+    /**
+     * The owner's usage when the command came (API.md, Quotas): the per-user quotas are checked
+     * against it. Absent, they are not (the read model could not answer; a write never waits).
+     */
+    usage?: MemoryUsage;
   }
 >;
 
@@ -64,6 +74,8 @@ export type EditMemory = Command<
     metadata?: Metadata;
     sourceUrl?: string | null;
     status?: string;
+    /** As for CreateMemory: checked when the edit makes the memory larger. */
+    usage?: MemoryUsage;
   }
 >;
 
@@ -76,19 +88,30 @@ export type DeleteMemory = Command<"DeleteMemory", { memoryId: string }>;
 export type MemoryCommand =
   CreateMemory | EditMemory | SetTags | LinkMemory | ArchiveMemory | RestoreMemory | DeleteMemory;
 
-/** The memory aggregate under `limits` (the size limits are configuration). */
+/** The memory aggregate under `limits` and `quotas` (both are configuration). */
 export function memoryDecider(
   limits: Limits = DEFAULT_LIMITS,
+  quotas: Quotas = DEFAULT_QUOTAS,
 ): Decider<MemoryCommand, MemoryEvent, MemoryState> {
-  return { initialState, evolve, decide: (command, state) => decide(command, state, limits) };
+  return {
+    initialState,
+    evolve,
+    decide: (command, state) => {
+      const events = decide(command, state, limits, quotas);
+      // Deleting stays possible at the quota: it is how an owner makes room.
+      if (command.type !== "DeleteMemory")
+        checkQuota("editsPerMemory", quotas.editsPerMemory, state?.version ?? 0, events.length);
+      return events;
+    },
+  };
 }
 
-function decide(command: MemoryCommand, state: MemoryState, limits: Limits): MemoryEvent[] {
+function decide(command: MemoryCommand, state: MemoryState, limits: Limits, quotas: Quotas): MemoryEvent[] {
   switch (command.type) {
     case "CreateMemory":
-      return createMemory(command, state, limits);
+      return createMemory(command, state, limits, quotas);
     case "EditMemory":
-      return editMemory(command, existing(state), limits);
+      return editMemory(command, existing(state), limits, quotas);
     case "SetTags":
       return setTags(command, existing(state), limits);
     case "LinkMemory":
@@ -106,7 +129,12 @@ function decide(command: MemoryCommand, state: MemoryState, limits: Limits): Mem
   }
 }
 
-function createMemory(command: CreateMemory, state: MemoryState, limits: Limits): MemoryEvent[] {
+function createMemory(
+  command: CreateMemory,
+  state: MemoryState,
+  limits: Limits,
+  quotas: Quotas,
+): MemoryEvent[] {
   if (state !== null) throw new AlreadyExistsError("A memory with this id already exists.");
   const d = command.data;
   const problems: Problems = [];
@@ -126,11 +154,15 @@ function createMemory(command: CreateMemory, state: MemoryState, limits: Limits)
   };
   if (!isUuid(d.memoryId)) problems.push({ field: "id", message: "id must be a UUID" });
   rejectIfAny(problems);
+  if (d.usage) {
+    checkQuota("memories", quotas.memories, d.usage.memories, 1);
+    checkQuota("storedBytes", quotas.storedBytes, d.usage.storedBytes, storedBytesOf(data));
+  }
   return [{ type: "MemoryCreated", data }];
 }
 
 /** Emits only the fields that really change; an edit that changes nothing emits nothing. */
-function editMemory(command: EditMemory, state: MemoryFields, limits: Limits): MemoryEvent[] {
+function editMemory(command: EditMemory, state: MemoryFields, limits: Limits, quotas: Quotas): MemoryEvent[] {
   const d = command.data;
   const problems: Problems = [];
   const wanted: Omit<MemoryEditedData, "memoryId"> = {};
@@ -153,6 +185,10 @@ function editMemory(command: EditMemory, state: MemoryFields, limits: Limits): M
   }
   if (changed.status !== undefined && state.status === "archived") {
     throw new IllegalStateError("An archived memory's status changes only by restoring it.");
+  }
+  if (d.usage) {
+    const growth = storedBytesOf({ ...state, ...changed }) - storedBytesOf(state);
+    checkQuota("storedBytes", quotas.storedBytes, d.usage.storedBytes, growth);
   }
   return Object.keys(changed).length === 1 ? [] : [{ type: "MemoryEdited", data: changed }];
 }

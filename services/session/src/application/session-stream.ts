@@ -3,6 +3,7 @@ import {
   SESSION_EVENT_SCHEMA_VERSION,
   SESSION_PERSONAL_FIELDS,
   type Limits,
+  type Quotas,
   type SessionEvent,
   type SessionEventType,
 } from "@second-brain/contracts";
@@ -17,6 +18,8 @@ export interface SessionDeps {
   store: EventStore;
   keyring: Keyring;
   limits: Limits;
+  /** Absent: DEFAULT_QUOTAS. */
+  quotas?: Quotas;
 }
 
 /**
@@ -27,7 +30,7 @@ export function sessionHandler(
   deps: SessionDeps,
 ): CommandHandler<SessionCommand, SessionEvent, SessionState> {
   return commandHandler({
-    decider: sessionDecider(deps.limits),
+    decider: sessionDecider(deps.limits, deps.quotas),
     store: deps.store,
     schemaVersion: SESSION_EVENT_SCHEMA_VERSION,
     notFound: () => new NotFoundError("Session"),

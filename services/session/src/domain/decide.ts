@@ -1,12 +1,15 @@
 import {
   AlreadyExistsError,
+  checkQuota,
   checkTitle,
   DEFAULT_LIMITS,
+  DEFAULT_QUOTAS,
   IllegalStateError,
   isUuid,
   NotFoundError,
   ValidationError,
   type Limits,
+  type Quotas,
   type SessionEvent,
   type SessionUpdatedData,
   type Problems,
@@ -19,13 +22,7 @@ import {
   type SessionFields,
   type SessionState,
 } from "./session.ts";
-import {
-  MAX_SESSION_MESSAGES,
-  canonicalJson,
-  checkContext,
-  checkMessageContent,
-  checkRole,
-} from "./rules.ts";
+import { canonicalJson, checkContext, checkMessageContent, checkRole } from "./rules.ts";
 
 export type StartSession = Command<"StartSession", { sessionId: string; title?: unknown; context?: unknown }>;
 export type AddMessage = Command<
@@ -42,24 +39,30 @@ export type ReopenSession = Command<"ReopenSession", { sessionId: string }>;
 
 export type SessionCommand = StartSession | AddMessage | UpdateSession | CloseSession | ReopenSession;
 
-/** The session aggregate under `limits` (the size limits are configuration). */
+/** The session aggregate under `limits` and `quotas` (both are configuration). */
 export function sessionDecider(
   limits: Limits = DEFAULT_LIMITS,
+  quotas: Pick<Quotas, "messagesPerSession"> = DEFAULT_QUOTAS,
 ): Decider<SessionCommand, SessionEvent, SessionState> {
   return {
     initialState: initialSessionState,
     evolve: evolveSession,
     fold: foldSession,
-    decide: (command, state) => decide(command, state, limits),
+    decide: (command, state) => decide(command, state, limits, quotas),
   };
 }
 
-function decide(command: SessionCommand, state: SessionState, limits: Limits): SessionEvent[] {
+function decide(
+  command: SessionCommand,
+  state: SessionState,
+  limits: Limits,
+  quotas: Pick<Quotas, "messagesPerSession">,
+): SessionEvent[] {
   switch (command.type) {
     case "StartSession":
       return startSession(command, state, limits);
     case "AddMessage":
-      return addMessage(command, existing(state), limits);
+      return addMessage(command, existing(state), limits, quotas);
     case "UpdateSession":
       return updateSession(command, existing(state), limits);
     case "CloseSession":
@@ -87,16 +90,19 @@ function startSession(command: StartSession, state: SessionState, limits: Limits
   return [{ type: "SessionStarted", data: { sessionId: command.data.sessionId, title, context } }];
 }
 
-function addMessage(command: AddMessage, state: SessionFields, limits: Limits): SessionEvent[] {
+function addMessage(
+  command: AddMessage,
+  state: SessionFields,
+  limits: Limits,
+  quotas: Pick<Quotas, "messagesPerSession">,
+): SessionEvent[] {
   const problems: Problems = [];
   const role = checkRole(command.data.role, problems);
   const content = checkMessageContent(command.data.content, limits, problems);
   rejectIfAny(problems);
   if (state.status === "closed")
     throw new IllegalStateError("A closed session takes no messages; reopen it first.");
-  if (state.messages.length >= MAX_SESSION_MESSAGES) {
-    throw new IllegalStateError(`A session holds at most ${MAX_SESSION_MESSAGES} messages.`);
-  }
+  checkQuota("messagesPerSession", quotas.messagesPerSession, state.messages.length, 1);
   const { sessionId, messageId } = command.data;
   return [{ type: "SessionMessageAdded", data: { sessionId, messageId, role, content } }];
 }

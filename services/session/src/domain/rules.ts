@@ -10,10 +10,9 @@ import {
 /**
  * Field rules and limits of a session. Title and message lengths follow the memory limits (a
  * message is like a memory's content); the context is bounded like a memory's metadata. The
- * number of messages is bounded so that one session's stream stays readable in one go.
+ * number of messages is a quota (messagesPerSession), so that one session's stream stays readable
+ * in one go.
  */
-
-export const MAX_SESSION_MESSAGES = 5_000;
 
 export function checkContext(value: unknown, limits: Limits, problems: Problems): Record<string, unknown> {
   return checkJsonObject("context", value, limits.maxMetadataBytes, problems);

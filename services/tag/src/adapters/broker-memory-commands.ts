@@ -35,6 +35,9 @@ export function brokerMemoryCommands(broker: ServiceBroker): MemoryCommands {
         } catch (error) {
           const status = statusOf(error);
           if (status === 404) return "gone";
+          // A memory at its editsPerMemory quota takes no more events: it keeps the old tag
+          // rather than holding up the rename of every other memory (API.md, Quotas).
+          if (status === 403) return "unchanged";
           if (status !== 409 || attempt >= MAX_ATTEMPTS) throw error;
         }
       }
