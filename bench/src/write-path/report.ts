@@ -20,18 +20,22 @@ const label = (row: Row) => `${SHORT[row.name] ?? row.name} ${row.connections}`;
 
 export function header(seconds: number): string {
   const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(1));
+  const memory = fmt(os.totalmem() / 2 ** 30, 0);
   return [
-    `write path on ${cpus.length} cores (${cpus[0]?.model ?? "unknown cpu"}), ${fmt(os.totalmem() / 2 ** 30, 0)} GiB,`,
-    `Node ${process.version}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} at the start,`,
-    `${seconds} s per row; load generator (autocannon) on the same cores`,
-  ].join(" ");
+    `write path on ${cpus.length} cores (${cpus[0]?.model ?? "unknown cpu"}), ${memory} GiB, Node ${process.version}`,
+    `load average ${load.join(" ")} at the start; ${seconds} s per row; autocannon on the same cores.`,
+    "Creates: distinct notes spread over 8 users; lag sampled by a 9th user with notes of its own.",
+    "Both modes embed with the OpenAI-compatible provider pointed at a local stand-in (its own process).",
+  ].join("\n");
 }
 
 export function runTable(rows: readonly Row[], seconds: number): string {
-  return table(
+  const legend = [
+    "done: 2xx answers in the window (the lag sampler's creates included);",
+    "CPU ms/create: the system under test's CPU over the window ÷ done; busy cores: the same CPU ÷ wall time.",
+  ].join(" ");
+  return `${table(
     [
       "what",
       "conns",
@@ -60,7 +64,7 @@ export function runTable(rows: readonly Row[], seconds: number): string {
       fmt(row.lag?.p99),
       row.lag ? String(row.lag.samples) : "-",
     ]),
-  );
+  )}\n\n${legend}`;
 }
 
 /**
