@@ -34,7 +34,7 @@ export function runTable(rows: readonly Row[], seconds: number): string {
   const legend = [
     "done: 2xx answers in the window (the lag sampler's creates included);",
     "CPU ms/create: the system under test's CPU over the window ÷ done; busy cores: the same CPU ÷ wall time.",
-  ].join(" ");
+  ].join("\n");
   return `${table(
     [
       "what",
