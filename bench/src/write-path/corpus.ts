@@ -36,6 +36,23 @@ const SENTENCES = [
   "The manual says one thing, the forum says another; the forum was right.",
   "Booked a slot for Thursday morning, bring the paperwork.",
 ];
+const NAMES = ["Sam", "Priya", "Jonas", "Mei", "Olu", "Carla", "Tomás", "Aiko"];
+const LEADS = [
+  (n: number) => `Spent ${n} minutes on`,
+  (n: number) => `Asked ${NAMES[n % NAMES.length]} about`,
+  (n: number) => `Paid ${n * 3} euros for`,
+  () => "Wrote down three questions about",
+  () => "Need a second opinion on",
+  () => "Compared two offers for",
+];
+const TAILS = [
+  "before the end of the month.",
+  "and it went better than expected.",
+  "but the details are still unclear.",
+  "(see the link in the other note).",
+  "with the kids on Sunday.",
+  "again, and this time it stuck.",
+];
 const OWN_TAGS = ["ideas", "todo", "later", "journal", "errands", "projects", "links", "meetings"];
 const MINUTE = 60_000;
 const EPOCH = Date.UTC(2025, 0, 1);
@@ -45,10 +62,17 @@ function pick<T>(items: readonly T[], random: Random): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
+/** A stock sentence, or one put together from a lead, a subject and a tail. */
+function sentence(random: Random): string {
+  if (random() < 0.4) return pick(SENTENCES, random);
+  const lead = pick(LEADS, random)(1 + Math.floor(random() * 90));
+  return `${lead} ${pick(SUBJECTS, random)} ${pick(TAILS, random)}`;
+}
+
 /** Sentences until the text reaches `chars`. */
 function paragraph(chars: number, random: Random): string {
   let text = "";
-  while (text.length < chars) text += `${text ? " " : ""}${pick(SENTENCES, random)}`;
+  while (text.length < chars) text += `${text ? " " : ""}${sentence(random)}`;
   return text;
 }
 
