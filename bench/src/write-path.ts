@@ -18,8 +18,7 @@ const plan = {
   seconds: SECONDS,
   connections: (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number),
 };
-const ONLY = process.env.BENCH_ONLY;
-const embedded = ONLY !== "distributed";
+const embedded = process.env.BENCH_ONLY !== "distributed";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const startHeader = header(SECONDS);

@@ -57,18 +57,16 @@ function cmdline(pid: number): string {
   }
 }
 
-/** PostgreSQL's own processes (checkpointer, WAL writer...) and the client backends of `databases`. */
-export function postgresPids(databases: () => string[]): () => number[] {
-  return () => {
-    const wanted = new Set(databases());
-    return allProcesses()
+/** PostgreSQL's own processes (checkpointer, WAL writer...) and the client backends of `database`. */
+export function postgresPids(database: string): () => number[] {
+  return () =>
+    allProcesses()
       .filter((p) => p.comm === "postgres")
       .filter((p) => {
         const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmdline(p.pid));
-        return !backend || wanted.has(backend[1]!);
+        return !backend || backend[1] === database;
       })
       .map((p) => p.pid);
-  };
 }
 
 /** Every process named `comm`, with all its descendants (RabbitMQ's beam.smp runs helpers). */

@@ -40,7 +40,7 @@ export async function insertFloor(database: { name: string; url: string }, plan:
   });
   const groups: ProcessGroup[] = [
     { name: "insert server", underTest: true, pids: () => [server.pid!] },
-    { name: "PostgreSQL", underTest: true, pids: postgresPids(() => [database.name]) },
+    { name: "PostgreSQL", underTest: true, pids: postgresPids(database.name) },
   ];
   const rows = await floorRows("floor: node:http + one INSERT", `http://127.0.0.1:${port}/`, groups, plan);
   await stopChild(server);

@@ -9,18 +9,17 @@ import { measure, measureIdle, type Row } from "./run.ts";
 /** Users the load is spread over; the lag sampler is one more, of its own. */
 const USERS = 8;
 const DIMENSIONS = 512;
-export const STAND_IN = "embeddings stand-in";
 
-/**
- * Runs `body` with the OpenAI-compatible embeddings provider pointed at a local stand-in, started
- * here in a process of its own; `env` configures a stack to use it.
- */
 export interface Embeddings {
   /** Configures a stack to embed with the stand-in. */
   env: Record<string, string>;
   standIn: ProcessGroup;
 }
 
+/**
+ * Runs `body` with the OpenAI-compatible embeddings provider pointed at a local stand-in, started
+ * here in a process of its own.
+ */
 export async function withEmbeddingsStandIn<T>(body: (embeddings: Embeddings) => Promise<T>): Promise<T> {
   const port = await freePort();
   const server = await forkReady("write-path/embeddings-server.ts", [], { PORT: String(port) });
@@ -31,7 +30,10 @@ export async function withEmbeddingsStandIn<T>(body: (embeddings: Embeddings) =>
     OPENAI_EMBEDDING_DIMENSIONS: String(DIMENSIONS),
   };
   try {
-    return await body({ env, standIn: { name: STAND_IN, underTest: false, pids: () => [server.pid!] } });
+    return await body({
+      env,
+      standIn: { name: "embeddings stand-in", underTest: false, pids: () => [server.pid!] },
+    });
   } finally {
     await stopChild(server);
   }
@@ -75,7 +77,7 @@ export async function distributedRows({ env, standIn }: Embeddings, plan: Plan):
   try {
     const groups = [
       ...stackGroups(stack),
-      { name: "PostgreSQL", underTest: true, pids: postgresPids(() => [database.name]) },
+      { name: "PostgreSQL", underTest: true, pids: postgresPids(database.name) },
       RABBITMQ,
       REDIS,
       standIn,
