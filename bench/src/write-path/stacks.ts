@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { startStack, type Stack } from "@second-brain/testing";
 import { createTestDatabase } from "@second-brain/testing";
 import { postgresPids, type ProcessGroup } from "./cpu.ts";
@@ -85,6 +86,8 @@ export async function distributedRows({ env, standIn }: Embeddings, plan: Plan):
     return await benchStack("Second Brain, distributed", stack, groups, plan);
   } finally {
     await stack.stop();
+    // The stack keeps a distributed mode's folder (attachments); this one is the bench's own.
+    await rm(stack.dataDir, { recursive: true, force: true });
     await database.drop();
   }
 }
