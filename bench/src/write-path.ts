@@ -1,181 +1,68 @@
-import { fork, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import os from "node:os";
+import { createTestDatabase } from "@second-brain/testing";
+import { EMBEDDED_ENTRY, entryPath } from "@second-brain/launcher/processes";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startStack, type Stack } from "@second-brain/testing";
-import { createTestDatabase } from "@second-brain/testing";
-import { load, percentile, type LoadResult } from "./load.ts";
+import { progress } from "./write-path/children.ts";
+import { coldStart, insertFloor, moleculerFloor, pgliteFloor, type ColdStart } from "./write-path/floors.ts";
+import { cpuTable, header, ratioTable, runTable } from "./write-path/report.ts";
+import type { Row } from "./write-path/run.ts";
+import { distributedRows, embeddedRows, withEmbeddingsStandIn } from "./write-path/stacks.ts";
 
-// bench/write-path: creates per second and latency through the gateway, embedded and distributed,
-// against two floors measured in the same run (a bare INSERT server on the same PostgreSQL and a
-// bare moleculer-web → action round trip over the same RabbitMQ), plus projection lag under load.
+// bench/write-path: creates through the gateway with distinct notes from several users, in the
+// distributed mode (every process) and the embedded mode, each beside floors measured in the same
+// run, with the CPU each process spent per create and the read-model lag under load.
+// BENCH_SECONDS (default 10) per row; BENCH_ONLY=distributed skips the embedded mode and its floors;
+// BENCH_CONNECTIONS (default "10,50").
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = [10, 50];
+const plan = {
+  seconds: SECONDS,
+  connections: (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number),
+};
+const embedded = process.env.BENCH_ONLY !== "distributed";
 const here = path.dirname(fileURLToPath(import.meta.url));
-const body = JSON.stringify({
-  content: "Decided to ship the write path on Friday after the review",
-  tags: ["bench"],
-});
-const rows: Array<{ name: string; connections: number } & LoadResult & { lagP50?: number; lagP99?: number }> =
-  [];
 
-function progress(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-async function forkReady(script: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(path.join(here, script), args, { env: { ...process.env, ...env }, stdio: "inherit" });
-  await new Promise<void>((resolve, reject) => {
-    child.once("message", () => resolve());
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** Samples the time from a 201 to the memory being listed (read model), while the load runs. */
-async function sampleLag(baseUrl: string, token: string, stopAt: number): Promise<number[]> {
-  const lags: number[] = [];
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  while (Date.now() < stopAt) {
-    const res = await fetch(`${baseUrl}/api/v1/memories`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ content: "lag probe" }),
-    });
-    const { id } = (await res.json()) as { id: string };
-    const created = performance.now();
-    for (;;) {
-      const list = (await (await fetch(`${baseUrl}/api/v1/memories?limit=1`, { headers })).json()) as {
-        items: { id: string }[];
-      };
-      if (list.items[0]?.id === id) break;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    lags.push(performance.now() - created);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return lags;
-}
-
-async function register(baseUrl: string): Promise<string> {
-  const credentials = JSON.stringify({
-    email: `bench-${randomUUID()}@example.com`,
-    password: randomBytes(12).toString("hex"),
-  });
-  const post = (path: string) =>
-    fetch(`${baseUrl}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: credentials,
-    });
-  await (await post("/api/v1/auth/register")).text();
-  return ((await (await post("/api/v1/auth/login")).json()) as { accessToken: string }).accessToken;
-}
-
-async function benchStack(name: string, stack: Stack): Promise<void> {
-  const token = await register(stack.baseUrl);
-  const probeToken = await register(stack.baseUrl);
-  for (const connections of CONNECTIONS) {
-    progress(`${name}, ${connections} connections, ${SECONDS} s`);
-    const stopAt = Date.now() + SECONDS * 1000;
-    const [result, lags] = await Promise.all([
-      load(`${stack.baseUrl}/api/v1/memories`, connections, SECONDS, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body,
-      }),
-      sampleLag(stack.baseUrl, probeToken, stopAt),
-    ]);
-    rows.push({ name, connections, ...result, lagP50: percentile(lags, 50), lagP99: percentile(lags, 99) });
-  }
-}
+const startHeader = header(SECONDS);
+const rows: Row[] = [];
+const starts: ColdStart[] = [];
 
 const database = await createTestDatabase("sb_bench");
 try {
-  const insertPort = await freePort();
-  const insertServer = await forkReady("baselines/insert-server.ts", [], {
-    DATABASE_URL: database.url,
-    PORT: String(insertPort),
-  });
-  for (const connections of CONNECTIONS) {
-    progress(`bare HTTP + INSERT, ${connections} connections`);
-    const result = await load(`http://127.0.0.1:${insertPort}/`, connections, SECONDS, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    });
-    rows.push({ name: "floor: node:http + one INSERT", connections, ...result });
-  }
-  await stopChild(insertServer);
-
-  const namespace = `bench-${randomBytes(4).toString("hex")}`;
-  const echoPort = await freePort();
-  const echoService = await forkReady("baselines/moleculer-echo.ts", ["service"], {
-    SB_NAMESPACE: namespace,
-  });
-  const echoGateway = await forkReady("baselines/moleculer-echo.ts", ["gateway"], {
-    SB_NAMESPACE: namespace,
-    PORT: String(echoPort),
-  });
-  for (const connections of CONNECTIONS) {
-    progress(`bare moleculer-web → action over RabbitMQ, ${connections} connections`);
-    const result = await load(`http://127.0.0.1:${echoPort}/echo`, connections, SECONDS, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    });
-    rows.push({ name: "floor: moleculer-web → action, AMQP", connections, ...result });
-  }
-  await Promise.all([stopChild(echoGateway), stopChild(echoService)]);
-
-  const distributedDb = await createTestDatabase("sb_bench_dist");
-  const distributed = await startStack({ mode: "distributed", databaseUrl: distributedDb.url });
-  await benchStack("Second Brain, distributed", distributed);
-  await distributed.stop();
-  await distributedDb.drop();
-
-  const embedded = await startStack({ mode: "embedded" });
-  await benchStack("Second Brain, embedded (PGlite)", embedded);
-  await embedded.stop();
+  rows.push(...(await insertFloor(database, plan)));
 } finally {
   await database.drop();
 }
-
-const floor = (prefix: string, connections: number) =>
-  rows.find((r) => r.name.startsWith(prefix) && r.connections === connections)!;
-const fmt = (n: number | undefined, digits = 1) =>
-  n === undefined || Number.isNaN(n) ? "-" : n.toFixed(digits);
-console.log(
-  `\nwrite path on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown cpu"}), Node ${process.version}, ${SECONDS} s per row\n`,
-);
-console.log(
-  "| what | conns | creates/s | p50 ms | p99 ms | errors | vs INSERT floor | vs moleculer floor | lag p50 ms | lag p99 ms |",
-);
-console.log("|---|---|---|---|---|---|---|---|---|---|");
-for (const row of rows) {
-  const insert = floor("floor: node:http", row.connections);
-  const mol = floor("floor: moleculer", row.connections);
-  console.log(
-    `| ${row.name} | ${row.connections} | ${fmt(row.requestsPerSecond, 0)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | ${fmt(row.requestsPerSecond / insert.requestsPerSecond, 2)} | ${fmt(row.requestsPerSecond / mol.requestsPerSecond, 2)} | ${fmt(row.lagP50)} | ${fmt(row.lagP99)} |`,
+rows.push(...(await moleculerFloor(plan)));
+await withEmbeddingsStandIn(async (embeddings) => {
+  rows.push(...(await distributedRows(embeddings, plan)));
+  if (embedded) rows.push(...(await embeddedRows(embeddings, plan)));
+});
+if (embedded) {
+  rows.push(...(await pgliteFloor(plan)));
+  starts.push(
+    await coldStart("embedded cold start", entryPath(EMBEDDED_ENTRY), "/health/ready", (port, dataDir) => ({
+      SB_MODE: "embedded",
+      PORT: String(port),
+      SB_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    })),
+    await coldStart(
+      "bare PGlite server start",
+      path.join(here, "baselines/pglite-transaction-server.ts"),
+      "/",
+      (port, dataDir) => ({
+        PORT: String(port),
+        DATA_DIR: dataDir,
+      }),
+    ),
   );
 }
+progress("done");
+
+console.log(`\n${startHeader}\n`);
+console.log(runTable(rows, SECONDS));
 console.log(
-  "\nlag: time from a create's 201 to the memory appearing in a list through the gateway, sampled every ~100 ms by a second user while the load runs.",
+  "\nCPU per create, by process (utime+stime from /proc over the load window ÷ requests completed):\n",
 );
+console.log(cpuTable(rows));
+console.log("\nEach figure beside its floor, same run, same connections:\n");
+console.log(ratioTable(rows, starts));

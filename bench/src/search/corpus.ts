@@ -4,7 +4,7 @@
  * vocabulary so that keyword queries hit, tags for the filtered query, and owners of very
  * different sizes. Everything is drawn from a seeded generator: two runs load the same data.
  */
-const SUBJECTS = [
+export const SUBJECTS = [
   "sourdough bread",
   "the garden shed",
   "quarterly taxes",

@@ -177,7 +177,8 @@ function everyServiceUp(details: HealthDetailsBody): boolean {
   return details.status !== "down" && Object.values(details.services).every((s) => s.status !== "down");
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 at the time of asking. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

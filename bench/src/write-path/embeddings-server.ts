@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import { seededRandom } from "../search/corpus.ts";
+
+// A stand-in for an OpenAI-compatible embeddings API (POST /v1/embeddings), in its own process
+// as a deployment's provider would be elsewhere: deterministic vectors of the asked dimension,
+// seeded by a hash of the text, so that the write path is measured without a model on its cores.
+function vectorOf(text: string, dimensions: number): number[] {
+  const random = seededRandom(createHash("sha1").update(text).digest().readUInt32BE(0));
+  return Array.from({ length: dimensions }, () => random() * 2 - 1);
+}
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    if (req.method !== "POST" || req.url !== "/v1/embeddings") return void res.writeHead(404).end();
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+      input: string | string[];
+      model: string;
+      dimensions: number;
+    };
+    const input = typeof body.input === "string" ? [body.input] : body.input;
+    const data = input.map((text, index) => ({
+      object: "embedding",
+      index,
+      embedding: vectorOf(text, body.dimensions),
+    }));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        object: "list",
+        model: body.model,
+        data,
+        usage: { prompt_tokens: 0, total_tokens: 0 },
+      }),
+    );
+  });
+});
+server.listen(Number(process.env.PORT), "127.0.0.1", () => process.send?.("ready"));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
