@@ -86,3 +86,22 @@ function dechunk(body: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
+
+/**
+ * A socket to the stack for a request written piece by piece (an upload still under way), and
+ * what it has received once `complete(text)` holds, the server closes it, or `timeoutMs` passes.
+ */
+export function openRawSocket(baseUrl: string, complete: (text: string) => boolean, timeoutMs: number) {
+  const socket = net.connect(Number(new URL(baseUrl).port), "127.0.0.1");
+  socket.on("error", () => undefined);
+  const received = new Promise<string>((resolve) => {
+    let text = "";
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      if (complete(text)) resolve(text);
+    });
+    socket.on("close", () => resolve(text));
+    setTimeout(() => resolve(`no answer within ${timeoutMs / 1000} s: ${text}`), timeoutMs).unref();
+  });
+  return { socket, received };
+}

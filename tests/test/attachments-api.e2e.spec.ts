@@ -5,7 +5,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { expect } from "chai";
 import { ApiClient, eventually } from "../src/api-client.ts";
-import { rawRequest } from "../src/raw-http.ts";
+import { openRawSocket, rawRequest } from "../src/raw-http.ts";
 import { useStack } from "../src/stack-fixture.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
 
@@ -81,29 +81,22 @@ for (const mode of ["embedded", "distributed"] as const) {
 
     /**
      * Starts an upload to `memoryId` as a client still sending would: the request's head and the
-     * start of its body only. Resolves with the answer's head (or "no answer within 5 s") and the
+     * start of its body only. Resolves with the answer's head (or "no answer within 5 s: …") and the
      * socket, still open, so the test can look around before it closes it.
      */
     async function answerWhileSending(memoryId: string, contentLength: number, bodyStart: string | Buffer) {
-      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
-      socket.on("error", () => undefined);
-      const answer = new Promise<string>((resolve) => {
-        let text = "";
-        socket.on("data", (chunk) => {
-          text += chunk.toString("utf8");
-          if (text.includes("\r\n\r\n")) resolve(text);
-        });
-      });
+      const { socket, received } = openRawSocket(
+        fixture.stack.baseUrl,
+        (text) => text.includes("\r\n\r\n"),
+        5000,
+      );
       socket.write(
         `POST /api/v1/memories/${memoryId}/attachments HTTP/1.1\r\nHost: x\r\n` +
           `Authorization: Bearer ${api.token}\r\nContent-Type: multipart/form-data; boundary=XB\r\n` +
           `Content-Length: ${contentLength}\r\n\r\n`,
       );
       socket.write(bodyStart);
-      const timeout = new Promise<string>((resolve) =>
-        setTimeout(() => resolve("no answer within 5 s"), 5000),
-      );
-      return { answered: await Promise.race([answer, timeout]), socket };
+      return { answered: await received, socket };
     }
 
     it("attaches a file, downloads it byte-identical, and it is gone after the memory is deleted", async () => {

@@ -1,7 +1,7 @@
-import { connect } from "node:net";
 import { expect } from "chai";
 import { ApiClient, eventually, type ApiResponse } from "../src/api-client.ts";
 import { checkedFetch } from "../src/openapi-responses.ts";
+import { openRawSocket } from "../src/raw-http.ts";
 import { RUN_MODES, useStack } from "../src/stack-fixture.ts";
 
 /** Quotas small enough to reach in a test (API.md, Quotas); registrations unlimited for the many users. */
@@ -53,17 +53,11 @@ for (const mode of RUN_MODES) {
      * first bytes of the body (the answer must come before the rest), or chunked without a length.
      */
     function rawUpload(api: ApiClient, memoryId: string, body: Buffer, declared?: number): Promise<string> {
-      const socket = connect(Number(new URL(fixture.stack.baseUrl).port), "127.0.0.1");
-      socket.on("error", () => undefined);
-      const answer = new Promise<string>((resolve) => {
-        let text = "";
-        socket.on("data", (chunk) => {
-          text += chunk.toString("utf8");
-          if (/\r\n\r\n[\s\S]*\}/.test(text)) resolve(text);
-        });
-        socket.on("close", () => resolve(text));
-        setTimeout(() => resolve(`no answer within 10 s: ${text}`), 10_000);
-      });
+      const { socket, received: answer } = openRawSocket(
+        fixture.stack.baseUrl,
+        (text) => /\r\n\r\n[\s\S]*\}/.test(text),
+        10_000,
+      );
       const length =
         declared === undefined ? "Transfer-Encoding: chunked" : `Content-Length: ${String(declared)}`;
       socket.write(

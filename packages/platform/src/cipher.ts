@@ -74,33 +74,29 @@ export interface EventBinding {
 const fieldContext = (event: EventBinding, field: string) =>
   ["second-brain event field", event.id, event.streamId, event.type, field].join("\n");
 
+/** Maps the listed fields of an event's data, bound to that event and each field's name. */
+type FieldCipher = <T extends object>(
+  data: T,
+  fields: readonly string[],
+  key: Buffer,
+  event: EventBinding,
+) => T;
+
 /**
  * Encrypts each listed field of `event`'s data that is present, bound to that event and field;
- * absent/undefined fields are left out, null stays null.
+ * absent/undefined fields are left out, null stays null. Text that looks encrypted is encrypted
+ * too: user content may start with the prefix.
  */
-export function encryptFields<T extends object>(
-  data: T,
-  fields: readonly string[],
-  key: Buffer,
-  event: EventBinding,
-): T {
-  // Always encrypt, even text that looks encrypted: user content may start with the prefix.
-  return mapFields(data, fields, (value, field) =>
+export const encryptFields: FieldCipher = (data, fields, key, event) =>
+  mapFields(data, fields, (value, field) =>
     value === null ? null : encryptValue(key, value, fieldContext(event, field)),
   );
-}
 
 /** The inverse of encryptFields; fields that are not encrypted are returned as they are. */
-export function decryptFields<T extends object>(
-  data: T,
-  fields: readonly string[],
-  key: Buffer,
-  event: EventBinding,
-): T {
-  return mapFields(data, fields, (value, field) =>
+export const decryptFields: FieldCipher = (data, fields, key, event) =>
+  mapFields(data, fields, (value, field) =>
     isEncrypted(value) ? decryptValue(key, value, fieldContext(event, field)) : value,
   );
-}
 
 /** A copy of `data` with each listed field that is present (not undefined) replaced by `change`. */
 function mapFields<T extends object>(

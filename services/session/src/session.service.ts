@@ -46,7 +46,13 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
   const logger = createLogger("session");
   let readModel: SessionsReadModel | null = null;
 
-  const run = async (ctx: Ctx<unknown>, command: SessionCommand): Promise<Session> => {
+  /** Runs the command `type` with `data`, made now, and answers with the session it leaves. */
+  const run = async <T extends SessionCommand["type"]>(
+    ctx: Ctx<unknown>,
+    type: T,
+    data: Extract<SessionCommand, { type: T }>["data"],
+  ): Promise<Session> => {
+    const command = { type, data, metadata: { now: now() } } as SessionCommand;
     const state = await handleSessionCommand(deps, command, callInfoOf(ctx));
     return toSession(state, await sessionMemoryIds(deps.pool, state.ownerId, state.id));
   };
@@ -58,15 +64,11 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
       start: {
         params: sessionSchemas.StartSessionParams,
         handler: (ctx: Ctx<{ title?: string | null; context?: object }>) =>
-          run(ctx, {
-            type: "StartSession",
+          run(ctx, "StartSession", {
             // Derived from the command, so a retried start finds the session it made.
-            data: {
-              sessionId: derivedId(commandIdOf(ctx), "session"),
-              title: ctx.params.title,
-              context: ctx.params.context,
-            },
-            metadata: { now: now() },
+            sessionId: derivedId(commandIdOf(ctx), "session"),
+            title: ctx.params.title,
+            context: ctx.params.context,
           }),
       },
       list: {
@@ -91,37 +93,27 @@ export function sessionService(deps: SessionServiceDeps): ServiceSchema {
       addMessage: {
         params: sessionSchemas.AddMessageParams,
         handler: (ctx: Ctx<IdParams & { role: string; content: string }>) =>
-          run(ctx, {
-            type: "AddMessage",
-            data: {
-              sessionId: ctx.params.id,
-              messageId: derivedId(commandIdOf(ctx), "message"),
-              role: ctx.params.role,
-              content: ctx.params.content,
-            },
-            metadata: { now: now() },
+          run(ctx, "AddMessage", {
+            sessionId: ctx.params.id,
+            messageId: derivedId(commandIdOf(ctx), "message"),
+            role: ctx.params.role,
+            content: ctx.params.content,
           }),
       },
       update: {
         params: sessionSchemas.UpdateSessionParams,
         handler: (ctx: Ctx<IdParams & { title?: string | null; context?: object }>) => {
           const { id, ...changes } = ctx.params;
-          return run(ctx, {
-            type: "UpdateSession",
-            data: { sessionId: id, ...changes },
-            metadata: { now: now() },
-          });
+          return run(ctx, "UpdateSession", { sessionId: id, ...changes });
         },
       },
       close: {
         params: sessionSchemas.SessionIdParams,
-        handler: (ctx: Ctx<IdParams>) =>
-          run(ctx, { type: "CloseSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
+        handler: (ctx: Ctx<IdParams>) => run(ctx, "CloseSession", { sessionId: ctx.params.id }),
       },
       reopen: {
         params: sessionSchemas.SessionIdParams,
-        handler: (ctx: Ctx<IdParams>) =>
-          run(ctx, { type: "ReopenSession", data: { sessionId: ctx.params.id }, metadata: { now: now() } }),
+        handler: (ctx: Ctx<IdParams>) => run(ctx, "ReopenSession", { sessionId: ctx.params.id }),
       },
       /** For other services: does `id` name one of the caller's sessions? */
       exists: {
