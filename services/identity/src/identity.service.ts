@@ -1,9 +1,10 @@
-import { Errors, type Context, type ServiceSchema } from "moleculer";
+import type { Context, ServiceSchema } from "moleculer";
 import { DEFAULT_QUOTAS, type CallMeta, type Quotas } from "@second-brain/contracts";
 import {
   appErrorsMixin,
   commandIdOf,
   createLogger,
+  optionalCall,
   rateLimitedWarn,
   runMigrations,
 } from "@second-brain/platform";
@@ -70,18 +71,18 @@ export function identityService(options: IdentityServiceOptions): ServiceSchema 
         handler: async (ctx: Context<Record<string, never>, CallMeta>) => {
           const user = await me(deps, ctx.meta.caller);
           // One call to each service that counts; one that cannot answer leaves its counts null.
-          const ask = (action: string) =>
-            ctx
-              .call<CountedUsage, Record<string, never>>(
-                action,
-                {},
-                { meta: { caller: ctx.meta.caller }, timeout: USAGE_TIMEOUT_MS, retries: 0 },
-              )
-              .catch((error: unknown) => {
-                if (!(error instanceof Errors.ServiceNotFoundError))
-                  logger.warn("cannot read the user's usage", { action, error: String(error) });
-                return {};
-              });
+          const ask = async (action: string) =>
+            (await optionalCall<CountedUsage>(
+              ctx,
+              action,
+              {},
+              {
+                caller: ctx.meta.caller,
+                timeoutMs: USAGE_TIMEOUT_MS,
+                logger,
+                warning: "cannot read the user's usage",
+              },
+            )) ?? {};
           const counted = await Promise.all([ask("memory-views.usage"), ask("attachment.usage")]);
           return {
             ...user,

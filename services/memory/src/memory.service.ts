@@ -1,4 +1,4 @@
-import { Errors, type Context, type ServiceSchema } from "moleculer";
+import type { Context, ServiceSchema } from "moleculer";
 import {
   DEFAULT_QUOTAS,
   PreconditionRequiredError,
@@ -13,7 +13,14 @@ import {
   type Quotas,
 } from "@second-brain/contracts";
 import type { EventStore } from "@second-brain/event-store";
-import { callInfoOf, callerOf, appErrorsMixin, createLogger, type Keyring } from "@second-brain/platform";
+import {
+  callInfoOf,
+  callerOf,
+  appErrorsMixin,
+  createLogger,
+  optionalCall,
+  type Keyring,
+} from "@second-brain/platform";
 import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
 import type { MemoryDeps, UsageOf } from "./application/deps.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
@@ -61,23 +68,18 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
    * no attachments, and GET still shows them.
    */
   const withAttachments = async (ctx: Ctx<unknown>, memory: Memory): Promise<Memory> => {
-    try {
-      const attachments = await ctx.call<AttachmentRef[], { memoryId: string }>(
-        "attachment.ofMemory",
-        { memoryId: memory.id },
-        { meta: { caller: callerOf(ctx) }, timeout: ATTACHMENTS_TIMEOUT_MS, retries: 0 },
-      );
-      return { ...memory, attachments };
-    } catch (error) {
-      // A deployment without the attachment service (or with it down) has nothing to list.
-      if (!(error instanceof Errors.ServiceNotFoundError)) {
-        logger.warn("cannot list the memory's attachments; answering without them", {
-          memoryId: memory.id,
-          error: String(error),
-        });
-      }
-      return memory;
-    }
+    const attachments = await optionalCall<AttachmentRef[]>(
+      ctx,
+      "attachment.ofMemory",
+      { memoryId: memory.id },
+      {
+        caller: callerOf(ctx),
+        timeoutMs: ATTACHMENTS_TIMEOUT_MS,
+        logger,
+        warning: "cannot list the memory's attachments; answering without them",
+      },
+    );
+    return attachments ? { ...memory, attachments } : memory;
   };
 
   /**
@@ -88,20 +90,17 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
     (ctx: Ctx<unknown>): UsageOf =>
     async (caller) => {
       if (quotas.memories === 0 && quotas.storedBytes === 0) return undefined;
-      try {
-        return await ctx.call<MemoryUsage, Record<string, never>>(
-          "memory-views.usage",
-          {},
-          { meta: { caller }, timeout: USAGE_TIMEOUT_MS, retries: 0 },
-        );
-      } catch (error) {
-        if (!(error instanceof Errors.ServiceNotFoundError)) {
-          logger.warn("cannot read the owner's usage; writing without the per-user quotas", {
-            error: String(error),
-          });
-        }
-        return undefined;
-      }
+      return optionalCall<MemoryUsage>(
+        ctx,
+        "memory-views.usage",
+        {},
+        {
+          caller,
+          timeoutMs: USAGE_TIMEOUT_MS,
+          logger,
+          warning: "cannot read the owner's usage; writing without the per-user quotas",
+        },
+      );
     };
 
   /** Runs a command on an existing memory; If-Match is required for edits and optional otherwise. */
