@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { VECTOR_INDEX_FROM_DOCUMENTS } from "@second-brain/read-models";
 import { synthesizeDocument, type Random } from "./corpus.ts";
 
 /**
@@ -53,7 +54,7 @@ export async function bulkLoad(
     for (const owner of owners) {
       for (let done = 0; done < owner.rows; done += BATCH) {
         const size = Math.min(BATCH, owner.rows - done);
-        await insertBatch(client, target.table, owner.ownerId, size, centroids, words, random);
+        await insertBatch(client, target.table, owner, size, centroids, words, random);
         loaded += size;
         if (loaded >= nextReport) {
           progress(`loading rows: ${loaded} / ${total}`);
@@ -62,10 +63,11 @@ export async function bulkLoad(
       }
     }
     await client.query(
-      `INSERT INTO ${target.statsTable} AS s (owner_id, documents)
-       SELECT * FROM unnest($1::text[], $2::int[])
-       ON CONFLICT (owner_id) DO UPDATE SET documents = s.documents + EXCLUDED.documents`,
-      [owners.map((o) => o.ownerId), owners.map((o) => o.rows)],
+      `INSERT INTO ${target.statsTable} AS s (owner_id, documents, vector_indexed)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::boolean[])
+       ON CONFLICT (owner_id) DO UPDATE SET documents = s.documents + EXCLUDED.documents,
+                                            vector_indexed = EXCLUDED.vector_indexed`,
+      [owners.map((o) => o.ownerId), owners.map((o) => o.rows), owners.map(inVectorIndex)],
     );
     const loadMs = performance.now() - started;
 
@@ -87,10 +89,13 @@ export async function bulkLoad(
   }
 }
 
+/** As the search projection flags them: owners from VECTOR_INDEX_FROM_DOCUMENTS on are in the index. */
+const inVectorIndex = (owner: OwnerRows): boolean => owner.rows >= VECTOR_INDEX_FROM_DOCUMENTS;
+
 async function insertBatch(
   client: pg.Client,
   table: string,
-  ownerId: string,
+  owner: OwnerRows,
   size: number,
   centroids: readonly (readonly number[])[],
   words: readonly string[],
@@ -99,19 +104,20 @@ async function insertBatch(
   const docs = Array.from({ length: size }, () => synthesizeDocument(centroids, words, random));
   await client.query(
     `INSERT INTO ${table} (memory_id, owner_id, version, title, content, type, status, tags,
-                           importance, confidence, created_at, updated_at, embedding)
+                           importance, confidence, created_at, updated_at, embedding, vector_indexed)
      SELECT u.id, $1, 1, u.title, u.content, 'semantic', 'active', string_to_array(u.tags, ','),
-            0.5, 0.8, u.created_at, u.created_at, u.embedding::vector
+            0.5, 0.8, u.created_at, u.created_at, u.embedding::vector, $8
      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
           AS u(id, title, content, tags, created_at, embedding)`,
     [
-      ownerId,
+      owner.ownerId,
       docs.map(() => randomUUID()),
       docs.map((d) => d.title),
       docs.map((d) => d.content),
       docs.map((d) => d.tags.join(",")),
       docs.map((d) => d.createdAt),
       docs.map((d) => d.embedding),
+      inVectorIndex(owner),
     ],
   );
 }

@@ -68,6 +68,39 @@ export function foldedMemoryFromRecord(id: string, record: FoldedMemoryRecord): 
   };
 }
 
+/**
+ * The same columns the other way, as `jsonb_to_recordset` reads them: a batch of rows goes to the
+ * database as one JSON parameter (`recordsJson`), so writing it costs one statement however many
+ * rows it holds.
+ */
+export const FOLDED_MEMORY_RECORD_TYPES =
+  "owner_id text, version int, title text, content text, type text, status text, " +
+  "status_before_archive text, tags text[], importance real, confidence real, links jsonb, " +
+  "source_url text, session_id text, attachments jsonb, metadata jsonb, " +
+  "created_at timestamptz, updated_at timestamptz";
+
+export function foldedMemoryRecord(memory: FoldedMemory): Record<(typeof FOLDED_MEMORY_COLUMNS)[number], unknown> {
+  return {
+    owner_id: memory.ownerId,
+    version: memory.version,
+    title: memory.title,
+    content: memory.content,
+    type: memory.type,
+    status: memory.status,
+    status_before_archive: memory.statusBeforeArchive,
+    tags: memory.tags,
+    importance: memory.importance,
+    confidence: memory.confidence,
+    links: memory.links,
+    source_url: memory.sourceUrl,
+    session_id: memory.sessionId,
+    attachments: memory.attachments,
+    metadata: memory.metadata,
+    created_at: memory.createdAt,
+    updated_at: memory.updatedAt,
+  };
+}
+
 /** A timestamp as the API shows it; `pg` returns Date, PGlite may return text. */
 export function isoOf(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();

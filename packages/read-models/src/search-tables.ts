@@ -1,5 +1,5 @@
 import type { FoldedMemory } from "@second-brain/contracts";
-import type { SqlPool } from "@second-brain/platform";
+import { joinedVector, type SqlPool } from "@second-brain/platform";
 import { FOLDED_MEMORY_COLUMNS, foldedMemoryFromRecord, type FoldedMemoryRecord } from "./memory-record.ts";
 
 /**
@@ -37,6 +37,16 @@ export function ownerStatsTable(model: string): string {
   return `search_owner_stats_${modelSlug(model)}`;
 }
 
+/**
+ * From how many documents an owner's rows enter the HNSW index (the `vector_indexed` flag, which the
+ * index is partial on). Searches scan an owner's rows exactly up to 10,000 documents (the search
+ * service's `exactMaxDocuments`), so an index entry for a smaller owner is never read, yet it was
+ * the dearest part of a create: a pgvector HNSW insert of 512 dimensions costs milliseconds of
+ * database CPU (docs/benchmarks.md). An owner is promoted a little before the search starts to use
+ * the index, once, and stays indexed; the embedded mode, which always scans exactly, never promotes.
+ */
+export const VECTOR_INDEX_FROM_DOCUMENTS = 8_000;
+
 export function checkpointName(model: string): string {
   return `search:${modelSlug(model)}`;
 }
@@ -60,7 +70,7 @@ export function documentFromRecord(record: DocumentRecord): SearchDocument {
 
 /** pgvector's text form of a vector, the way it is passed as a parameter. */
 export function vectorLiteral(vector: readonly number[]): string {
-  return `[${vector.join(",")}]`;
+  return `[${joinedVector(vector)}]`;
 }
 
 /** 32-bit FNV-1a in hex: a short, stable suffix for long model names. */

@@ -3,4 +3,10 @@
  * builds from the log. Kept here, with the other harness code, so that no unit's tests import
  * another unit.
  */
-export { migrateSearchIndex, startSearchProjection, type SearchProjection } from "@second-brain/search-index";
+export {
+  createDocumentsTable,
+  migrateSearchIndex,
+  SEARCH_MIGRATIONS,
+  startSearchProjection,
+  type SearchProjection,
+} from "@second-brain/search-index";

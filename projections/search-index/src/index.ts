@@ -4,7 +4,7 @@ export {
   type SearchProjection,
   type SearchProjectionOptions,
 } from "./read-model/search.projection.ts";
-export { projectSearchBatch, type BatchOutcome, type SearchBatchTarget } from "./read-model/search.apply.ts";
+export type { SearchBatchTarget } from "./read-model/search.apply.ts";
 export { evolveSearchDocument, embeddingText } from "./read-model/search.evolve.ts";
 export { activateModel, registerModel } from "./read-model/search.models.ts";
 export { migrateSearchIndex, SEARCH_MIGRATIONS } from "./migrations/index.ts";

@@ -13,7 +13,7 @@ export {
   exactNearest,
   hnswNearest,
   semanticCandidates,
-  ownerDocumentCount,
+  ownerSearchStats,
   type Candidate,
   type NearestQuery,
   type SemanticTarget,

@@ -226,7 +226,8 @@ describe("search on PostgreSQL + pgvector", function () {
     const vectors = new Map<string, { owner: string; vector: number[] }>();
 
     before(async () => {
-      // 5,000 rows bulk-loaded: one owner with 4,000, one with 100, the rest spread over 90 owners.
+      // 5,000 rows bulk-loaded: one owner with 4,000, one with 100, the rest spread over 90 owners;
+      // the large owner's rows are in the (partial) vector index, as the projection would flag them.
       const rows: [string, string, number[]][] = [];
       for (let i = 0; i < 5_000; i++) {
         const owner = i < 4_000 ? big : i < 4_100 ? small : `other-${i % 90}`;
@@ -239,15 +240,16 @@ describe("search on PostgreSQL + pgvector", function () {
         const chunk = rows.slice(i, i + 500);
         await log.pool.query(
           `INSERT INTO ${table} (memory_id, owner_id, version, content, type, status, importance, confidence,
-                                 created_at, updated_at, embedding)
-           SELECT id, owner, 1, 'bulk', 'semantic', 'active', 0.5, 0.5, now(), now(), v::vector
+                                 created_at, updated_at, embedding, vector_indexed)
+           SELECT id, owner, 1, 'bulk', 'semantic', 'active', 0.5, 0.5, now(), now(), v::vector, owner = $4
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, owner, v)`,
-          [chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => vectorLiteral(r[2]))],
+          [chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => vectorLiteral(r[2])), big],
         );
       }
       await log.pool.query(
-        `INSERT INTO ${stats} (owner_id, documents) SELECT owner_id, count(*) FROM ${table} GROUP BY owner_id
-         ON CONFLICT (owner_id) DO UPDATE SET documents = EXCLUDED.documents`,
+        `INSERT INTO ${stats} (owner_id, documents, vector_indexed)
+         SELECT owner_id, count(*), bool_or(vector_indexed) FROM ${table} GROUP BY owner_id
+         ON CONFLICT (owner_id) DO UPDATE SET documents = EXCLUDED.documents, vector_indexed = EXCLUDED.vector_indexed`,
       );
       await log.pool.query(`ANALYZE ${table}`);
     });

@@ -1,5 +1,12 @@
 import type { SqlClient } from "@second-brain/platform";
-import { MEMORY_COLUMNS, rowFromRecord, type MemoryRecord, type MemoryRow } from "@second-brain/read-models";
+import {
+  FOLDED_MEMORY_RECORD_TYPES,
+  foldedMemoryRecord,
+  MEMORY_COLUMNS,
+  rowFromRecord,
+  type MemoryRecord,
+  type MemoryRow,
+} from "@second-brain/read-models";
 import { MEMORIES_TABLE } from "./memories.table.ts";
 
 /**
@@ -23,12 +30,6 @@ export async function loadRowsForUpdate(
   return new Map(rows.map((record) => [record.id, rowFromRecord(record)]));
 }
 
-const RECORD_TYPES =
-  "id uuid, owner_id text, version int, title text, content text, type text, status text, " +
-  "status_before_archive text, tags text[], " +
-  "importance real, confidence real, links jsonb, source_url text, session_id text, attachments jsonb, " +
-  "metadata jsonb, created_at timestamptz, updated_at timestamptz";
-
 /** Writes many rows in one statement: a batch costs the same round trips however many it holds. */
 export async function upsertRows(
   client: SqlClient,
@@ -39,29 +40,10 @@ export async function upsertRows(
   const updates = MEMORY_COLUMNS.filter((column) => column !== "id")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
-  const records = rows.map((row) => ({
-    id: row.id,
-    owner_id: row.ownerId,
-    version: row.version,
-    title: row.title,
-    content: row.content,
-    type: row.type,
-    status: row.status,
-    status_before_archive: row.statusBeforeArchive,
-    tags: row.tags,
-    importance: row.importance,
-    confidence: row.confidence,
-    links: row.links,
-    source_url: row.sourceUrl,
-    session_id: row.sessionId,
-    attachments: row.attachments,
-    metadata: row.metadata,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  }));
+  const records = rows.map((row) => ({ id: row.id, ...foldedMemoryRecord(row) }));
   await client.query(
     `INSERT INTO ${table} (${MEMORY_COLUMNS_SQL})
-     SELECT ${MEMORY_COLUMNS_SQL} FROM jsonb_to_recordset($1::text::jsonb) AS r(${RECORD_TYPES})
+     SELECT ${MEMORY_COLUMNS_SQL} FROM jsonb_to_recordset($1::text::jsonb) AS r(id uuid, ${FOLDED_MEMORY_RECORD_TYPES})
      ON CONFLICT (id) DO UPDATE SET ${updates}`,
     [JSON.stringify(records)],
   );

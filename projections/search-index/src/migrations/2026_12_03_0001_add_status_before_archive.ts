@@ -1,5 +1,6 @@
 import type { SqlClient } from "@second-brain/platform";
-import { documentsTable, SEARCH_MODELS_TABLE } from "@second-brain/read-models";
+import { documentsTable } from "@second-brain/read-models";
+import { modelsWithTables } from "../read-model/search.tables.ts";
 
 /**
  * Keeps what an archived memory returns to when restored, in every model's documents table: a
@@ -12,7 +13,7 @@ import { documentsTable, SEARCH_MODELS_TABLE } from "@second-brain/read-models";
 export const addStatusBeforeArchive = {
   name: "2026_12_03_0001_add_status_before_archive",
   async up(client: SqlClient): Promise<void> {
-    for (const table of await existingDocumentTables(client)) {
+    for (const table of (await modelsWithTables(client)).map(documentsTable)) {
       await client.query(
         `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS status_before_archive text NOT NULL DEFAULT 'active'`,
       );
@@ -20,21 +21,8 @@ export const addStatusBeforeArchive = {
     }
   },
   async down(client: SqlClient): Promise<void> {
-    for (const table of await existingDocumentTables(client)) {
+    for (const table of (await modelsWithTables(client)).map(documentsTable)) {
       await client.query(`ALTER TABLE ${table} DROP COLUMN IF EXISTS status_before_archive`);
     }
   },
 };
-
-async function existingDocumentTables(client: SqlClient): Promise<string[]> {
-  const { rows } = await client.query<{ model: string }>(`SELECT model FROM ${SEARCH_MODELS_TABLE}`);
-  const tables: string[] = [];
-  for (const { model } of rows) {
-    const table = documentsTable(model);
-    const found = await client.query<{ name: string | null }>(`SELECT to_regclass($1)::text AS name`, [
-      table,
-    ]);
-    if (found.rows[0]?.name) tables.push(table);
-  }
-  return tables;
-}

@@ -2,8 +2,9 @@ import { EMBEDDING_CACHE_COMPONENT, embeddingCacheMigrations } from "@second-bra
 import { runMigrations, type SqlPool } from "@second-brain/platform";
 import { createSearchModels } from "./2026_12_01_0001_create_search_models.ts";
 import { addStatusBeforeArchive } from "./2026_12_03_0001_add_status_before_archive.ts";
+import { partialVectorIndex } from "./2026_12_03_0002_partial_vector_index.ts";
 
-export const SEARCH_MIGRATIONS = [createSearchModels, addStatusBeforeArchive];
+export const SEARCH_MIGRATIONS = [createSearchModels, addStatusBeforeArchive, partialVectorIndex];
 
 /** Brings the shared search schema up to date; safe to run from several processes at once. */
 export async function migrateSearchIndex(pool: SqlPool): Promise<void> {

@@ -1,9 +1,8 @@
-import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { RecordedEvent } from "@second-brain/contracts";
 import { purgeOwnerEmbeddings, type Embedder } from "@second-brain/embeddings";
 import type { Keyring, SqlClient, SqlPool } from "@second-brain/platform";
-import { projectBatch, type BatchHandlers, type ProjectionLogger } from "@second-brain/projection";
+import type { BatchHandlers, ProjectionLogger } from "@second-brain/projection";
 import {
-  checkpointName,
   decodeMemoryEvent,
   documentsTable,
   ownerStatsTable,
@@ -16,10 +15,11 @@ import {
 import { embeddingText, evolveSearchDocument } from "./search.evolve.ts";
 import {
   adjustOwnerCounts,
-  deleteDocument,
+  deleteDocuments,
   loadDocuments,
+  promoteToVectorIndex,
   purgeOwnerDocuments,
-  upsertDocument,
+  upsertDocuments,
 } from "./search.rows.ts";
 
 export type { ProjectionLogger };
@@ -29,12 +29,11 @@ export interface SearchBatchTarget {
   keyring: Keyring;
   embedder: Embedder;
   logger?: ProjectionLogger;
-}
-
-export interface BatchOutcome {
-  position: LogPosition;
-  /** Owners whose documents changed: their cached search results are stale. */
-  owners: Set<string>;
+  /**
+   * From how many documents an owner's rows enter the vector index (VECTOR_INDEX_FROM_DOCUMENTS);
+   * null for never (the embedded mode, whose searches always scan exactly).
+   */
+  vectorIndexFrom: number | null;
 }
 
 /** The batch folded onto the documents, outside any transaction; written by writeSearchBatch. */
@@ -58,19 +57,6 @@ export function searchBatchHandlers(target: SearchBatchTarget): BatchHandlers<Se
   return {
     prepare: (events) => planSearchBatch(target, events),
     apply: (client, _events, plan) => writeSearchBatch(client, target, plan),
-  };
-}
-
-export async function projectSearchBatch(
-  target: SearchBatchTarget,
-  after: LogPosition,
-  events: readonly RecordedEvent[],
-): Promise<BatchOutcome> {
-  const batch = { pool: target.pool, name: checkpointName(target.embedder.model) };
-  const done = await projectBatch(batch, searchBatchHandlers(target), after, events);
-  return {
-    position: done?.position ?? after,
-    owners: done?.applied?.context.owners ?? new Set(),
   };
 }
 
@@ -149,16 +135,26 @@ async function writeSearchBatch(
     }
   }
   const deltas = new Map<string, number>();
+  const upserts: SearchDocument[] = [];
+  const deletes: string[] = [];
   for (const id of plan.changed) {
     const before = plan.stored.get(id);
     const doc = plan.docs.get(id) ?? null;
     const ownerId = doc?.ownerId ?? before?.ownerId;
     if (!ownerId || plan.erased.has(ownerId)) continue;
-    if (doc) await upsertDocument(client, table, doc);
-    else if (before) await deleteDocument(client, table, id);
+    if (doc) upserts.push(doc);
+    else if (before) deletes.push(id);
     deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
   }
+  await upsertDocuments(client, table, stats, upserts);
+  await deleteDocuments(client, table, deletes);
   await adjustOwnerCounts(client, stats, deltas);
+  const { vectorIndexFrom } = target;
+  if (vectorIndexFrom === null) return;
+  const grown = [...deltas].filter(([, delta]) => delta > 0).map(([ownerId]) => ownerId);
+  const promoted = await promoteToVectorIndex(client, table, stats, grown, vectorIndexFrom);
+  for (const ownerId of promoted)
+    target.logger?.info("an owner's documents entered the vector index", { ownerId, model });
 }
 
 /**

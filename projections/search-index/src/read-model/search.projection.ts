@@ -4,7 +4,13 @@ import { createLogger, type Cache, type Keyring, type SqlPool } from "@second-br
 import { startProjection, type RunningProjection } from "@second-brain/projection";
 import { searchBatchHandlers, type ProjectionLogger, type SearchBatchTarget } from "./search.apply.ts";
 import { activateModel, registerModel } from "./search.models.ts";
-import { cacheGenerations, checkpointName, modelState, ownerGenerationKey } from "@second-brain/read-models";
+import {
+  cacheGenerations,
+  checkpointName,
+  modelState,
+  ownerGenerationKey,
+  VECTOR_INDEX_FROM_DOCUMENTS,
+} from "@second-brain/read-models";
 
 export interface SearchProjectionOptions {
   pool: SqlPool;
@@ -20,6 +26,8 @@ export interface SearchProjectionOptions {
    * lone create is findable as soon as it is embedded.
    */
   batchSize?: number;
+  /** From how many documents an owner is searched through the vector index; default by pool (search.apply.ts). */
+  vectorIndexFrom?: number | null;
 }
 
 export interface SearchProjection extends RunningProjection {
@@ -36,7 +44,14 @@ export async function startSearchProjection(options: SearchProjectionOptions): P
   const { pool, store, embedder, cache } = options;
   const logger = options.logger ?? createLogger("search-index");
   const model = embedder.model;
-  const target: SearchBatchTarget = { pool, keyring: options.keyring, embedder, logger };
+  const target: SearchBatchTarget = {
+    pool,
+    keyring: options.keyring,
+    embedder,
+    logger,
+    vectorIndexFrom:
+      options.vectorIndexFrom === undefined ? defaultVectorIndexFrom(pool) : options.vectorIndexFrom,
+  };
   await registerModel(pool, model, embedder.dimensions);
   let ready = (await modelState(pool, model))?.ready ?? false;
 
@@ -60,4 +75,9 @@ export async function startSearchProjection(options: SearchProjectionOptions): P
     },
   });
   return { ...projection, ready: () => ready };
+}
+
+/** PGlite's searches always scan exactly (the search service), so nothing there reads the index. */
+function defaultVectorIndexFrom(pool: SqlPool): number | null {
+  return pool.kind === "pglite" ? null : VECTOR_INDEX_FROM_DOCUMENTS;
 }

@@ -2,6 +2,8 @@ import type { SqlClient, SqlPool } from "@second-brain/platform";
 import {
   documentFromRecord,
   DOCUMENT_COLUMNS,
+  FOLDED_MEMORY_RECORD_TYPES,
+  foldedMemoryRecord,
   vectorLiteral,
   type DocumentRecord,
   type SearchDocument,
@@ -25,41 +27,46 @@ export async function loadDocuments(
   return new Map(rows.map((record) => [record.memory_id, documentFromRecord(record)]));
 }
 
-export async function upsertDocument(client: SqlClient, table: string, doc: SearchDocument): Promise<void> {
+/**
+ * Writes a batch's documents in one statement. A new row enters the vector index when its owner
+ * already has (`vector_indexed` from the owner's stats); an updated row keeps its flag.
+ */
+export async function upsertDocuments(
+  client: SqlClient,
+  table: string,
+  statsTable: string,
+  docs: readonly SearchDocument[],
+): Promise<void> {
+  if (docs.length === 0) return;
+  const columns = DOCUMENT_COLUMNS.join(", ");
   const updates = DOCUMENT_COLUMNS.filter((column) => column !== "memory_id")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
+  const records = docs.map((doc) => ({
+    memory_id: doc.id,
+    ...foldedMemoryRecord(doc),
+    embedding: doc.embedding ? vectorLiteral(doc.embedding) : null,
+  }));
+  const selected = DOCUMENT_COLUMNS.map((column) =>
+    column === "embedding" ? "r.embedding::vector" : `r.${column}`,
+  ).join(", ");
   await client.query(
-    `INSERT INTO ${table} (${DOCUMENT_COLUMNS.join(", ")})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12::jsonb, $13, $14, $15::jsonb,
-             $16::jsonb, $17, $18, $19::vector)
+    `INSERT INTO ${table} (${columns}, vector_indexed)
+     SELECT ${selected}, coalesce(s.vector_indexed, false)
+       FROM jsonb_to_recordset($1::text::jsonb)
+            AS r(memory_id uuid, ${FOLDED_MEMORY_RECORD_TYPES}, embedding text)
+       LEFT JOIN ${statsTable} s ON s.owner_id = r.owner_id
      ON CONFLICT (memory_id) DO UPDATE SET ${updates}`,
-    [
-      doc.id,
-      doc.ownerId,
-      doc.version,
-      doc.title,
-      doc.content,
-      doc.type,
-      doc.status,
-      doc.statusBeforeArchive,
-      doc.tags,
-      doc.importance,
-      doc.confidence,
-      JSON.stringify(doc.links),
-      doc.sourceUrl,
-      doc.sessionId,
-      JSON.stringify(doc.attachments),
-      JSON.stringify(doc.metadata),
-      doc.createdAt,
-      doc.updatedAt,
-      doc.embedding ? vectorLiteral(doc.embedding) : null,
-    ],
+    [JSON.stringify(records)],
   );
 }
 
-export async function deleteDocument(client: SqlClient, table: string, id: string): Promise<void> {
-  await client.query(`DELETE FROM ${table} WHERE memory_id = $1`, [id]);
+export async function deleteDocuments(
+  client: SqlClient,
+  table: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length > 0) await client.query(`DELETE FROM ${table} WHERE memory_id = ANY($1::uuid[])`, [ids]);
 }
 
 /** Adds `delta` documents to each owner's count (the count picks the owner's search path). */
@@ -76,6 +83,33 @@ export async function adjustOwnerCounts(
      ON CONFLICT (owner_id) DO UPDATE SET documents = GREATEST(s.documents + EXCLUDED.documents, 0)`,
     [changed.map(([owner]) => owner), changed.map(([, delta]) => delta)],
   );
+}
+
+/**
+ * Puts the rows of each of `owners` that has reached `from` documents into the vector index, once:
+ * the owner is flagged and stays indexed (so an owner searched through the index is always in it).
+ */
+export async function promoteToVectorIndex(
+  client: SqlClient,
+  table: string,
+  statsTable: string,
+  owners: readonly string[],
+  from: number,
+): Promise<string[]> {
+  if (owners.length === 0) return [];
+  const { rows } = await client.query<{ owner_id: string }>(
+    `UPDATE ${statsTable} SET vector_indexed = true
+      WHERE owner_id = ANY($1::text[]) AND documents >= $2 AND NOT vector_indexed RETURNING owner_id`,
+    [owners, from],
+  );
+  const promoted = rows.map((row) => row.owner_id);
+  if (promoted.length > 0) {
+    await client.query(
+      `UPDATE ${table} SET vector_indexed = true WHERE owner_id = ANY($1::text[]) AND NOT vector_indexed`,
+      [promoted],
+    );
+  }
+  return promoted;
 }
 
 /** Crypto-shredding: once an owner's key is gone, nothing of theirs stays searchable. */

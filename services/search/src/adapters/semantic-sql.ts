@@ -16,7 +16,8 @@ export interface Candidate {
  *   found through the (owner_id, status, created_at) btree. Recall is 1 by construction. The
  *   MATERIALIZED CTE computes the distances of exactly those rows, so the planner cannot turn the
  *   ORDER BY into an HNSW scan that filters afterwards and silently returns too few rows.
- * - larger owners hold a large share of the table, which is where HNSW filtering works: an
+ * - larger owners hold a large share of the table, which is where HNSW filtering works (the index
+ *   is partial: it holds only such owners' rows, flagged `vector_indexed` by the projection): an
  *   iterative scan (relaxed order) gathers a generous candidate pool, which is then re-ranked by
  *   exact distance. If the filters leave it short of `limit` rows, the exact path answers instead.
  * Thresholds: docs/floors.md records an exact scan of 100k × 512 at p50 230 ms, ~2.3 µs a row, so
@@ -44,12 +45,16 @@ export interface SemanticTarget {
   tuning: SemanticTuning;
 }
 
-export async function ownerDocumentCount(target: SemanticTarget, ownerId: string): Promise<number> {
-  const { rows } = await target.pool.query<{ documents: number }>(
-    `SELECT documents FROM ${target.statsTable} WHERE owner_id = $1`,
+/** How many documents an owner has, and whether their rows are in the (partial) vector index. */
+export async function ownerSearchStats(
+  target: SemanticTarget,
+  ownerId: string,
+): Promise<{ documents: number; vectorIndexed: boolean }> {
+  const { rows } = await target.pool.query<{ documents: number; vector_indexed: boolean }>(
+    `SELECT documents, vector_indexed FROM ${target.statsTable} WHERE owner_id = $1`,
     [ownerId],
   );
-  return Number(rows[0]?.documents ?? 0);
+  return { documents: Number(rows[0]?.documents ?? 0), vectorIndexed: rows[0]?.vector_indexed === true };
 }
 
 /** One owner's nearest-neighbour question. */
@@ -71,9 +76,10 @@ export async function semanticCandidates(
   excludeId?: string,
 ): Promise<Candidate[]> {
   const query: NearestQuery = { ownerId, vector, filters, k, excludeId };
-  const documents = await ownerDocumentCount(target, ownerId);
+  const { documents, vectorIndexed } = await ownerSearchStats(target, ownerId);
   // PGlite (the embedded mode) is one person's store on one single-threaded backend: exact always.
-  if (documents <= target.tuning.exactMaxDocuments || target.pool.kind === "pglite") {
+  // An owner whose rows are not in the vector index (VECTOR_INDEX_FROM_DOCUMENTS) is scanned too.
+  if (documents <= target.tuning.exactMaxDocuments || !vectorIndexed || target.pool.kind === "pglite") {
     return exactNearest(target, query);
   }
   const approximate = await hnswNearest(target, query);
@@ -113,7 +119,7 @@ export async function hnswNearest(target: SemanticTarget, query: NearestQuery): 
       `WITH candidates AS MATERIALIZED (
          SELECT d.memory_id, d.embedding <=> $1::vector AS distance
          FROM ${target.table} d
-         WHERE ${where.sql}${exclude}
+         WHERE ${where.sql}${exclude} AND d.vector_indexed
          ORDER BY d.embedding <=> $1::vector
          LIMIT $3
        )
