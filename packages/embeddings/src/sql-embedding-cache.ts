@@ -1,4 +1,4 @@
-import type { Migration, SqlClient, SqlPool } from "@second-brain/platform";
+import { joinedVector, type Migration, type SqlClient, type SqlPool } from "@second-brain/platform";
 import type { EmbeddingCache } from "./embedding-cache.ts";
 
 export const EMBEDDING_CACHE_COMPONENT = "embedding-cache";
@@ -82,7 +82,7 @@ export function createSqlEmbeddingCache(pool: SqlPool): EmbeddingCache {
           ownerId,
           model,
           entries.map((entry) => entry.textHash),
-          entries.map((entry) => `{${entry.vector.join(",")}}`),
+          entries.map((entry) => `{${joinedVector(entry.vector)}}`),
         ],
       );
     },
