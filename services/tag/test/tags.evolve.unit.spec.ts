@@ -48,6 +48,23 @@ describe("tags read model evolve", () => {
     }
   });
 
+  it("keeps no row for a memory until it carries a tag, then follows it as any other", () => {
+    const untagged = { ...base, type: "MemoryCreated", streamVersion: 1, tags: [] };
+    expect(fold([untagged])).to.equal(null);
+    expect(fold([{ ...base, type: "MemoryCreated", streamVersion: 1 }])).to.equal(null);
+    expect(fold([untagged, deleted])).to.equal(null);
+    const tagged = fold([untagged, retagged]);
+    expect(tagged).to.deep.equal({ ...base, version: 3, tags: ["b", "c"], deleted: false });
+    expect(countChanges(null, tagged)).to.deep.equal(
+      new Map([
+        ["b", 1],
+        ["c", 1],
+      ]),
+    );
+    // A repeated creation after the row exists changes nothing.
+    expect(evolveTagMemory(tagged, untagged)).to.equal(tagged);
+  });
+
   it("archiving and other edits leave the counts alone", () => {
     const row = fold([created]);
     expect(evolveTagMemory(row, { ...base, type: "MemoryArchived", streamVersion: 2 })).to.equal(row);

@@ -6,15 +6,15 @@ import {
   type RecordedEvent,
 } from "@second-brain/contracts";
 import { decryptFields, type Keyring, type SqlClient } from "@second-brain/platform";
-import { isoOf, prefetchKeys, type KeyLookup } from "@second-brain/read-models";
+import { prefetchKeys, type KeyLookup } from "@second-brain/read-models";
 import { sessionPersonalFields } from "../application/session-stream.ts";
 import type { SessionEventEnvelope } from "../domain/session.ts";
 import {
   evolveSessionMemory,
   evolveSessionRow,
-  type SessionMemoryRow,
-  type SessionRow,
+  type MemoryEventFacts,
 } from "./sessions.evolve.ts";
+import { loadMemberships, loadSessions, purgeOwner, saveMemberships, saveSessions } from "./sessions.rows.ts";
 
 /** Keys of the session owners in the batch, fetched before the transaction opens (see prefetchKeys). */
 export function prefetchSessionKeys(keyring: Keyring, events: readonly RecordedEvent[]): Promise<KeyLookup> {
@@ -22,9 +22,12 @@ export function prefetchSessionKeys(keyring: Keyring, events: readonly RecordedE
 }
 
 /**
- * Applies a batch to the sessions read model on the transaction's client. Session events fold
- * into `sessions`; memory events into `session_memories`. Each row keeps the stream version it
- * reflects, so applying the same events again changes nothing.
+ * Applies a batch to the sessions read model on the transaction's client, in a fixed number of
+ * statements however many events it holds: the rows the batch touches are read in one statement
+ * per table (locked until commit), folded in memory in log order, and written back in one
+ * statement per table. Session events fold into `sessions`; memory events into `session_memories`
+ * (only memories created in a session have a row). Each row keeps the stream version it reflects,
+ * so applying the same events again changes nothing.
  */
 export async function applySessionEvents(
   client: SqlClient,
@@ -32,21 +35,20 @@ export async function applySessionEvents(
   keyOf: KeyLookup,
 ): Promise<void> {
   const purged = new Set<string>();
+  const sessionEvents: SessionEventEnvelope[] = [];
+  const memoryFacts: MemoryEventFacts[] = [];
+  // Facts in log order; an erasure drops what came before it of that owner.
+  const order: ({ erased: string } | { session: SessionEventEnvelope } | { memory: MemoryEventFacts })[] = [];
   for (const recorded of events) {
+    const ownerId = recorded.metadata.ownerId;
     if (recorded.type === USER_ERASED) {
       // Erasure announces itself, so an owner who never writes again is still purged.
-      const ownerId = recorded.metadata.ownerId;
-      if (!purged.has(ownerId)) await purgeOwner(client, ownerId);
-      purged.add(ownerId);
-      continue;
-    }
-    if (recorded.streamId.startsWith(SESSION_STREAM_PREFIX)) {
-      const ownerId = recorded.metadata.ownerId;
+      order.push({ erased: ownerId });
+    } else if (recorded.streamId.startsWith(SESSION_STREAM_PREFIX)) {
       const key = await keyOf(ownerId);
+      // The owner was erased (crypto-shredding): nothing of theirs may stay readable.
       if (!key) {
-        // The owner was erased (crypto-shredding): nothing of theirs may stay readable.
-        if (!purged.has(ownerId)) await purgeOwner(client, ownerId);
-        purged.add(ownerId);
+        order.push({ erased: ownerId });
         continue;
       }
       const data = decryptFields(
@@ -60,99 +62,57 @@ export async function applySessionEvents(
         data,
         streamVersion: recorded.streamVersion,
         metadata: recorded.metadata,
-      };
-      const row = await loadSession(client, (data as { sessionId: string }).sessionId);
-      const next = evolveSessionRow(row, event as SessionEventEnvelope);
-      if (next && next !== row) await saveSession(client, next);
+      } as SessionEventEnvelope;
+      sessionEvents.push(event);
+      order.push({ session: event });
     } else if (recorded.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
-      if (recorded.type !== "MemoryCreated" && recorded.type !== "MemoryDeleted") continue;
       const data = recorded.data as Pick<MemoryCreatedData, "memoryId" | "sessionId">;
-      const row = await loadMembership(client, data.memoryId);
-      const next = evolveSessionMemory(row, {
+      // A memory created outside any session changes nothing here: not even a row is read.
+      const matters =
+        (recorded.type === "MemoryCreated" && typeof data.sessionId === "string") ||
+        recorded.type === "MemoryDeleted";
+      if (!matters) continue;
+      const fact = {
         type: recorded.type,
         memoryId: data.memoryId,
         sessionId: data.sessionId ?? null,
-        ownerId: recorded.metadata.ownerId,
+        ownerId,
         streamVersion: recorded.streamVersion,
         occurredAt: recorded.metadata.occurredAt,
-      });
-      if (next && next !== row) await saveMembership(client, next);
+      };
+      memoryFacts.push(fact);
+      order.push({ memory: fact });
     }
   }
-}
-
-async function loadSession(client: SqlClient, id: string): Promise<SessionRow | null> {
-  const { rows } = await client.query<Record<string, unknown>>(
-    `SELECT id::text, owner_id, version, title, context, status, message_count, created_at, updated_at
-       FROM sessions WHERE id = $1 FOR UPDATE`,
-    [id],
-  );
-  return rows[0] ? sessionFromSql(rows[0]) : null;
-}
-
-export function sessionFromSql(row: Record<string, unknown>): SessionRow {
-  return {
-    id: row.id as string,
-    ownerId: row.owner_id as string,
-    version: row.version as number,
-    title: row.title as string | null,
-    context: row.context as Record<string, unknown>,
-    status: row.status as SessionRow["status"],
-    messageCount: row.message_count as number,
-    createdAt: isoOf(row.created_at as string),
-    updatedAt: isoOf(row.updated_at as string),
-  };
-}
-
-async function saveSession(client: SqlClient, row: SessionRow): Promise<void> {
-  await client.query(
-    `INSERT INTO sessions (id, owner_id, version, title, context, status, message_count, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, title = EXCLUDED.title,
-       context = EXCLUDED.context, status = EXCLUDED.status, message_count = EXCLUDED.message_count,
-       updated_at = EXCLUDED.updated_at`,
-    [
-      row.id,
-      row.ownerId,
-      row.version,
-      row.title,
-      JSON.stringify(row.context),
-      row.status,
-      row.messageCount,
-      row.createdAt,
-      row.updatedAt,
-    ],
-  );
-}
-
-async function loadMembership(client: SqlClient, memoryId: string): Promise<SessionMemoryRow | null> {
-  const { rows } = await client.query<Record<string, unknown>>(
-    `SELECT memory_id::text, session_id::text, owner_id, version, deleted, created_at
-       FROM session_memories WHERE memory_id = $1 FOR UPDATE`,
-    [memoryId],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    memoryId: row.memory_id as string,
-    sessionId: row.session_id as string,
-    ownerId: row.owner_id as string,
-    version: row.version as number,
-    deleted: row.deleted as boolean,
-    createdAt: isoOf(row.created_at as string),
-  };
-}
-
-async function saveMembership(client: SqlClient, row: SessionMemoryRow): Promise<void> {
-  await client.query(
-    `INSERT INTO session_memories (memory_id, session_id, owner_id, version, deleted, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (memory_id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted`,
-    [row.memoryId, row.sessionId, row.ownerId, row.version, row.deleted, row.createdAt],
-  );
-}
-
-async function purgeOwner(client: SqlClient, ownerId: string): Promise<void> {
-  await client.query("DELETE FROM sessions WHERE owner_id = $1", [ownerId]);
-  await client.query("DELETE FROM session_memories WHERE owner_id = $1", [ownerId]);
+  const sessions = await loadSessions(client, [
+    ...new Set(sessionEvents.map((event) => (event.data as { sessionId: string }).sessionId)),
+  ]);
+  const memberships = await loadMemberships(client, [...new Set(memoryFacts.map((fact) => fact.memoryId))]);
+  const changedSessions = new Set<string>();
+  const changedMemberships = new Set<string>();
+  for (const fact of order) {
+    if ("erased" in fact) {
+      purged.add(fact.erased);
+    } else if ("session" in fact) {
+      const id = (fact.session.data as { sessionId: string }).sessionId;
+      const row = sessions.get(id) ?? null;
+      const next = evolveSessionRow(row, fact.session);
+      if (next && next !== row) {
+        sessions.set(id, next);
+        changedSessions.add(id);
+      }
+    } else {
+      const row = memberships.get(fact.memory.memoryId) ?? null;
+      const next = evolveSessionMemory(row, fact.memory);
+      if (next && next !== row) {
+        memberships.set(fact.memory.memoryId, next);
+        changedMemberships.add(fact.memory.memoryId);
+      }
+    }
+  }
+  for (const ownerId of purged) await purgeOwner(client, ownerId);
+  const kept = <T extends { ownerId: string }>(rows: (T | undefined)[]) =>
+    rows.filter((row): row is T => row !== undefined && !purged.has(row.ownerId));
+  await saveSessions(client, kept([...changedSessions].map((id) => sessions.get(id))));
+  await saveMemberships(client, kept([...changedMemberships].map((id) => memberships.get(id))));
 }

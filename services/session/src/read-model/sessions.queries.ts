@@ -5,7 +5,7 @@ import {
   type SessionSummary,
 } from "@second-brain/contracts";
 import type { SqlPool } from "@second-brain/platform";
-import { sessionFromSql } from "./sessions.apply.ts";
+import { sessionFromSql } from "./sessions.rows.ts";
 
 export interface ListSessionsOptions {
   status?: SessionStatus;

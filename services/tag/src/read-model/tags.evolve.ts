@@ -24,24 +24,34 @@ export interface MemoryTagFacts {
 /**
  * Only creations, tag changes and deletions matter. A row records the version of the last one it
  * applied: an event at or below it was applied before (events of a stream arrive in order), so a
- * repeated delivery returns the row unchanged. The deleted row stays as a tombstone.
+ * repeated delivery returns the row unchanged. The deleted row stays as a tombstone. A memory gets
+ * its row with its first tag: until then there is nothing to count or rename, and a tag change
+ * without a row is a memory created untagged (the memory service decides tag changes only for
+ * memories that exist and are not deleted).
  */
 export function evolveTagMemory(row: TagMemoryRow | null, event: MemoryTagFacts): TagMemoryRow | null {
   if (row && event.streamVersion <= row.version) return row;
   switch (event.type) {
     case "MemoryCreated":
-      if (row) return row;
+      if (row || !event.tags?.length) return row;
       return {
         memoryId: event.memoryId,
         ownerId: event.ownerId,
         version: event.streamVersion,
-        tags: [...(event.tags ?? [])],
+        tags: [...event.tags],
         deleted: false,
       };
     case "MemoryTagsSet":
-      return row && !row.deleted
-        ? { ...row, version: event.streamVersion, tags: [...(event.tags ?? [])] }
-        : row;
+      if (!row) {
+        return {
+          memoryId: event.memoryId,
+          ownerId: event.ownerId,
+          version: event.streamVersion,
+          tags: [...(event.tags ?? [])],
+          deleted: false,
+        };
+      }
+      return row.deleted ? row : { ...row, version: event.streamVersion, tags: [...(event.tags ?? [])] };
     case "MemoryDeleted":
       return row ? { ...row, version: event.streamVersion, deleted: true } : row;
     default:
