@@ -126,6 +126,24 @@ describe("access tokens", () => {
     }
   });
 
+  it("refuses a critical header extension, a token not yet valid, and a signature spelled another way", async () => {
+    const withCrit = b64({ alg: "HS256", typ: "JWT", crit: ["b64"], b64: false });
+    await expectUnauthenticated(() => verifyAccessToken(signWith(`${withCrit}.${b64(base)}`), SECRET, NOW));
+    const notYet = { ...base, nbf: NOW / 1000 + 60 };
+    await expectUnauthenticated(() => verifyAccessToken(signWith(`${header}.${b64(notYet)}`), SECRET, NOW));
+    const token = signWith(`${header}.${b64(base)}`);
+    expect(await verifyAccessToken(token, SECRET, NOW)).to.include({ userId: "u-1" });
+    // The same signature bytes with characters base64url decoding would skip over.
+    const [h, p, signature] = token.split(".") as [string, string, string];
+    for (const spelled of [
+      `${signature}=`,
+      `${signature.slice(0, 5)}!${signature.slice(5)}`,
+      `${signature} `,
+    ]) {
+      await expectUnauthenticated(() => verifyAccessToken(`${h}.${p}.${spelled}`, SECRET, NOW));
+    }
+  });
+
   it("refuses malformed tokens", async () => {
     for (const token of ["", "abc", "a.b", "a.b.c.d", "!!!.???.***", `${b64({ alg: "HS256" })}.e30`]) {
       await expectUnauthenticated(() => verifyAccessToken(token, SECRET, NOW));
