@@ -63,6 +63,11 @@ export interface CommandResult<S> {
   state: S;
   /** The stream's version at that point. */
   version: number;
+  /**
+   * From decideAndAppend only: true when an earlier attempt of the command had stored its events,
+   * so nothing was appended now (`handle` answers a retry exactly as the first attempt, unmarked).
+   */
+  retried?: boolean;
 }
 
 /** Where a stream stands: enough to decide the next command on it and append. */
@@ -79,6 +84,12 @@ export interface LoadedStream<E extends DomainEvent, S> extends StreamAt<S> {
 export interface CommandHandler<C extends Command, E extends DomainEvent, S> {
   /** Reads, checks the owner, decrypts and folds a stream. */
   load(streamId: string, reader: Caller | "system"): Promise<LoadedStream<E, S>>;
+  /**
+   * A stream as it stands before its first event, without reading it: for a command that starts a
+   * stream whose id is new (derived from the command), so that the common case costs no read.
+   * Appending on it expects no stream; a retry or a twin then conflicts or is answered as stored.
+   */
+  unborn(streamId: string): StreamAt<S>;
   /**
    * The whole write path: load, answer a retried command as its first attempt did, check If-Match,
    * decide, encrypt and append expecting the version read.
@@ -102,10 +113,16 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
   const { decider, store, encryption } = options;
   const personalFields = (type: string) => encryption?.personalFields[type] ?? [];
 
+  const unborn = (streamId: string): StreamAt<S> => ({
+    streamId,
+    ownerId: null,
+    version: 0,
+    state: decider.initialState(),
+  });
+
   const load = async (streamId: string, reader: Caller | "system"): Promise<LoadedStream<E, S>> => {
     const recorded = await store.readStream(streamId);
-    if (recorded.length === 0)
-      return { streamId, ownerId: null, events: [], version: 0, state: decider.initialState() };
+    if (recorded.length === 0) return { ...unborn(streamId), events: [] };
     const ownerId = recorded[0]!.metadata.ownerId;
     if (reader !== "system" && ownerId !== reader.userId) throw options.notFound();
     const events = (await decrypt(ownerId, recorded)) as LoadedEvent<E>[];
@@ -167,7 +184,9 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
     // Twin attempts of one command that both read the same version append the same ids there: the
     // store keeps the first, and the second answers with what the first stored.
     const result = await store.appendToStream(loaded.streamId, toAppend, { expectedVersion: loaded.version });
-    if (result.alreadyStored) return storedAnswer(loaded.streamId, context, ids[events.length - 1]!);
+    if (result.alreadyStored) {
+      return { ...(await storedAnswer(loaded.streamId, context, ids[events.length - 1]!)), retried: true };
+    }
     const appended = events.map((event, index) => ({
       ...event,
       metadata,
@@ -199,11 +218,14 @@ export function commandHandler<C extends Command, E extends DomainEvent, S>(
     if (expectedVersion !== undefined && exists(loaded.state) && expectedVersion !== loaded.version) {
       throw new VersionConflictError(expectedVersion, loaded.version);
     }
-    return decideAndAppend(loaded, command, context);
+    // A twin's answer is the first attempt's, with nothing to tell them apart.
+    const { retried: _retried, ...result } = await decideAndAppend(loaded, command, context);
+    return result;
   };
 
   return {
     load,
+    unborn,
     decideAndAppend,
     handle: (streamId, command, context) =>
       context.expectedVersion === undefined

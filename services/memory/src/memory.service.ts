@@ -23,6 +23,7 @@ import {
 } from "@second-brain/platform";
 import { createMemory, type CreateMemoryBody } from "./application/create-memory.ts";
 import type { MemoryDeps, UsageOf } from "./application/deps.ts";
+import { usageCache } from "./application/usage-cache.ts";
 import { handleCommand, type HandleOptions } from "./application/handle-command.ts";
 import { linkMemory } from "./application/link-memory.ts";
 import { readAsOf, readCurrent, readHistory, type MemoryHistory } from "./application/read-history.ts";
@@ -83,12 +84,13 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
   };
 
   /**
-   * The caller's usage as the memories read model counts it. A write never depends on the read
-   * side being up: when it cannot answer, the write goes ahead unchecked (API.md, Quotas).
+   * The caller's usage as the memories read model counts it (reused briefly far from the limits:
+   * application/usage-cache.ts). A write never depends on the read side being up: when it cannot
+   * answer, the write goes ahead unchecked (API.md, Quotas).
    */
-  const usageOf =
-    (ctx: Ctx<unknown>): UsageOf =>
-    async (caller) => {
+  const usage = usageCache(quotas);
+  const usageOf = (ctx: Ctx<unknown>): UsageOf =>
+    usage.reuse(async (caller) => {
       if (quotas.memories === 0 && quotas.storedBytes === 0) return undefined;
       return optionalCall<MemoryUsage>(
         ctx,
@@ -101,14 +103,22 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
           warning: "cannot read the owner's usage; writing without the per-user quotas",
         },
       );
-    };
+    });
 
-  /** Runs a command on an existing memory; If-Match is required for edits and optional otherwise. */
-  const run = async (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") =>
-    withAttachments(
-      ctx,
-      await handleCommand(deps, memoryStreamId(ctx.params.id), command, handleOptions(ctx, ifMatch)),
+  /**
+   * Runs a command on an existing memory; If-Match is required for edits and optional otherwise.
+   * The owner's kept usage is read afresh after it: an edit or a deletion changes the counts.
+   */
+  const run = async (ctx: Ctx<IdParams>, command: MemoryCommand, ifMatch: "required" | "optional") => {
+    const memory = await handleCommand(
+      deps,
+      memoryStreamId(ctx.params.id),
+      command,
+      handleOptions(ctx, ifMatch),
     );
+    usage.forget(callerOf(ctx).userId);
+    return withAttachments(ctx, memory);
+  };
 
   return {
     name: "memory",
@@ -130,6 +140,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
               ...(idempotencyKey ? { idempotencyKey } : {}),
             },
           );
+          if (!retried) usage.created(callerOf(ctx).userId, memory);
           // A new memory has no attachments yet; one an earlier attempt made may have some by now.
           return retried ? withAttachments(ctx, memory) : memory;
         },
@@ -214,6 +225,7 @@ export function memoryService(serviceDeps: MemoryServiceDeps): ServiceSchema {
             command,
             handleOptions(ctx, "optional"),
           );
+          usage.forget(callerOf(ctx).userId);
           return { id: deleted.id, version: deleted.version };
         },
       },

@@ -3,8 +3,10 @@ import { expect } from "chai";
 import {
   AlreadyExistsError,
   DEFAULT_LIMITS,
+  DEFAULT_QUOTAS,
   MEMORY_EVENT_SCHEMA_VERSION,
   NotFoundError,
+  QuotaExceededError,
   ValidationError,
   VersionConflictError,
   memoryStreamId,
@@ -186,6 +188,25 @@ describe("memory application (in-memory store and keyring)", () => {
     // Keys are per owner: bob's key-1 is a memory of his own.
     const bobs = await create(body, { caller: bob, idempotencyKey: "key-1" });
     expect(bobs.id).not.to.equal(first.id);
+  });
+
+  it("answers a retried create with the memory it made, even once the owner is at the memories quota", async () => {
+    let used = 0;
+    deps = {
+      ...deps,
+      quotas: { ...DEFAULT_QUOTAS, memories: 1 },
+      usageOf: async () => ({ memories: used, storedBytes: 0 }),
+    };
+    const first = await create({ content: "the one allowed" }, { idempotencyKey: "quota-1" });
+    used = 1;
+    const again = await create({ content: "the one allowed" }, { idempotencyKey: "quota-1" });
+    expect(again).to.deep.equal(first);
+    await expectRejection(create({ content: "one too many" }), QuotaExceededError);
+    await expectRejection(
+      create({ content: "another body" }, { idempotencyKey: "quota-1" }),
+      AlreadyExistsError,
+    );
+    expect(store.log).to.have.length(1);
   });
 
   it("stores one copy when the same idempotent create races itself", async () => {

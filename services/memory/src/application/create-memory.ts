@@ -1,13 +1,16 @@
 import {
   AlreadyExistsError,
   NotFoundError,
+  QuotaExceededError,
   UnauthenticatedError,
   ValidationError,
   VersionConflictError,
+  memoryStreamId,
   type Memory,
 } from "@second-brain/contracts";
+import type { CommandResult } from "@second-brain/command-handling";
 import type { CreateMemory } from "../domain/decide.ts";
-import { toMemory, type MemoryFields } from "../domain/memory.ts";
+import { toMemory, type MemoryFields, type MemoryState } from "../domain/memory.ts";
 import type { CallInfo } from "@second-brain/platform";
 import type { MemoryDeps } from "./deps.ts";
 import { createdEventId, createdMemoryId, requestHash } from "./idempotency.ts";
@@ -36,39 +39,63 @@ export interface CreateOptions extends CallInfo {
  * memory it made instead of making another: it returns the memory as it is now, including edits
  * made since, and a deleted one is 404. The same key with another body is a 409.
  *
- * One stream read and one append on the common path; a second read only when a twin attempt
- * appended between our read and our append.
+ * One append and no read on the common path: a new memory's stream is appended to expecting no
+ * stream. A retry finds it there (a conflict, or its own event already stored) and is answered
+ * from the stream as it now is.
  */
 export async function createMemory(
   deps: MemoryDeps,
   body: CreateMemoryBody,
   options: CreateOptions,
 ): Promise<CreateOutcome> {
-  await checkSession(deps, options, body.sessionId);
+  const [, usage, hash] = await Promise.all([
+    checkSession(deps, options, body.sessionId),
+    deps.usageOf?.(options.caller),
+    options.idempotencyKey === undefined
+      ? null
+      : dataKey(deps, options).then((key) => requestHash(key, body)),
+  ]);
   const memoryId = createdMemoryId(options.commandId);
-  const hash = options.idempotencyKey === undefined ? null : requestHash(await dataKey(deps, options), body);
   const command: CreateMemory = {
     type: "CreateMemory",
-    data: { ...body, memoryId, requestHash: hash },
+    data: { ...body, memoryId, requestHash: hash, ...(usage ? { usage } : {}) },
     metadata: { now: options.now },
   };
-  const loaded = await loadMemory(deps, options.caller, memoryId);
-  if (loaded.state !== null) return { memory: answerRetry(loaded.state, hash), retried: true };
-  const usage = await deps.usageOf?.(options.caller);
-  if (usage) command.data.usage = usage;
+  const handler = memoryHandler(deps);
+  let created: CommandResult<MemoryState>;
   try {
-    const created = await memoryHandler(deps).decideAndAppend(loaded, command, {
+    created = await handler.decideAndAppend(handler.unborn(memoryStreamId(memoryId)), command, {
       ...options,
       eventIds: [createdEventId(memoryId, hash)],
     });
-    return { memory: toMemory(created.state as MemoryFields), retried: false };
   } catch (error) {
-    if (!(error instanceof VersionConflictError || error instanceof AlreadyExistsError)) throw error;
-    // A twin attempt created the stream between our read and our append: answer as a retry.
-    const { state } = await loadMemory(deps, options.caller, memoryId);
-    if (state === null) throw error;
-    return { memory: answerRetry(state, hash), retried: true };
+    // The stream exists: an earlier attempt made it (or a twin, between our decision and our
+    // append), or another create did under the same key. A retry over quota is still answered.
+    const mayExist =
+      error instanceof VersionConflictError ||
+      error instanceof AlreadyExistsError ||
+      error instanceof QuotaExceededError;
+    if (!mayExist) throw error;
+    return answerExisting(deps, options, memoryId, hash, error);
   }
+  if (created.retried) return answerExisting(deps, options, memoryId, hash, null);
+  return { memory: toMemory(created.state as MemoryFields), retried: false };
+}
+
+/**
+ * The memory an earlier attempt of this create made, as it is now. When there is none, `error`
+ * (what the attempt failed with) is thrown, or a 404 when there was no error.
+ */
+async function answerExisting(
+  deps: MemoryDeps,
+  options: CreateOptions,
+  memoryId: string,
+  hash: string | null,
+  error: unknown,
+): Promise<CreateOutcome> {
+  const { state } = await loadMemory(deps, options.caller, memoryId);
+  if (state === null) throw error ?? new NotFoundError("Memory");
+  return { memory: answerRetry(state, hash), retried: true };
 }
 
 async function dataKey(deps: MemoryDeps, options: CreateOptions): Promise<Buffer> {
