@@ -1,3 +1,4 @@
+import { copiedVector } from "@second-brain/platform";
 import type { Embedder } from "./embedder.ts";
 import { textHash, type EmbeddingCache } from "./embedding-cache.ts";
 
@@ -57,7 +58,8 @@ export function createCachedEmbedder(inner: Embedder, cache: EmbeddingCache): Em
       }
     }
     const vectors = await Promise.all(hashes.map((hash) => inFlight.get(keyOf(hash))!));
-    return vectors.map((vector) => [...vector]);
+    // Copies, so a caller cannot change the cached vectors; their text, made once, goes with them.
+    return vectors.map(copiedVector);
   };
 
   return {

@@ -133,11 +133,19 @@ export async function inTransaction<T>(pool: SqlPool, work: (client: SqlClient) 
 
 /**
  * The numbers of a vector joined by commas, the body of both a pgvector literal (`[…]`) and a SQL
- * array (`{…}`). Made once per array: printing 512 doubles is ~0.2 ms, and a new memory's vector
- * is written twice (the embedding cache and the search document). Held weakly, so it goes with the
- * array; vectors are never changed in place.
+ * array (`{…}`). Made once per array (and kept for a copy made with copiedVector): printing 512 doubles
+ * costs 20-200 µs, and a new memory's vector is written twice (the embedding cache and the search
+ * document). Held weakly, so it goes with the array; vectors are never changed in place.
  */
 const joinedVectors = new WeakMap<readonly number[], string>();
+
+/** A copy of a vector that shares the original's joined text, when that was made already. */
+export function copiedVector(vector: readonly number[]): number[] {
+  const copy = [...vector];
+  const joined = joinedVectors.get(vector);
+  if (joined !== undefined) joinedVectors.set(copy, joined);
+  return copy;
+}
 export function joinedVector(vector: readonly number[]): string {
   let joined = joinedVectors.get(vector);
   if (joined === undefined) {
