@@ -79,7 +79,9 @@ export const FOLDED_MEMORY_RECORD_TYPES =
   "source_url text, session_id text, attachments jsonb, metadata jsonb, " +
   "created_at timestamptz, updated_at timestamptz";
 
-export function foldedMemoryRecord(memory: FoldedMemory): Record<(typeof FOLDED_MEMORY_COLUMNS)[number], unknown> {
+export function foldedMemoryRecord(
+  memory: FoldedMemory,
+): Record<(typeof FOLDED_MEMORY_COLUMNS)[number], unknown> {
   return {
     owner_id: memory.ownerId,
     version: memory.version,

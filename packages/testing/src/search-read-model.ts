@@ -6,6 +6,7 @@
 export {
   createDocumentsTable,
   migrateSearchIndex,
+  promoteToVectorIndex,
   SEARCH_MIGRATIONS,
   startSearchProjection,
   type SearchProjection,

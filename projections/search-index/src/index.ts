@@ -9,3 +9,4 @@ export { evolveSearchDocument, embeddingText } from "./read-model/search.evolve.
 export { activateModel, registerModel } from "./read-model/search.models.ts";
 export { migrateSearchIndex, SEARCH_MIGRATIONS } from "./migrations/index.ts";
 export { createDocumentsTable } from "./read-model/search.tables.ts";
+export { promoteToVectorIndex } from "./read-model/search.rows.ts";

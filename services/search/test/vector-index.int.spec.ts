@@ -14,6 +14,7 @@ import {
 import {
   createDocumentsTable,
   migrateSearchIndex,
+  promoteToVectorIndex,
   SEARCH_MIGRATIONS,
   startSearchProjection,
   type SearchProjection,
@@ -116,6 +117,45 @@ describe("the partial vector index", function () {
       return rows.map((row) => row["QUERY PLAN"]).join("\n");
     });
     expect(plan).to.include(`${table}_embedding`);
+  });
+
+  it("promotes an owner whose rows take longer to index than the statement timeout allows", async () => {
+    const owner = `large-${randomUUID()}`;
+    const rows = 600;
+    await inTransaction(log.pool, async (client) => {
+      await client.query(
+        `INSERT INTO ${table} (memory_id, owner_id, version, content, type, status, importance, confidence,
+                               created_at, updated_at, embedding)
+         SELECT gen_random_uuid(), $1, 1, 'bulk', 'semantic', 'active', 0.5, 0.5, now(), now(),
+                (SELECT array_agg(random() - 0.5) FROM generate_series(1, 512) WHERE g > 0)::vector
+           FROM generate_series(1, $2) AS g`,
+        [owner, rows],
+      );
+      await client.query(`INSERT INTO ${stats} (owner_id, documents) VALUES ($1, $2)`, [owner, rows]);
+      const { rows: before } = await client.query<{ statement_timeout: string }>("SHOW statement_timeout");
+      await client.query(`SET LOCAL statement_timeout = '20ms'`);
+      // Indexing the rows in one statement takes longer than that: without more time it fails.
+      await client.query("SAVEPOINT plain");
+      const plain = await client
+        .query(`UPDATE ${table} SET vector_indexed = true WHERE owner_id = $1`, [owner])
+        .then(
+          () => null,
+          (error: { code?: string }) => error.code,
+        );
+      expect(plain, "a statement timeout").to.equal("57014");
+      await client.query("ROLLBACK TO SAVEPOINT plain");
+
+      expect(await promoteToVectorIndex(client, table, stats, [owner], rows)).to.deep.equal([owner]);
+      const { rows: after } = await client.query<{ statement_timeout: string }>("SHOW statement_timeout");
+      expect(after[0]!.statement_timeout, "the session's timeout is back").to.equal(
+        before[0]!.statement_timeout,
+      );
+      const { rows: flagged } = await client.query(
+        `SELECT 1 FROM ${table} WHERE owner_id = $1 AND vector_indexed`,
+        [owner],
+      );
+      expect(flagged).to.have.length(rows);
+    });
   });
 
   it("upgrades a table indexed whole: owners at the threshold flagged, the index made partial", async () => {

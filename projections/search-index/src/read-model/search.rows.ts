@@ -104,10 +104,15 @@ export async function promoteToVectorIndex(
   );
   const promoted = rows.map((row) => row.owner_id);
   if (promoted.length > 0) {
+    // Once in an owner's life, thousands of rows enter the index in this one statement: at a
+    // millisecond or two per HNSW insert that can pass the pool's statement timeout, which would
+    // fail the batch again at every retry. It gets ten minutes, then the timeout is back.
+    await client.query(`SET LOCAL statement_timeout = '10min'`);
     await client.query(
       `UPDATE ${table} SET vector_indexed = true WHERE owner_id = ANY($1::text[]) AND NOT vector_indexed`,
       [promoted],
     );
+    await client.query(`SET LOCAL statement_timeout = DEFAULT`);
   }
   return promoted;
 }

@@ -9,11 +9,7 @@ import { decryptFields, type Keyring, type SqlClient } from "@second-brain/platf
 import { prefetchKeys, type KeyLookup } from "@second-brain/read-models";
 import { sessionPersonalFields } from "../application/session-stream.ts";
 import type { SessionEventEnvelope } from "../domain/session.ts";
-import {
-  evolveSessionMemory,
-  evolveSessionRow,
-  type MemoryEventFacts,
-} from "./sessions.evolve.ts";
+import { evolveSessionMemory, evolveSessionRow, type MemoryEventFacts } from "./sessions.evolve.ts";
 import { loadMemberships, loadSessions, purgeOwner, saveMemberships, saveSessions } from "./sessions.rows.ts";
 
 /** Keys of the session owners in the batch, fetched before the transaction opens (see prefetchKeys). */
