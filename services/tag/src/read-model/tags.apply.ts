@@ -59,7 +59,6 @@ export async function applyTagEvents(
     if (fact.kind === "erased") {
       // An erased user's tag names leave the read model with the rest of their data.
       erased.add(fact.ownerId);
-      for (const [key, entry] of counts) if (entry.ownerId === fact.ownerId) counts.delete(key);
     } else if (fact.kind === "memory") {
       const before = memories.get(fact.memoryId) ?? null;
       const after = evolveTagMemory(before, fact);
@@ -100,7 +99,7 @@ export async function applyTagEvents(
   await saveStyles(client, kept([...changedStyles].map((key) => styles.get(key))));
   await applyCounts(
     client,
-    [...counts.values()].filter((entry) => entry.change !== 0),
+    [...counts.values()].filter((entry) => entry.change !== 0 && !erased.has(entry.ownerId)),
   );
 }
 
@@ -141,10 +140,11 @@ async function readFact(event: RecordedEvent, keyOf: KeyLookup): Promise<TagFact
   if (event.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
     if (!TAG_MEMORY_EVENTS.has(event.type)) return null;
     const data = event.data as { memoryId: string; tags?: unknown };
-    // Only the tags are read: the rest of the memory is none of this model's business.
-    if (data.tags === undefined) return { kind: "memory", ...memoryFacts(event, data.memoryId) };
+    // No key: the owner was erased (crypto-shredding), and nothing of theirs is projected.
     const key = await keyOf(ownerId);
     if (!key) return null;
+    // Only the tags are read: the rest of the memory is none of this model's business.
+    if (data.tags === undefined) return { kind: "memory", ...memoryFacts(event, data.memoryId) };
     const { tags } = decryptFields(data, ["tags"], key, event) as { tags?: string[] };
     return { kind: "memory", ...memoryFacts(event, data.memoryId), ...(tags ? { tags } : {}) };
   }
