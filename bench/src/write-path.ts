@@ -11,29 +11,32 @@ import { distributedRows, embeddedRows, withEmbeddingsStandIn } from "./write-pa
 // bench/write-path: creates through the gateway with distinct notes from several users, in the
 // distributed mode (every process) and the embedded mode, each beside floors measured in the same
 // run, with the CPU each process spent per create and the read-model lag under load.
-// BENCH_SECONDS (default 10) per row; BENCH_ONLY=distributed skips the embedded mode and its floors;
-// BENCH_CONNECTIONS (default "10,50").
+// BENCH_SECONDS (default 10) per row; BENCH_ONLY=distributed or BENCH_ONLY=embedded runs one mode
+// and its floors; BENCH_CONNECTIONS (default "10,50").
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const plan = {
   seconds: SECONDS,
   connections: (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number),
 };
 const embedded = process.env.BENCH_ONLY !== "distributed";
+const distributed = process.env.BENCH_ONLY !== "embedded";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const startHeader = header(SECONDS);
 const rows: Row[] = [];
 const starts: ColdStart[] = [];
 
-const database = await createTestDatabase("sb_bench");
-try {
-  rows.push(...(await insertFloor(database, plan)));
-} finally {
-  await database.drop();
+if (distributed) {
+  const database = await createTestDatabase("sb_bench");
+  try {
+    rows.push(...(await insertFloor(database, plan)));
+  } finally {
+    await database.drop();
+  }
+  rows.push(...(await moleculerFloor(plan)));
 }
-rows.push(...(await moleculerFloor(plan)));
 await withEmbeddingsStandIn(async (embeddings) => {
-  rows.push(...(await distributedRows(embeddings, plan)));
+  if (distributed) rows.push(...(await distributedRows(embeddings, plan)));
   if (embedded) rows.push(...(await embeddedRows(embeddings, plan)));
 });
 if (embedded) {
