@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { connect } from "node:net";
 import path from "node:path";
@@ -27,24 +28,33 @@ for (const mode of ["embedded", "distributed"] as const) {
     let api: ApiClient;
     before(() => (api = fixture.api));
 
+    /**
+     * The files under the embedded mode's objects folder (none before the first upload). A folder
+     * can vanish under the scan (an erasure removing an owner's files): then it is scanned again.
+     */
+    async function localFiles(): Promise<Dirent[]> {
+      const root = path.join(fixture.stack.dataDir, "objects");
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const entries = await readdir(root, { recursive: true, withFileTypes: true });
+          return entries.filter((entry) => entry.isFile());
+        } catch (error) {
+          if ((error as { code?: string }).code !== "ENOENT" || attempt === 5) throw error;
+          if (!existsSync(root)) return [];
+        }
+      }
+    }
+
     /** Objects stored, wherever this mode keeps them. */
     async function objectCount(): Promise<number> {
       if (fixture.s3) return fixture.s3.objectCount();
-      const files = await readdir(path.join(fixture.stack.dataDir, "objects"), {
-        recursive: true,
-        withFileTypes: true,
-      });
-      return files.filter((file) => file.isFile() && !file.parentPath.includes(".incoming")).length;
+      return (await localFiles()).filter((file) => !file.parentPath.includes(".incoming")).length;
     }
 
     /** Every object and every partly written one (a staged upload under way), wherever this mode keeps them. */
     async function filesInStorage(): Promise<number> {
       if (fixture.s3) return fixture.s3.objectCount();
-      const files = await readdir(path.join(fixture.stack.dataDir, "objects"), {
-        recursive: true,
-        withFileTypes: true,
-      }).catch(() => []);
-      return files.filter((file) => file.isFile()).length;
+      return (await localFiles()).length;
     }
 
     async function createMemory(client = api): Promise<string> {
