@@ -63,13 +63,25 @@ export interface Resources {
   close(): Promise<void>;
 }
 
+/**
+ * How often a caught-up log follower reads the log with no append notice. Every append wakes the
+ * followers (in the process at once; in other processes by NOTIFY on a LISTEN connection that,
+ * reconnected, wakes them too), and events held back by an append in flight are polled for every
+ * 20 ms, so this poll only bounds the delay after a lost notice. At 100 ms, the six followers'
+ * polls were most of the quarter of a core both modes spent while idle (docs/benchmarks.md).
+ */
+const IDLE_POLL_MS = 1_000;
+
 export async function openResources(config: Config): Promise<Resources> {
   const secrets = await resolveSecrets(config);
   const pool =
     config.mode === "embedded" ? await openEmbedded(config) : await openPostgres(config.databaseUrl);
   const store = config.eventStoreUrl
     ? createEventStoreDbEventStore(config.eventStoreUrl)
-    : createPostgresEventStore(pool, config.mode === "distributed" ? { listenUrl: config.databaseUrl } : {});
+    : createPostgresEventStore(pool, {
+        ...(config.mode === "distributed" ? { listenUrl: config.databaseUrl } : {}),
+        pollIntervalMs: IDLE_POLL_MS,
+      });
   if (!config.eventStoreUrl) await migrateEventStore(pool);
   await runMigrations(pool, "keyring", keyringMigrations);
   const keyring = createSqlKeyring(pool, parseMasterKey(secrets.masterKey));
