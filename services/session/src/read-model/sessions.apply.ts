@@ -30,21 +30,20 @@ export async function applySessionEvents(
   events: readonly RecordedEvent[],
   keyOf: KeyLookup,
 ): Promise<void> {
+  // Owners whose rows are purged (and none of theirs written): erased, or without a key any more.
   const purged = new Set<string>();
-  const sessionEvents: SessionEventEnvelope[] = [];
-  const memoryFacts: MemoryEventFacts[] = [];
-  // Facts in log order; an erasure drops what came before it of that owner.
-  const order: ({ erased: string } | { session: SessionEventEnvelope } | { memory: MemoryEventFacts })[] = [];
+  // What the batch says of sessions and memberships, in log order.
+  const order: ({ session: SessionEventEnvelope } | { memory: MemoryEventFacts })[] = [];
   for (const recorded of events) {
     const ownerId = recorded.metadata.ownerId;
     if (recorded.type === USER_ERASED) {
       // Erasure announces itself, so an owner who never writes again is still purged.
-      order.push({ erased: ownerId });
+      purged.add(ownerId);
     } else if (recorded.streamId.startsWith(SESSION_STREAM_PREFIX)) {
       const key = await keyOf(ownerId);
       // The owner was erased (crypto-shredding): nothing of theirs may stay readable.
       if (!key) {
-        order.push({ erased: ownerId });
+        purged.add(ownerId);
         continue;
       }
       const data = decryptFields(
@@ -59,7 +58,6 @@ export async function applySessionEvents(
         streamVersion: recorded.streamVersion,
         metadata: recorded.metadata,
       } as SessionEventEnvelope;
-      sessionEvents.push(event);
       order.push({ session: event });
     } else if (recorded.streamId.startsWith(MEMORY_STREAM_PREFIX)) {
       const data = recorded.data as Pick<MemoryCreatedData, "memoryId" | "sessionId">;
@@ -76,21 +74,21 @@ export async function applySessionEvents(
         streamVersion: recorded.streamVersion,
         occurredAt: recorded.metadata.occurredAt,
       };
-      memoryFacts.push(fact);
       order.push({ memory: fact });
     }
   }
+  const sessionIdOf = (event: SessionEventEnvelope) => (event.data as { sessionId: string }).sessionId;
   const sessions = await loadSessions(client, [
-    ...new Set(sessionEvents.map((event) => (event.data as { sessionId: string }).sessionId)),
+    ...new Set(order.flatMap((fact) => ("session" in fact ? [sessionIdOf(fact.session)] : []))),
   ]);
-  const memberships = await loadMemberships(client, [...new Set(memoryFacts.map((fact) => fact.memoryId))]);
+  const memberships = await loadMemberships(client, [
+    ...new Set(order.flatMap((fact) => ("memory" in fact ? [fact.memory.memoryId] : []))),
+  ]);
   const changedSessions = new Set<string>();
   const changedMemberships = new Set<string>();
   for (const fact of order) {
-    if ("erased" in fact) {
-      purged.add(fact.erased);
-    } else if ("session" in fact) {
-      const id = (fact.session.data as { sessionId: string }).sessionId;
+    if ("session" in fact) {
+      const id = sessionIdOf(fact.session);
       const row = sessions.get(id) ?? null;
       const next = evolveSessionRow(row, fact.session);
       if (next && next !== row) {
