@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect } from "chai";
+import fc from "fast-check";
 import { generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { UnauthenticatedError } from "@second-brain/contracts";
 import { signAccessToken, verifyAccessToken } from "../src/index.ts";
@@ -142,6 +143,37 @@ describe("access tokens", () => {
     ]) {
       await expectUnauthenticated(() => verifyAccessToken(`${h}.${p}.${spelled}`, SECRET, NOW));
     }
+  });
+
+  it("refuses any string that is not the token, and any change to one character of it, only with a 401", async () => {
+    const token = await signAccessToken({ userId: "u-1", role: "user", sessionId: "s-1" }, SECRET, 900, NOW);
+    const refused = async (candidate: string) => {
+      try {
+        await verifyAccessToken(candidate, SECRET, NOW);
+        return false;
+      } catch (error) {
+        return error instanceof UnauthenticatedError;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })),
+        async (text) => (text === token ? true : refused(text)),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: token.length - 1 }),
+        fc.oneof(
+          fc.constantFrom(".", "=", "\0", "\ud800", "A", "_", "-"),
+          fc.string({ minLength: 1, maxLength: 3 }),
+        ),
+        async (at, replacement) => {
+          const changed = token.slice(0, at) + replacement + token.slice(at + 1);
+          return changed === token || (await refused(changed));
+        },
+      ),
+    );
   });
 
   it("refuses malformed tokens", async () => {
