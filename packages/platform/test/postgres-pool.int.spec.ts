@@ -51,4 +51,26 @@ describe("PostgreSQL pool when the server ends its connections", function () {
     expect(isInfrastructureFailure(failure)).to.equal(true);
     expect(Date.now() - started).to.be.below(12_000);
   });
+
+  it("keeps a connection after an error the server answered, and drops one the server ended", async () => {
+    const single = postgresPool(database.url, 1);
+    try {
+      const pidOf = async () =>
+        (await single.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+      await single.query("CREATE TEMP TABLE once (id int PRIMARY KEY)");
+      await single.query("INSERT INTO once VALUES (1)");
+      const before = await pidOf();
+      for (const failing of ["INSERT INTO once VALUES (1)", "SELECT 1/0", "SELECT * FROM no_such_table"]) {
+        const failure = (await single.query(failing).catch((error: unknown) => error)) as { code?: string };
+        expect(failure.code, failing).to.match(/^(23505|22012|42P01)$/);
+        // The temporary table lives only in that session: seeing it proves the same connection.
+        expect(await pidOf(), failing).to.equal(before);
+        expect((await single.query("SELECT count(*)::int AS n FROM once")).rows).to.deep.equal([{ n: 1 }]);
+      }
+      await terminate(before);
+      expect(await pidOf()).to.not.equal(before);
+    } finally {
+      await single.end();
+    }
+  });
 });
