@@ -4,7 +4,6 @@ export * from "./batching-queue.ts";
 export * from "./embedding-errors.ts";
 export * from "./local-model-protocol.ts";
 export * from "./local-embedder.ts";
-export * from "./openai-embedder.ts";
 export * from "./embedding-cache.ts";
 export * from "./sql-embedding-cache.ts";
 export * from "./cached-embedder.ts";

@@ -4,14 +4,14 @@ import { embedderFromConfig } from "../src/embedder-from-config.ts";
 
 describe("embedder from config", () => {
   it("chooses the local model by default, without loading it", async () => {
-    const embedder = embedderFromConfig(loadConfig({}));
+    const embedder = await embedderFromConfig(loadConfig({}));
     expect(embedder.model).to.equal("use-lite-512");
     expect(embedder.dimensions).to.equal(512);
     await embedder.close();
   });
 
   it("chooses OpenAI with the configured model and dimensions", async () => {
-    const embedder = embedderFromConfig(
+    const embedder = await embedderFromConfig(
       loadConfig({
         EMBEDDINGS_PROVIDER: "openai",
         OPENAI_API_KEY: "sk-test",
@@ -24,9 +24,14 @@ describe("embedder from config", () => {
     await embedder.close();
   });
 
-  it("refuses OpenAI without a key and names the variable", () => {
-    expect(() => embedderFromConfig(loadConfig({ EMBEDDINGS_PROVIDER: "openai" }))).to.throw(
-      /OPENAI_API_KEY/,
+  it("refuses OpenAI without a key and names the variable", async () => {
+    const refused = await embedderFromConfig(loadConfig({ EMBEDDINGS_PROVIDER: "openai" })).then(
+      () => undefined,
+      (error: unknown) => error,
     );
+    expect(refused)
+      .to.be.an("error")
+      .with.property("message")
+      .that.matches(/OPENAI_API_KEY/);
   });
 });

@@ -1,4 +1,4 @@
-import { createEventStoreDbEventStore } from "../src/index.ts";
+import { createEventStoreDbEventStore } from "../src/eventstoredb/index.ts";
 import { runEventStoreContract } from "./event-store.contract.ts";
 
 const url = process.env.EVENTSTORE_URL;

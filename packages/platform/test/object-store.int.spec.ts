@@ -5,13 +5,8 @@ import { Readable } from "node:stream";
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
 import { PayloadTooLargeError } from "@second-brain/contracts";
-import {
-  ABANDONED_PUT_AGE_MS,
-  openFolderObjectStore,
-  openS3ObjectStore,
-  stageUpload,
-  type ObjectStore,
-} from "../src/index.ts";
+import { ABANDONED_PUT_AGE_MS, openFolderObjectStore, stageUpload, type ObjectStore } from "../src/index.ts";
+import { openS3ObjectStore } from "../src/object-storage/s3-object-store.ts";
 import { startS3TestServer, type S3TestServer } from "./support/s3-test-server.ts";
 
 /** One contract, every adapter: what the attachment service relies on. */

@@ -9,11 +9,7 @@ import {
   type SessionRevocations,
 } from "@second-brain/auth";
 import type { Embedder } from "@second-brain/embeddings";
-import {
-  createEventStoreDbEventStore,
-  createPostgresEventStore,
-  migrateEventStore,
-} from "@second-brain/event-store";
+import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
 import {
   createLogger,
   createMemoryCache,
@@ -25,7 +21,6 @@ import {
   openEmbeddedDatabase,
   lazyObjectStore,
   openFolderObjectStore,
-  openS3ObjectStore,
   parseMasterKey,
   postgresPool,
   rateLimitedWarn,
@@ -77,7 +72,7 @@ export async function openResources(config: Config): Promise<Resources> {
   const pool =
     config.mode === "embedded" ? await openEmbedded(config) : await openPostgres(config.databaseUrl);
   const store = config.eventStoreUrl
-    ? createEventStoreDbEventStore(config.eventStoreUrl)
+    ? await openEventStoreDb(config.eventStoreUrl)
     : createPostgresEventStore(pool, {
         ...(config.mode === "distributed" ? { listenUrl: config.databaseUrl } : {}),
         pollIntervalMs: IDLE_POLL_MS,
@@ -125,12 +120,18 @@ export async function openResources(config: Config): Promise<Resources> {
   };
 }
 
+/** Imported only when EVENTSTORE_URL chooses it: its gRPC client is a large module graph. */
+async function openEventStoreDb(url: string): Promise<EventStore> {
+  const { createEventStoreDbEventStore } = await import("@second-brain/event-store/eventstoredb");
+  return createEventStoreDbEventStore(url);
+}
+
 /** Loaded on demand: processes that never embed never load a model. */
 async function openEmbedder(config: Config, pool: SqlPool): Promise<Embedder> {
   const embeddings = await import("@second-brain/embeddings");
   await runMigrations(pool, embeddings.EMBEDDING_CACHE_COMPONENT, embeddings.embeddingCacheMigrations);
   return embeddings.createCachedEmbedder(
-    embeddings.embedderFromConfig(config),
+    await embeddings.embedderFromConfig(config),
     embeddings.createSqlEmbeddingCache(pool),
   );
 }
@@ -141,6 +142,8 @@ async function openObjectStore(config: Config): Promise<ObjectStore> {
   if (!settings.s3Endpoint || !settings.s3AccessKey || !settings.s3SecretKey) {
     throw new Error("OBJECT_STORAGE=s3 needs S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY.");
   }
+  // Imported only when chosen: the S3 client (minio) is a large module graph most setups never use.
+  const { openS3ObjectStore } = await import("@second-brain/platform/s3");
   return openS3ObjectStore({
     endpoint: settings.s3Endpoint,
     bucket: settings.s3Bucket,

@@ -1,5 +1,4 @@
 export { ABANDONED_PUT_AGE_MS, openFolderObjectStore } from "./folder-object-store.ts";
-export { openS3ObjectStore, type S3ObjectStoreOptions } from "./s3-object-store.ts";
 export { assertObjectKey } from "./object-keys.ts";
 export { lazyObjectStore } from "./lazy-object-store.ts";
 export { sniffContentType, SNIFF_BYTES } from "./content-type.ts";
