@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ValidationError } from "../src/errors.ts";
+import { DEFAULT_LIMITS } from "../src/limits.ts";
+import * as schemas from "../src/schemas/index.ts";
 import {
   assertValid,
   compileCheck,
+  isDeclaredSchema,
   memorySchemas,
   sessionSchemas,
   identitySchemas,
@@ -79,5 +82,26 @@ describe("schema validation errors", () => {
         },
       ),
     );
+  });
+
+  // Checks compile on their first use (validate.ts), so a schema Ajv refuses would surface only
+  // when its route is first called: every declared schema is compiled here instead.
+  it("compiles every schema the API declares, as body, as query and with configured limits", () => {
+    const declared = Object.entries(schemas)
+      .filter(([name]) => name.endsWith("Schemas"))
+      .flatMap(([namespace, members]) =>
+        Object.entries(members as Record<string, unknown>).map(([name, schema]) => ({
+          name: `${namespace}.${name}`,
+          schema,
+        })),
+      )
+      .filter(({ schema }) => isDeclaredSchema(schema));
+    expect(declared.length).to.be.greaterThan(40);
+    for (const { name, schema } of declared) {
+      if (!isDeclaredSchema(schema)) continue;
+      for (const options of [{}, { coerce: true }, { limits: DEFAULT_LIMITS }]) {
+        expect(() => compileCheck(schema, options)({}), name).not.to.throw();
+      }
+    }
   });
 });

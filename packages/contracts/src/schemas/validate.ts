@@ -37,20 +37,25 @@ const compiled = new WeakMap<object, ValidateFunction>();
 /**
  * A reusable check of values against `schema`; `[]` when the value is valid. With `limits`, the
  * limits the schema names (with-limits.ts) are the deployment's; without, the defaults it states.
+ * Ajv compiles the schema on the first check, not here: a process declares a check for every
+ * action and route as it starts, and compiling them all took most of a second of its start-up.
  */
 export function compileCheck(
   declared: TSchema,
   options: { coerce?: boolean; limits?: Limits | undefined } = {},
 ): Check {
-  const schema = options.limits ? withLimits(declared, options.limits) : declared;
-  const ajv = options.coerce ? coercing : exact;
-  let validate = options.coerce ? undefined : compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    if (!options.coerce) compiled.set(schema, validate);
-  }
-  const run = validate;
-  return (value) => (run(value) ? [] : problemsOf(run.errors ?? []));
+  let run: ValidateFunction | undefined;
+  const validator = (): ValidateFunction => {
+    const schema = options.limits ? withLimits(declared, options.limits) : declared;
+    if (options.coerce) return coercing.compile(schema);
+    const validate = compiled.get(schema) ?? exact.compile(schema);
+    compiled.set(schema, validate);
+    return validate;
+  };
+  return (value) => {
+    run ??= validator();
+    return run(value) ? [] : problemsOf(run.errors ?? []);
+  };
 }
 
 /** Throws the one 400 of the API (VALIDATION_FAILED) naming every bad field. */
