@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { openEmbeddedDatabase, runMigrations, type SqlPool } from "@second-brain/platform";
 import { createTestDatabase, type TestDatabase } from "@second-brain/testing";
 import { createCachedEmbedder } from "../src/cached-embedder.ts";
@@ -7,7 +8,9 @@ import {
   EMBEDDING_CACHE_COMPONENT,
   createSqlEmbeddingCache,
   embeddingCacheMigrations,
+  packVector,
   purgeOwnerEmbeddings,
+  unpackVector,
 } from "../src/sql-embedding-cache.ts";
 import { createFakeEmbedder, fakeVector } from "./fake-embedder.ts";
 
@@ -87,3 +90,41 @@ for (const backend of backends) {
     });
   });
 }
+
+describe("packed cache vectors", () => {
+  it("unpack what they pack, in single precision, for any numbers", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 600 }), (vector) => {
+        expect(unpackVector(packVector(vector))).to.deep.equal(vector.map(Math.fround));
+      }),
+    );
+  });
+
+  for (const backend of backends) {
+    it(`are what the migration makes of the vectors cached before it, on ${backend.name}`, async () => {
+      const { pool, close } = await backend.open();
+      try {
+        const earlier = embeddingCacheMigrations.filter((m) => m.name < "2026_12_04");
+        await runMigrations(pool, EMBEDDING_CACHE_COMPONENT, earlier);
+        const vectors = [fakeVector("before", 512), [-0.5, 1e-30, 3.4e38, -1, 0], []];
+        for (const [i, vector] of vectors.entries()) {
+          await pool.query(
+            `INSERT INTO embedding_cache (owner_id, model, text_hash, vector) VALUES ('alice', 'm', decode($1, 'hex'), $2::real[])`,
+            [textHash(`t${i}`), `{${vector.join(",")}}`],
+          );
+        }
+        await runMigrations(pool, EMBEDDING_CACHE_COMPONENT, embeddingCacheMigrations);
+        const found = await createSqlEmbeddingCache(pool).get(
+          "m",
+          "alice",
+          vectors.map((_, i) => textHash(`t${i}`)),
+        );
+        expect(vectors.map((_, i) => found.get(textHash(`t${i}`)))).to.deep.equal(
+          vectors.map((vector) => vector.map(Math.fround)),
+        );
+      } finally {
+        await close();
+      }
+    });
+  }
+});
