@@ -1,3 +1,4 @@
+import type { LogPosition } from "@second-brain/contracts";
 import type { SqlPool } from "@second-brain/platform";
 import type { EventStore } from "../event-store.ts";
 import { openSubscriptions } from "../open-subscriptions.ts";
@@ -34,6 +35,9 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
       ? createNotificationListener(options.listenUrl, EVENTS_CHANNEL)
       : null;
   const subscriptions = openSubscriptions();
+  // PGlite runs one transaction at a time (pglitePool queues its clients), so a read never meets
+  // an append in flight: the gap guard's probe and the held-back check would find nothing there.
+  const appendsMayBeInFlight = pool.kind === "postgres";
   const notifyOtherProcesses = pool.kind === "postgres" ? appendNotifier(pool) : () => undefined;
 
   return {
@@ -56,12 +60,15 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
     },
     readStream: (streamId, readOptions) => readStreamEvents(pool, streamId, readOptions),
     streamVersion: (streamId) => readStreamVersion(pool, streamId),
-    readAll: (readOptions) => readAllEvents(pool, readOptions),
+    readAll: (readOptions) => readAllEvents(pool, readOptions, appendsMayBeInFlight),
     subscribe(subscribeOptions) {
       const subscription = startCatchUp(
         {
-          read: (after, limit) => readAllEvents(pool, { after, limit }),
-          heldBack: (after) => hasEventsHeldBack(pool, after),
+          read: (after, limit) => readAllEvents(pool, { after, limit }, appendsMayBeInFlight),
+          // With no append in flight during a read, nothing is ever held back.
+          ...(appendsMayBeInFlight
+            ? { heldBack: (after: LogPosition) => hasEventsHeldBack(pool, after) }
+            : {}),
           ...(listener ? { onAppendNotice: (notice: () => void) => listener.add(notice) } : {}),
           pollIntervalMs,
           retryDelayMs,

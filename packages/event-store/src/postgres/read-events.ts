@@ -31,23 +31,24 @@ export async function readStreamVersion(db: Queryable, streamId: string): Promis
 /**
  * The gap guard (see log-horizon.ts): only events of transactions below the oldest append still in
  * flight are read. Every append below that horizon has committed or rolled back, so nothing can
- * appear later behind a position a reader has already passed.
+ * appear later behind a position a reader has already passed. `appendsMayBeInFlight` is false only
+ * where no transaction can be open while the read runs (PGlite: pglitePool hands out one client at
+ * a time), so there is no horizon to find and the probe's query is saved.
  */
-export async function readAllEvents(db: Queryable, options: ReadAllOptions): Promise<RecordedEvent[]> {
-  const probe = await probeAppenders(db);
+export async function readAllEvents(
+  db: Queryable,
+  options: ReadAllOptions,
+  appendsMayBeInFlight = true,
+): Promise<RecordedEvent[]> {
+  const after = [String(options.after.commit), String(options.after.prepare), options.limit];
+  const probe = appendsMayBeInFlight ? await probeAppenders(db) : undefined;
   const { rows } = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
       WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-        AND transaction_id < ${horizonSql("$4", "$5")}
+        ${probe ? `AND transaction_id < ${horizonSql("$4", "$5")}` : ""}
       ORDER BY events.transaction_id, events.position
       LIMIT $3`,
-    [
-      String(options.after.commit),
-      String(options.after.prepare),
-      options.limit,
-      probe.nextXid,
-      probe.appenders,
-    ],
+    probe ? [...after, probe.nextXid, probe.appenders] : after,
   );
   return rows.map(toRecordedEvent);
 }
