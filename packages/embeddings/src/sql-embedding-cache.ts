@@ -59,7 +59,7 @@ export const embeddingCacheMigrations: Migration[] = [
     // A `real[]` crosses the wire as text: PostgreSQL parsed 512 numbers for every cached vector
     // (0.3-0.5 ms a row, the costliest part of a create's INSERT after the search document) and the
     // reader printed and parsed them again. Packed float32s are copied, not parsed.
-    name: "2026_12_04_0001_embedding_cache_packed_vectors",
+    name: "2026_12_03_0002_embedding_cache_packed_vectors",
     async up(client: SqlClient): Promise<void> {
       await client.query(`ALTER TABLE embedding_cache ADD COLUMN packed bytea`);
       await client.query(`
