@@ -150,8 +150,10 @@ export function ratioTable(rows: readonly Row[], starts: readonly ColdStart[]): 
       );
     }
   }
-  const [embedded, pglite] = starts;
-  if (embedded && pglite) {
+  // The last start is the floor: a bare PGlite server on an empty folder.
+  const pglite = starts.at(-1);
+  for (const embedded of starts.slice(0, -1)) {
+    if (!pglite) break;
     ratios.push(
       {
         figure: `${embedded.name}: s to ready`,
@@ -161,10 +163,17 @@ export function ratioTable(rows: readonly Row[], starts: readonly ColdStart[]): 
         digits: 2,
       },
       {
-        figure: `${embedded.name}: RSS MiB`,
+        figure: `${embedded.name}: RSS MiB at ready`,
         value: embedded.residentMiB,
         floor: pglite.name,
         floorValue: pglite.residentMiB,
+        digits: 0,
+      },
+      {
+        figure: `${embedded.name}: RSS MiB settled`,
+        value: embedded.settledMiB,
+        floor: pglite.name,
+        floorValue: pglite.settledMiB,
         digits: 0,
       },
     );
