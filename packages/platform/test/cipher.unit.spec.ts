@@ -34,6 +34,13 @@ describe("cipher", () => {
 
   it("uses a fresh IV each time", () => {
     expect(encryptValue(key, "same", "c")).not.to.equal(encryptValue(key, "same", "c"));
+    // Across several refills of the pool the IVs are cut from: never one twice (12 bytes each).
+    const ivs = Array.from({ length: 2_000 }, () =>
+      Buffer.from(encryptValue(key, "same", "c").slice("enc:v2:".length), "base64")
+        .subarray(0, 12)
+        .toString("hex"),
+    );
+    expect(new Set(ivs).size).to.equal(ivs.length);
   });
 
   it("detects tampering", () => {
