@@ -1,5 +1,4 @@
 import pg from "pg";
-import type { PGlite } from "@electric-sql/pglite";
 import { createLogger, rateLimitedWarn } from "./logger.ts";
 
 /**
@@ -90,11 +89,17 @@ function connectionFailed(error: unknown): boolean {
   return error.severity === "FATAL" || error.severity === "PANIC";
 }
 
+/** What pglitePool needs of a PGlite database: PGlite itself, or its thread (pglite-thread.ts). */
+export interface EmbeddedDatabase {
+  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
+
 /**
  * PGlite is one single-threaded backend: every "connection" shares it, so a transaction opened on
  * one blocks the rest. The pool therefore hands out one client at a time and queues the others.
  */
-export function pglitePool(db: PGlite): SqlPool {
+export function pglitePool(db: EmbeddedDatabase): SqlPool {
   let tail: Promise<void> = Promise.resolve();
   const run = async <Row>(text: string, params?: readonly unknown[]): Promise<SqlResult<Row>> => {
     const result = await db.query<Row>(text, params as unknown[]);
