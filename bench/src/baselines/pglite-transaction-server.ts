@@ -1,12 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import { inTransaction, openEmbeddedDatabase } from "@second-brain/platform";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { inTransaction, pglitePool } from "@second-brain/platform";
 
 // The embedded mode's floor for a write: a bare node:http server on PGlite (in DATA_DIR) doing one
 // two-statement transaction per request (BEGIN; INSERT; INSERT; COMMIT: an event and its stream's
 // position), with no framework, broker, validation or encryption in between. GET answers "ready"
-// at once, for timing a cold start.
-const db = await openEmbeddedDatabase(process.env.DATA_DIR);
+// at once, for timing a cold start. PGlite as it comes: on the server's own thread, running initdb
+// in a new folder (Second Brain's embedded mode gives it a thread of its own and starts new folders
+// from a copy: packages/platform/src/pglite-thread.ts, pglite-template.ts).
+const db = pglitePool(
+  await PGlite.create({
+    ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
+    extensions: { vector },
+  }),
+);
 await db.query(
   "CREATE TABLE IF NOT EXISTS bench_events (id uuid PRIMARY KEY, stream uuid NOT NULL, data text NOT NULL, at timestamptz NOT NULL)",
 );
