@@ -5,6 +5,7 @@ FROM node:24-slim
 
 ENV NODE_ENV=production \
     CI=true \
+    SB_MODE=distributed \
     PNPM_HOME=/pnpm \
     PATH=/pnpm:$PATH
 # The pnpm major the lockfile was written with (see scripts/install-toolchain.sh).
@@ -21,7 +22,6 @@ RUN pnpm install --offline --frozen-lockfile --prod \
  && chown -R node:node /app
 
 USER node
-ENV SB_MODE=distributed \
-    PORT=3000
+ENV PORT=3000
 EXPOSE 3000
 CMD ["node", "gateway/src/main.ts"]
