@@ -59,7 +59,8 @@ export async function emptyDatabaseTemplate(options: TemplateOptions = {}): Prom
 
 /**
  * Whether the file ends as a tar archive must: a copy cut short (a full disk, a damaged file) is
- * deleted here, so the next start builds it again, and never half-loaded into a data folder.
+ * deleted here, so the next start builds it again, and never half-loaded into a data folder. A copy
+ * that cannot be read (its folder's permissions, say) counts as none, so the caller falls back.
  */
 async function isWholeTarball(file: string): Promise<boolean> {
   const size = await stat(file).then(
@@ -67,23 +68,22 @@ async function isWholeTarball(file: string): Promise<boolean> {
     () => undefined,
   );
   if (size === undefined) return false;
-  let whole = size >= 2 * TAR_BLOCK && size % TAR_BLOCK === 0;
-  if (whole) {
-    const handle = await open(file, "r");
-    try {
-      const { buffer } = await handle.read(
-        Buffer.alloc(2 * TAR_BLOCK),
-        0,
-        2 * TAR_BLOCK,
-        size - 2 * TAR_BLOCK,
-      );
-      whole = buffer.every((byte) => byte === 0);
-    } finally {
-      await handle.close();
-    }
-  }
-  if (!whole) await rm(file, { force: true });
+  const whole =
+    size >= 2 * TAR_BLOCK &&
+    size % TAR_BLOCK === 0 &&
+    (await endsInZeroBlocks(file, size).catch(() => false));
+  if (!whole) await rm(file, { force: true }).catch(() => undefined);
   return whole;
+}
+
+async function endsInZeroBlocks(file: string, size: number): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const { buffer } = await handle.read(Buffer.alloc(2 * TAR_BLOCK), 0, 2 * TAR_BLOCK, size - 2 * TAR_BLOCK);
+    return buffer.every((byte) => byte === 0);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function packageVersion(name: string): Promise<string> {
