@@ -38,6 +38,11 @@ for (const mode of ["embedded", "distributed"] as const) {
         sessionId: session.body.id,
       });
       expect(mine.status).to.equal(201);
+      // The tag exists once the tag read model has applied the create (eventually, under load).
+      await eventually(async () => {
+        const tags = await erased.request("GET", "/api/v1/tags");
+        return tags.body.some?.((tag: { name: string }) => tag.name === "bank-secrets") ? true : undefined;
+      });
       const styled = await erased.request("PATCH", "/api/v1/tags/bank-secrets", { color: "#ff0000" });
       expect(styled.status, JSON.stringify(styled.body)).to.equal(200);
       const theirs = await kept.request("POST", "/api/v1/memories", { content: "kept safe" });
