@@ -31,15 +31,16 @@ export async function openPGliteThread(
     waiting.delete(reply.id);
     caller?.resolve(reply);
   });
-  const failAll = (error: Error) => {
-    exited = error;
-    for (const caller of waiting.values()) caller.reject(error);
+  // The thread can stop at any time (an uncaught error, running out of memory, terminate()): every
+  // query waiting for it, and every later one, fails with the same error that says so. An uncaught
+  // error arrives before the exit and says more than the exit code, so the first reason is kept.
+  const failAll = (reason: string, cause?: Error) => {
+    exited ??= new Error(`The embedded database's thread stopped (${reason}).`, { cause });
+    for (const caller of waiting.values()) caller.reject(exited);
     waiting.clear();
   };
-  worker.on("error", failAll);
-  worker.on("exit", (code) =>
-    failAll(new Error(`The embedded database's thread stopped (exit code ${code}).`)),
-  );
+  worker.on("error", (error) => failAll(error.message, error));
+  worker.on("exit", (code) => failAll(`exit code ${code}`));
 
   const replyTo = (id: number): Promise<ThreadReply> =>
     new Promise((resolve, reject) => {
@@ -69,8 +70,13 @@ export async function openPGliteThread(
     query: async <Row>(text: string, params?: unknown[]) =>
       answered<Row>(await ask({ kind: "query", id: nextId++, text, params })),
     close: async () => {
-      answered(await ask({ kind: "close", id: nextId++ }));
-      await worker.terminate();
+      // A thread that has already stopped has nothing left to close.
+      if (exited) return;
+      try {
+        answered(await ask({ kind: "close", id: nextId++ }));
+      } finally {
+        await worker.terminate();
+      }
     },
   };
 }
