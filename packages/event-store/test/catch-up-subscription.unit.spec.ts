@@ -16,11 +16,17 @@ function memoryLog() {
     const position = { commit: BigInt(events.length + 1), prepare: 1n };
     events.push({ ...newEvent(), streamId: "s", streamVersion: events.length + 1, position, recordedAt: "" });
   };
+  /** `heldBack` is what a short read reports about events it could not read yet. */
+  let heldBack = false;
   const read = async (after: LogPosition, limit: number) => {
     reads += 1;
-    return events.filter((e) => comparePositions(e.position, after) > 0).slice(0, limit);
+    return {
+      events: events.filter((e) => comparePositions(e.position, after) > 0).slice(0, limit),
+      heldBack,
+    };
   };
-  return { events, append, read, reads: () => reads };
+  const holdBack = (held: boolean) => void (heldBack = held);
+  return { events, append, read, reads: () => reads, holdBack };
 }
 
 describe("catch-up subscription loop", function () {
@@ -51,17 +57,16 @@ describe("catch-up subscription loop", function () {
 
   it("polls soon while events are held back, and at the poll interval otherwise", async () => {
     const log = memoryLog();
-    let heldBack = true;
+    log.holdBack(true);
     const source: CatchUpSource = {
       read: log.read,
-      heldBack: async () => heldBack,
       pollIntervalMs: 60_000,
       heldBackPollMs: 5,
       retryDelayMs: 10,
     };
     const subscription = startCatchUp(source, { after: START_OF_LOG, handle: async () => undefined });
     await sleep(100);
-    heldBack = false;
+    log.holdBack(false);
     await sleep(50);
     const readsWhenReleased = log.reads();
     expect(readsWhenReleased).to.be.greaterThan(5);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { SqlPool } from "@second-brain/platform";
 // A relative import: @second-brain/testing depends on this package, so it is not one of its dependencies.
 import { createTestDatabase, type TestDatabase } from "../../testing/src/index.ts";
 import type { EventStore } from "../src/event-store.ts";
@@ -124,6 +125,35 @@ describe("PostgreSQL event store — transactions in flight", function () {
       await waitFor(() => subscriber.received.length === 1, "the notified append", 10_000);
     } finally {
       await listening.close();
+    }
+  });
+
+  it("reads each batch in one round trip, the gap guard and the held-back check included", async () => {
+    const statements: string[] = [];
+    const counted: SqlPool = {
+      ...database.pool,
+      query: (text, params) => {
+        statements.push(text);
+        return database.pool.query(text, params);
+      },
+    };
+    const reader = createPostgresEventStore(counted, { listen: false, pollIntervalMs: 20 });
+    const start = await markLogEnd(store);
+    const a = await appendInOpenTransaction(newStreamId());
+    try {
+      const subscriber = recordingSubscriber(reader, start);
+      const b = newEvent("Committed");
+      await store.appendToStream(newStreamId(), [b], { expectedVersion: 0 });
+      await sleep(200);
+      expect(subscriber.received, "held back behind the open append").to.deep.equal([]);
+      await a.finish("COMMIT");
+      await waitFor(() => subscriber.received.length === 2, "both events");
+      await subscriber.subscription.stop();
+      expect(statements.length).to.be.greaterThan(2);
+      expect(statements.filter((text) => !/\.read_log\(/.test(text))).to.deep.equal([]);
+    } finally {
+      await a.finish("ROLLBACK");
+      await reader.close();
     }
   });
 

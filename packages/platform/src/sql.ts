@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { createLogger, rateLimitedWarn } from "./logger.ts";
 
@@ -12,14 +13,32 @@ export interface SqlResult<Row> {
   command?: string;
 }
 
+export interface QueryOptions {
+  /**
+   * Keep the statement parsed (and, once PostgreSQL finds a generic plan as good, planned) on each
+   * connection that runs it, instead of sending and planning its text every time: for the few
+   * statements of the write path that run for every event. Only for a text the code fixes, never
+   * one built from input, since every distinct text stays prepared on every connection.
+   */
+  prepare?: boolean;
+}
+
 export interface SqlClient {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<SqlResult<Row>>;
   release(destroy?: boolean | Error): void;
 }
 
 export interface SqlPool {
   readonly kind: "postgres" | "pglite";
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<SqlResult<Row>>;
   connect(): Promise<SqlClient>;
   end(): Promise<void>;
 }
@@ -54,7 +73,12 @@ export function postgresPool(connectionString: string, max = 10): SqlPool {
     const onError = (error: Error) => warn("a PostgreSQL connection in use failed", error);
     client.on("error", onError);
     return {
-      query: (text, params) => client.query(text, params as unknown[]) as never,
+      query: (text, params, options) =>
+        client.query(
+          options?.prepare
+            ? { name: statementName(text), text, values: params as unknown[] }
+            : { text, values: params as unknown[] },
+        ) as never,
       release: (destroy) => {
         client.off("error", onError);
         client.release(destroy);
@@ -67,10 +91,10 @@ export function postgresPool(connectionString: string, max = 10): SqlPool {
     // answered on a healthy connection (a unique violation, a version conflict), and the next
     // query then waits for a new connection, 20-30 ms here; a registration with a taken email
     // took three times as long as one with a new email for that alone.
-    query: async (text, params) => {
+    query: async (text, params, options) => {
       const client = await connect();
       try {
-        const result = await client.query(text, params);
+        const result = await client.query(text, params, options);
         client.release();
         return result as never;
       } catch (error) {
@@ -81,6 +105,18 @@ export function postgresPool(connectionString: string, max = 10): SqlPool {
     connect,
     end: () => pool.end(),
   };
+}
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name: the same for the same text on every connection, and only for it. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `sb_${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /** Whether the connection a query failed on is unfit for another: anything but a server's answer. */
@@ -123,6 +159,7 @@ export function pglitePool(db: EmbeddedDatabase): SqlPool {
   };
   return {
     kind: "pglite",
+    // PGlite's query takes no statement name, so `prepare` is not passed on: it parses every time.
     query: async (text, params) => {
       const client = await connect();
       try {
@@ -141,11 +178,32 @@ function commandOf(text: string): string {
   return (match?.[1] ?? "").toUpperCase();
 }
 
+export interface TransactionOptions {
+  /**
+   * Settings for this transaction only (`SET LOCAL name = value`; names and values are the
+   * caller's constants, never input). On a PostgreSQL server they go with BEGIN in one round trip.
+   */
+  localSettings?: Readonly<Record<string, string>>;
+}
+
 /** Runs `work` in one transaction on one client; rolls back on any error. */
-export async function inTransaction<T>(pool: SqlPool, work: (client: SqlClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: SqlPool,
+  work: (client: SqlClient) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
+    const settings = Object.entries(options.localSettings ?? {}).map(
+      ([name, value]) => `SET LOCAL ${name} = ${value}`,
+    );
+    if (pool.kind === "postgres") {
+      // The simple query protocol runs several statements in one message: one round trip.
+      await client.query(["BEGIN", ...settings].join("; "));
+    } else {
+      // PGlite's query runs one statement at a time.
+      for (const statement of ["BEGIN", ...settings]) await client.query(statement);
+    }
     const result = await work(client);
     await client.query("COMMIT");
     return result;

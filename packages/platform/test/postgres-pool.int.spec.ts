@@ -73,4 +73,27 @@ describe("PostgreSQL pool when the server ends its connections", function () {
       await single.end();
     }
   });
+
+  it("keeps a statement prepared on its connection when asked to, and only then", async () => {
+    const single = postgresPool(database.url, 1);
+    try {
+      const prepared = async () =>
+        (
+          await single.query<{ statement: string }>(
+            "SELECT statement FROM pg_prepared_statements ORDER BY statement",
+          )
+        ).rows.map((row) => row.statement);
+      const asked = "SELECT $1::int + 1 AS n";
+      for (const n of [1, 2, 3]) {
+        expect((await single.query(asked, [n], { prepare: true })).rows).to.deep.equal([{ n: n + 1 }]);
+      }
+      const client = await single.connect();
+      expect((await client.query(asked, [9], { prepare: true })).rows).to.deep.equal([{ n: 10 }]);
+      client.release();
+      await single.query("SELECT $1::int + 2 AS n", [1]);
+      expect(await prepared()).to.deep.equal([asked]);
+    } finally {
+      await single.end();
+    }
+  });
 });

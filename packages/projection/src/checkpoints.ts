@@ -80,6 +80,7 @@ export async function compareAndSetCheckpoint(
     `UPDATE ${CHECKPOINTS_TABLE} SET position = $3, updated_at = now() WHERE name = $1 AND position = $2
      RETURNING parked_streams`,
     [name, formatPosition(expected), formatPosition(next)],
+    { prepare: true },
   );
   if (result.rowCount !== 1 || !result.rows[0]) throw new CheckpointMovedError(name, expected);
   return new Set(result.rows[0].parked_streams);

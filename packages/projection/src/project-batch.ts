@@ -65,20 +65,23 @@ export async function projectBatch<Context>(
     const context = (
       toApply.length > 0 && handlers.prepare ? await handlers.prepare(toApply) : undefined
     ) as Context;
-    const actual = await inTransaction(target.pool, async (client) => {
-      if (!target.durableCommit) await client.query("SET LOCAL synchronous_commit TO OFF");
-      const actual = await compareAndSetCheckpoint(client, target.name, after, last.position);
-      if (fresh.some((event) => actual.has(event.streamId) !== believed.has(event.streamId))) {
-        throw new ParkedStreamsChanged(actual);
-      }
-      await recordParked(
-        client,
-        target.name,
-        toPark.map((event) => ({ event, error: PARKED_BEHIND })),
-      );
-      if (toApply.length > 0) await handlers.apply(client, toApply, context);
-      return actual;
-    }).catch((error: unknown) => {
+    const actual = await inTransaction(
+      target.pool,
+      async (client) => {
+        const actual = await compareAndSetCheckpoint(client, target.name, after, last.position);
+        if (fresh.some((event) => actual.has(event.streamId) !== believed.has(event.streamId))) {
+          throw new ParkedStreamsChanged(actual);
+        }
+        await recordParked(
+          client,
+          target.name,
+          toPark.map((event) => ({ event, error: PARKED_BEHIND })),
+        );
+        if (toApply.length > 0) await handlers.apply(client, toApply, context);
+        return actual;
+      },
+      target.durableCommit ? {} : { localSettings: { synchronous_commit: "off" } },
+    ).catch((error: unknown) => {
       if (error instanceof ParkedStreamsChanged) return error;
       throw error;
     });

@@ -54,6 +54,7 @@ export async function appendOnClient(
       serializeEvents(events),
       ...(typeof expectedVersion === "number" && expectedVersion > 0 ? [expectedVersion] : []),
     ],
+    { prepare: true },
   );
   const appended = rows[0];
   if (appended) {

@@ -1,12 +1,12 @@
-import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { LogPosition } from "@second-brain/contracts";
 import type { SubscribeOptions, Subscription } from "../event-store.ts";
+import type { LogRead } from "./read-events.ts";
 
 export interface CatchUpSource {
-  read(after: LogPosition, limit: number): Promise<RecordedEvent[]>;
+  /** The events after `after`; after a short read, whether events behind them are held back (polled for often). */
+  read(after: LogPosition, limit: number): Promise<LogRead>;
   /** Registers a callback for "something may have been appended"; returns how to unregister. */
   onAppendNotice?: (notice: () => void) => () => void;
-  /** Whether the log holds events after `after` that cannot be read yet; they are polled for often. */
-  heldBack?: (after: LogPosition) => Promise<boolean>;
   pollIntervalMs: number;
   /** The short poll used while events are held back; default 20 ms. */
   heldBackPollMs?: number;
@@ -63,17 +63,17 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
     while (!stopping) {
       noticed = false;
       let caughtUp = true;
-      let heldBack = false;
+      let heldBack: boolean;
       let handled = false;
       try {
-        const events = await source.read(checkpoint, batchSize);
+        const { events, heldBack: eventsHeldBack } = await source.read(checkpoint, batchSize);
         if (events.length > 0 && !stopping) {
           await options.handle(events);
           checkpoint = events[events.length - 1]!.position;
           caughtUp = events.length < batchSize;
           handled = true;
         }
-        if (caughtUp && !stopping && source.heldBack) heldBack = await source.heldBack(checkpoint);
+        heldBack = caughtUp && eventsHeldBack;
       } catch (error) {
         reportError(options, error);
         // Not cut short by notices: a failing handler must not be retried in a tight loop, and one

@@ -1,11 +1,10 @@
-import type { LogPosition } from "@second-brain/contracts";
 import type { SqlPool } from "@second-brain/platform";
 import type { EventStore } from "../event-store.ts";
 import { openSubscriptions } from "../open-subscriptions.ts";
 import { appendNotifier, appendOnClient, findStoredAppend, isUniqueViolation } from "./append-events.ts";
 import { startCatchUp } from "./catch-up-subscription.ts";
 import { createNotificationListener, type NotificationListener } from "./notification-listener.ts";
-import { hasEventsHeldBack, readAllEvents, readStreamEvents, readStreamVersion } from "./read-events.ts";
+import { readLog, readStreamEvents, readStreamVersion } from "./read-events.ts";
 import { EVENTS_CHANNEL } from "./schema.ts";
 
 export interface PostgresEventStoreOptions {
@@ -60,15 +59,11 @@ export function createPostgresEventStore(pool: SqlPool, options: PostgresEventSt
     },
     readStream: (streamId, readOptions) => readStreamEvents(pool, streamId, readOptions),
     streamVersion: (streamId) => readStreamVersion(pool, streamId),
-    readAll: (readOptions) => readAllEvents(pool, readOptions, appendsMayBeInFlight),
+    readAll: async (readOptions) => (await readLog(pool, readOptions, appendsMayBeInFlight)).events,
     subscribe(subscribeOptions) {
       const subscription = startCatchUp(
         {
-          read: (after, limit) => readAllEvents(pool, { after, limit }, appendsMayBeInFlight),
-          // With no append in flight during a read, nothing is ever held back.
-          ...(appendsMayBeInFlight
-            ? { heldBack: (after: LogPosition) => hasEventsHeldBack(pool, after) }
-            : {}),
+          read: (after, limit) => readLog(pool, { after, limit }, appendsMayBeInFlight),
           ...(listener ? { onAppendNotice: (notice: () => void) => listener.add(notice) } : {}),
           pollIntervalMs,
           retryDelayMs,

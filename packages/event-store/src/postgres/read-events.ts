@@ -1,7 +1,7 @@
-import type { LogPosition, RecordedEvent } from "@second-brain/contracts";
+import type { RecordedEvent } from "@second-brain/contracts";
 import type { ReadAllOptions, ReadStreamOptions } from "../event-store.ts";
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type Queryable } from "./event-rows.ts";
-import { horizonSql, probeAppenders } from "./log-horizon.ts";
+import { READ_LOG_FUNCTION } from "./log-horizon.ts";
 import { EVENT_STORE_SCHEMA } from "./schema.ts";
 
 const MAX_VERSION = 2_147_483_647;
@@ -28,45 +28,50 @@ export async function readStreamVersion(db: Queryable, streamId: string): Promis
   return rows[0] ? Number(rows[0].version) : 0;
 }
 
-/**
- * The gap guard (see log-horizon.ts): only events of transactions below the oldest append still in
- * flight are read. Every append below that horizon has committed or rolled back, so nothing can
- * appear later behind a position a reader has already passed. `appendsMayBeInFlight` is false only
- * where no transaction can be open while the read runs (PGlite: pglitePool hands out one client at
- * a time), so there is no horizon to find and the probe's query is saved.
- */
-export async function readAllEvents(
-  db: Queryable,
-  options: ReadAllOptions,
-  appendsMayBeInFlight = true,
-): Promise<RecordedEvent[]> {
-  const after = [String(options.after.commit), String(options.after.prepare), options.limit];
-  const probe = appendsMayBeInFlight ? await probeAppenders(db) : undefined;
-  const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
-      WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-        ${probe ? `AND transaction_id < ${horizonSql("$4", "$5")}` : ""}
-      ORDER BY events.transaction_id, events.position
-      LIMIT $3`,
-    probe ? [...after, probe.nextXid, probe.appenders] : after,
-  );
-  return rows.map(toRecordedEvent);
+/** A read of the log: its events, and whether a short read left events held back for now. */
+export interface LogRead {
+  events: RecordedEvent[];
+  /** After a short read: the log holds events after the last one read that could not be read yet. */
+  heldBack: boolean;
 }
 
 /**
- * Whether the log holds anything after `after`, read or not. Asked right after a read came back
- * short: anything there was held back by an append in flight (or committed just after the read),
- * so the subscriber polls again soon. Asking for "held back by the horizon now" instead would race:
- * an append committing between the read and this check would leave its events unread until the
- * next full poll, and a transaction appending through `appendOnClient` sends no notification.
+ * Reads the log after `after` in (transaction, position) order. On a PostgreSQL server the reader is
+ * the `read_log` function (log-horizon.ts: the gap guard and the held-back check in one round trip).
+ * `appendsMayBeInFlight` is false only where no transaction can be open while the read runs (PGlite:
+ * pglitePool hands out one client at a time), so there is no horizon to find and nothing is ever
+ * held back: a plain query does.
  */
-export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
-  const { rows } = await db.query<{ held_back: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM ${EVENT_STORE_SCHEMA}.events
+export async function readLog(
+  db: Queryable,
+  options: ReadAllOptions,
+  appendsMayBeInFlight = true,
+): Promise<LogRead> {
+  const params = [String(options.after.commit), String(options.after.prepare), options.limit];
+  if (!appendsMayBeInFlight) {
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${EVENT_STORE_SCHEMA}.events
         WHERE (transaction_id, position) > ($1::text::xid8, $2::text::bigint)
-     ) AS held_back`,
-    [String(after.commit), String(after.prepare)],
+        ORDER BY events.transaction_id, events.position
+        LIMIT $3`,
+      params,
+      { prepare: true },
+    );
+    return { events: rows.map(toRecordedEvent), heldBack: false };
+  }
+  const { rows } = await db.query<EventRow & { held_back: boolean | null }>(
+    `SELECT out_position AS position, out_transaction_id AS transaction_id, out_stream_id AS stream_id,
+            out_stream_version AS stream_version, out_event_id AS event_id, out_type AS type,
+            out_data AS data, out_metadata AS metadata, out_recorded_at AS recorded_at,
+            out_held_back AS held_back
+       FROM ${EVENT_STORE_SCHEMA}.${READ_LOG_FUNCTION}($1::text::xid8, $2::text::bigint, $3)`,
+    params,
+    { prepare: true },
   );
-  return rows[0]?.held_back === true;
+  const end = rows[rows.length - 1];
+  const short = end !== undefined && end.position === null;
+  return {
+    events: (short ? rows.slice(0, -1) : rows).map(toRecordedEvent),
+    heldBack: short && end.held_back === true,
+  };
 }

@@ -1,4 +1,5 @@
 import { inTransaction, type SqlPool } from "@second-brain/platform";
+import { readLogFunctionSql } from "./log-horizon.ts";
 
 /** The schema that holds the log, kept apart from read models that share the database. */
 export const EVENT_STORE_SCHEMA = "event_store";
@@ -44,5 +45,8 @@ export async function migrateEventStore(pool: SqlPool): Promise<void> {
     await client.query(
       `CREATE INDEX IF NOT EXISTS events_log_order ON ${EVENT_STORE_SCHEMA}.events (transaction_id, position)`,
     );
+    // Replaced on every start, so a new release's reader comes with the release (a release that
+    // changes its columns must give it a new name: CREATE OR REPLACE keeps a function's result type).
+    await client.query(readLogFunctionSql(EVENT_STORE_SCHEMA));
   });
 }
