@@ -146,7 +146,11 @@ async function writeSearchBatch(
     else if (before) deletes.push(id);
     deltas.set(ownerId, (deltas.get(ownerId) ?? 0) + (doc ? 1 : 0) - (before ? 1 : 0));
   }
-  await upsertDocuments(client, table, stats, upserts);
+  await upsertDocuments(
+    client,
+    { table, statsTable: stats, binaryVectors: target.pool.kind === "postgres" },
+    upserts,
+  );
   await deleteDocuments(client, table, deletes);
   await adjustOwnerCounts(client, stats, deltas);
   const { vectorIndexFrom } = target;

@@ -4,7 +4,7 @@ import {
   DOCUMENT_COLUMNS,
   FOLDED_MEMORY_RECORD_TYPES,
   foldedMemoryRecord,
-  vectorLiteral,
+  vectorParam,
   type DocumentRecord,
   type SearchDocument,
 } from "@second-brain/read-models";
@@ -29,12 +29,13 @@ export async function loadDocuments(
 
 /**
  * Writes a batch's documents in one statement. A new row enters the vector index when its owner
- * already has (`vector_indexed` from the owner's stats); an updated row keeps its flag.
+ * already has (`vector_indexed` from the owner's stats); an updated row keeps its flag. The
+ * vectors go as parameters of their own (`vectorParam`: binary to a PostgreSQL server), joined to
+ * the rows by their place in the batch, the rest of each row as JSON.
  */
 export async function upsertDocuments(
-  client: SqlClient,
-  table: string,
-  statsTable: string,
+  client: Pick<SqlClient, "query">,
+  target: { table: string; statsTable: string; binaryVectors: boolean },
   docs: readonly SearchDocument[],
 ): Promise<void> {
   if (docs.length === 0) return;
@@ -42,22 +43,22 @@ export async function upsertDocuments(
   const updates = DOCUMENT_COLUMNS.filter((column) => column !== "memory_id")
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(", ");
-  const records = docs.map((doc) => ({
-    memory_id: doc.id,
-    ...foldedMemoryRecord(doc),
-    embedding: doc.embedding ? vectorLiteral(doc.embedding) : null,
-  }));
+  const records = docs.map((doc, i) => ({ i: i + 1, memory_id: doc.id, ...foldedMemoryRecord(doc) }));
+  const vectors = docs.map((doc) =>
+    doc.embedding ? vectorParam(doc.embedding, target.binaryVectors) : null,
+  );
+  const places = docs.map((_, i) => `(${i + 1}, $${i + 2}::vector)`).join(", ");
   const selected = DOCUMENT_COLUMNS.map((column) =>
-    column === "embedding" ? "r.embedding::vector" : `r.${column}`,
+    column === "embedding" ? "e.embedding" : `r.${column}`,
   ).join(", ");
   await client.query(
-    `INSERT INTO ${table} (${columns}, vector_indexed)
+    `INSERT INTO ${target.table} (${columns}, vector_indexed)
      SELECT ${selected}, coalesce(s.vector_indexed, false)
-       FROM jsonb_to_recordset($1::text::jsonb)
-            AS r(memory_id uuid, ${FOLDED_MEMORY_RECORD_TYPES}, embedding text)
-       LEFT JOIN ${statsTable} s ON s.owner_id = r.owner_id
+       FROM jsonb_to_recordset($1::text::jsonb) AS r(i int, memory_id uuid, ${FOLDED_MEMORY_RECORD_TYPES})
+       JOIN (VALUES ${places}) AS e(i, embedding) ON e.i = r.i
+       LEFT JOIN ${target.statsTable} s ON s.owner_id = r.owner_id
      ON CONFLICT (memory_id) DO UPDATE SET ${updates}`,
-    [JSON.stringify(records)],
+    [JSON.stringify(records), ...vectors],
   );
 }
 
