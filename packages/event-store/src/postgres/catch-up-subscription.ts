@@ -15,11 +15,18 @@ export interface CatchUpSource {
   /** Default 10 s. */
   maxRetryDelayMs?: number;
   /**
-   * After handling a short batch, wait this long before reading again even if notices arrive, so
-   * that under load events gather into fewer, larger batches (one transaction each for the
-   * subscriber) instead of one read and one transaction per append. Default 10 ms.
+   * After handling a short batch, wait at least this long before reading again even if notices
+   * arrive, so that under load events gather into fewer, larger batches (one transaction each for
+   * the subscriber) instead of one read and one transaction per append. Default 10 ms.
    */
   settleMs?: number;
+  /**
+   * The wait grows with the time the last read and batch took, up to this: a subscriber whose
+   * batches take long (a loaded machine) reads less often and gets more events per read, so its
+   * fixed cost per batch (a read, a transaction, a checkpoint) is spread over more events, while an
+   * idle one still answers within the short wait. Default 100 ms.
+   */
+  maxSettleMs?: number;
 }
 
 const DEFAULT_MAX_RETRY_DELAY_MS = 10_000;
@@ -65,6 +72,7 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
       let caughtUp = true;
       let heldBack: boolean;
       let handled = false;
+      const started = performance.now();
       try {
         const { events, heldBack: eventsHeldBack } = await source.read(checkpoint, batchSize);
         if (events.length > 0 && !stopping) {
@@ -83,7 +91,10 @@ export function startCatchUp(source: CatchUpSource, options: SubscribeOptions): 
         continue;
       }
       failuresInARow = 0;
-      if (caughtUp && handled) await sleep(source.settleMs ?? 10, false);
+      if (caughtUp && handled) {
+        const tookMs = performance.now() - started;
+        await sleep(Math.min(Math.max(source.settleMs ?? 10, tookMs), source.maxSettleMs ?? 100), false);
+      }
       if (caughtUp) {
         const pollMs = heldBack
           ? Math.min(source.heldBackPollMs ?? 20, source.pollIntervalMs)
