@@ -142,6 +142,46 @@ describe("catch-up subscription loop", function () {
     await subscription.stop();
   });
 
+  it("waits after a batch as long as the read and batch took, between the short wait and its cap", async () => {
+    const log = memoryLog();
+    const reads: number[] = [];
+    let handleMs = 0;
+    const source: CatchUpSource = {
+      read: async (after, limit) => {
+        reads.push(performance.now());
+        return log.read(after, limit);
+      },
+      pollIntervalMs: 60_000,
+      retryDelayMs: 10,
+      settleMs: 10,
+      maxSettleMs: 100,
+    };
+    const subscription = startCatchUp(source, {
+      after: START_OF_LOG,
+      handle: async () => sleep(handleMs),
+    });
+    // An append, and its notice, every 5 ms: always something to read, never a full batch.
+    const flood = setInterval(() => {
+      log.append();
+      subscription.wake();
+    }, 5);
+    const gapAfter = async (ms: number) => {
+      handleMs = ms;
+      await sleep(ms * 3 + 150); // a batch at the old pace, then a few at the new one
+      const last = reads.slice(-3);
+      return last[2]! - last[1]! - ms; // between two reads: the batch, then the wait
+    };
+    try {
+      expect(await gapAfter(0)).to.be.within(8, 80);
+      expect(await gapAfter(60)).to.be.within(55, 160);
+      // Uncapped it would be 200 or more: timers fire late, never early.
+      expect(await gapAfter(200)).to.be.within(95, 190);
+    } finally {
+      clearInterval(flood);
+      await subscription.stop();
+    }
+  });
+
   it("stops while sleeping without waiting for the poll", async () => {
     const log = memoryLog();
     const subscription = startCatchUp(
