@@ -287,8 +287,13 @@ for (const mode of RUN_MODES) {
       const openapi = await env.api.request("GET", "/openapi.json");
       expect(openapi.body.openapi).to.match(/^3\./);
       expect(Object.keys(openapi.body.paths)).to.include("/api/v1/memories");
+      await create({ content: "counted when appended" });
       const metrics = await env.api.request("GET", "/metrics");
       expect(metrics.status).to.equal(200);
+      // The embedded process appends and serves /metrics; in the distributed mode the memory
+      // service appends, and only the gateway serves /metrics so far.
+      if (mode === "embedded")
+        expect(metrics.body).to.match(/^events_appended_total\{type="MemoryCreated"\} [1-9]/m);
     });
 
     it("keeps memories and tokens across a restart", async () => {

@@ -1,2 +1,3 @@
 export * from "./event-store.ts";
+export * from "./count-appends.ts";
 export * from "./postgres/index.ts";

@@ -9,7 +9,7 @@ import {
   type SessionRevocations,
 } from "@second-brain/auth";
 import type { Embedder } from "@second-brain/embeddings";
-import { createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
+import { countAppends, createPostgresEventStore, migrateEventStore } from "@second-brain/event-store";
 import {
   createLogger,
   createMemoryCache,
@@ -71,12 +71,14 @@ export async function openResources(config: Config): Promise<Resources> {
   const secrets = await resolveSecrets(config);
   const pool =
     config.mode === "embedded" ? await openEmbedded(config) : await openPostgres(config.databaseUrl);
-  const store = config.eventStoreUrl
-    ? await openEventStoreDb(config.eventStoreUrl)
-    : createPostgresEventStore(pool, {
-        ...(config.mode === "distributed" ? { listenUrl: config.databaseUrl } : {}),
-        pollIntervalMs: IDLE_POLL_MS,
-      });
+  const store = countAppends(
+    config.eventStoreUrl
+      ? await openEventStoreDb(config.eventStoreUrl)
+      : createPostgresEventStore(pool, {
+          ...(config.mode === "distributed" ? { listenUrl: config.databaseUrl } : {}),
+          pollIntervalMs: IDLE_POLL_MS,
+        }),
+  );
   if (!config.eventStoreUrl) await migrateEventStore(pool);
   await runMigrations(pool, "keyring", keyringMigrations);
   const keyring = createSqlKeyring(pool, parseMasterKey(secrets.masterKey));
