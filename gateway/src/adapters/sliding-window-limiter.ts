@@ -1,8 +1,11 @@
 import { judge, windowAt, type Verdict, type WindowRule } from "../domain/sliding-window.ts";
 import type { CounterStore } from "./rate-limit-store.ts";
 
-/** Subjects whose previous window's count is remembered; past that, it is read every time. */
-const REMEMBERED_SUBJECTS = 100_000;
+/**
+ * Subjects whose previous window's count is remembered, per rule (a few MB at most, whatever the
+ * number of addresses a client sends from); past that, it is read from the store every time.
+ */
+const REMEMBERED_SUBJECTS = 20_000;
 
 /**
  * A sliding-window limit (domain/sliding-window.ts) on rate-limiter-flexible counters. Its own
