@@ -1,25 +1,8 @@
 import { expect } from "chai";
+import { countingPool } from "../../testing/src/counting-pool.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/src/database.ts";
 import { openEmbeddedDatabase } from "../src/pglite.ts";
 import { inTransaction, postgresPool, type SqlClient, type SqlPool } from "../src/sql.ts";
-
-/** The pool, with every statement its clients run written down. */
-function counting(pool: SqlPool, statements: string[]): SqlPool {
-  return {
-    ...pool,
-    connect: async () => {
-      const client = await pool.connect();
-      const counted: SqlClient = {
-        query: (text, params) => {
-          statements.push(text);
-          return client.query(text, params);
-        },
-        release: (destroy) => client.release(destroy),
-      };
-      return counted;
-    },
-  };
-}
 
 const showSynchronousCommit = async (client: Pick<SqlClient, "query">) =>
   (await client.query<{ synchronous_commit: string }>("SHOW synchronous_commit")).rows[0]!.synchronous_commit;
@@ -65,7 +48,7 @@ for (const kind of ["postgres", "pglite"] as const) {
       kind === "postgres" ? "sends BEGIN and the settings in one round trip" : "runs BEGIN and each setting",
       async () => {
         const statements: string[] = [];
-        await inTransaction(counting(pool, statements), async (client) => client.query("SELECT 1"), {
+        await inTransaction(countingPool(pool, statements), async (client) => client.query("SELECT 1"), {
           localSettings: { synchronous_commit: "off", lock_timeout: "'1s'" },
         });
         expect(statements).to.deep.equal(

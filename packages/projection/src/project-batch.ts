@@ -1,4 +1,4 @@
-import { comparePositions, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
+import { comparePositions, USER_ERASED, type LogPosition, type RecordedEvent } from "@second-brain/contracts";
 import { inTransaction, type SqlClient, type SqlPool } from "@second-brain/platform";
 import { CHECKPOINTS_TABLE, compareAndSetCheckpoint } from "./checkpoints.ts";
 import { recordParked } from "./parked-events.ts";
@@ -58,6 +58,10 @@ export async function projectBatch<Context>(
   const fresh = events.filter((event) => comparePositions(event.position, after) > 0);
   const last = fresh[fresh.length - 1];
   if (!last) return null;
+  // An erasure's purge reaches the disk before the batch counts as done: committed asynchronously,
+  // a crash or a stop right after it would leave the erased owner's rows on disk until the batch
+  // is read again at the next start.
+  const durable = target.durableCommit === true || fresh.some((event) => event.type === USER_ERASED);
   let believed = parkedStreams;
   for (;;) {
     const toApply = fresh.filter((event) => !believed.has(event.streamId));
@@ -80,7 +84,7 @@ export async function projectBatch<Context>(
         if (toApply.length > 0) await handlers.apply(client, toApply, context);
         return actual;
       },
-      target.durableCommit ? {} : { localSettings: { synchronous_commit: "off" } },
+      durable ? {} : { localSettings: { synchronous_commit: "off" } },
     ).catch((error: unknown) => {
       if (error instanceof ParkedStreamsChanged) return error;
       throw error;

@@ -6,3 +6,4 @@ export * from "./memory-events.ts";
 export * from "./decider-specification.ts";
 export * from "./in-memory-event-store.ts";
 export * from "./in-memory-keyring.ts";
+export * from "./counting-pool.ts";
